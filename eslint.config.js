@@ -1,0 +1,30 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/', '.tmp/'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    // core/ is the pure domain: no I/O, no knowledge of SQL, HTTP or devices.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'fs', 'http', 'better-sqlite3', 'fastify', 'ws', 'serialport', '../db/*', '../server/*', '../drivers/*'] },
+      ],
+    },
+  },
+  {
+    // Drivers speak bytes to devices; they know nothing of tickets or queues.
+    files: ['src/drivers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../core/*', '../../core/*', '../db/*', '../../db/*', '../server/*', '../../server/*'] }],
+    },
+  },
+);
