@@ -1,0 +1,219 @@
+/**
+ * "framed": binary RS-485 protocol with DLE byte stuffing, a 16-bit length and CRC-16/MODBUS,
+ * answered by an ACK/NAK from the addressed display. Byte layout: docs/devices/displays.md.
+ *
+ * Byte stuffing keeps STX/ETX out of the frame body, so a receiver resynchronises on the next STX
+ * whatever garbage came before, and a lost byte costs one frame, not the stream.
+ */
+import { crc16Modbus } from '../checksum.js';
+import { decodeGb, encodeGb2312Limited } from '../gb-text.js';
+import type {
+  AddressedInstruction,
+  DisplayCommand,
+  DisplayProtocol,
+  DisplayReply,
+  DropHandler,
+  StreamDecoder,
+} from '../protocol.js';
+
+export const STX = 0x02;
+export const ETX = 0x03;
+export const DLE = 0x10;
+
+export const CMD = {
+  showText: 0x31,
+  showRows: 0x32,
+  clear: 0x33,
+  ping: 0x35,
+  ack: 0x06,
+  nak: 0x15,
+} as const;
+
+export const NAK_REASON = { badLength: 0x01, unknownCommand: 0x02, busy: 0x03, tooLong: 0x04 } as const;
+
+const CMD_OF_KIND: Record<DisplayCommand['kind'], number> = {
+  counter: CMD.showText,
+  board: CMD.showRows,
+  clear: CMD.clear,
+  ping: CMD.ping,
+};
+const KIND_OF_CMD = new Map<number, DisplayCommand['kind']>(
+  Object.entries(CMD_OF_KIND).map(([kind, cmd]) => [cmd, kind as DisplayCommand['kind']]),
+);
+
+const MAX_TEXT_BYTES = 128;
+const MAX_ROWS = 16;
+const MAX_ROW_BYTES = 64;
+/** Largest unescaped body (addr..crc) a receiver accepts; anything longer is noise. */
+const MAX_BODY = 4 + 1 + MAX_ROWS * (1 + MAX_ROW_BYTES) + 2;
+
+export interface RawFrame {
+  address: number;
+  command: number;
+  data: Uint8Array;
+}
+
+export function encodeFrame(address: number, command: number, data: Uint8Array = new Uint8Array()): Uint8Array {
+  const body = Buffer.alloc(4 + data.length + 2);
+  body[0] = address & 0xff;
+  body[1] = command & 0xff;
+  body.writeUInt16BE(data.length, 2);
+  body.set(data, 4);
+  body.writeUInt16LE(crc16Modbus(body.subarray(0, 4 + data.length)), 4 + data.length);
+  const out: number[] = [STX];
+  for (const b of body) {
+    if (b === STX || b === ETX || b === DLE) out.push(DLE, b ^ 0x20);
+    else out.push(b);
+  }
+  out.push(ETX);
+  return Uint8Array.from(out);
+}
+
+/** Splits a byte stream into CRC-checked frames. Keeps state between chunks; never throws. */
+export function createFrameDecoder(onDrop: DropHandler = () => {}): StreamDecoder<RawFrame> {
+  let body: number[] | undefined; // undefined: outside a frame, skipping to the next STX
+  let escaped = false;
+  return (chunk) => {
+    const frames: RawFrame[] = [];
+    for (const b of chunk) {
+      if (b === STX) {
+        if (body && body.length > 0) onDrop('frame cut short by a new STX', Uint8Array.from(body));
+        body = [];
+        escaped = false;
+      } else if (!body) {
+        continue;
+      } else if (b === ETX) {
+        const frame = check(Uint8Array.from(body), onDrop);
+        if (frame) frames.push(frame);
+        body = undefined;
+      } else if (escaped) {
+        body.push(b ^ 0x20);
+        escaped = false;
+      } else if (b === DLE) {
+        escaped = true;
+      } else {
+        body.push(b);
+      }
+      if (body && body.length > MAX_BODY) {
+        onDrop('frame too long', Uint8Array.from(body));
+        body = undefined;
+      }
+    }
+    return frames;
+  };
+}
+
+function check(body: Uint8Array, onDrop: DropHandler): RawFrame | undefined {
+  if (body.length < 6) {
+    onDrop('frame too short', body);
+    return undefined;
+  }
+  const length = (body[2]! << 8) | body[3]!;
+  if (length !== body.length - 6) {
+    onDrop('length field does not match', body);
+    return undefined;
+  }
+  const crc = body[body.length - 2]! | (body[body.length - 1]! << 8);
+  if (crc !== crc16Modbus(body.subarray(0, body.length - 2))) {
+    onDrop('bad CRC', body);
+    return undefined;
+  }
+  return { address: body[0]!, command: body[1]!, data: body.slice(4, body.length - 2) };
+}
+
+function encodeInstruction(instruction: AddressedInstruction): Uint8Array {
+  switch (instruction.kind) {
+    case 'counter': {
+      const text = encodeGb2312Limited(instruction.text, MAX_TEXT_BYTES);
+      return encodeFrame(instruction.address, CMD.showText, Buffer.concat([Buffer.from([instruction.flash ? 1 : 0]), text]));
+    }
+    case 'board': {
+      const rows = instruction.rows.slice(0, MAX_ROWS).map((row) => encodeGb2312Limited(row, MAX_ROW_BYTES));
+      const parts: Buffer[] = [Buffer.from([rows.length])];
+      for (const row of rows) parts.push(Buffer.from([row.length]), row);
+      return encodeFrame(instruction.address, CMD.showRows, Buffer.concat(parts));
+    }
+    case 'clear':
+      return encodeFrame(instruction.address, CMD.clear);
+  }
+}
+
+function decodeRows(data: Uint8Array): string[] | undefined {
+  const count = data[0];
+  if (count === undefined || count > MAX_ROWS) return undefined;
+  const rows: string[] = [];
+  let at = 1;
+  for (let i = 0; i < count; i++) {
+    const len = data[at];
+    if (len === undefined || at + 1 + len > data.length) return undefined;
+    rows.push(decodeGb(data.subarray(at + 1, at + 1 + len)));
+    at += 1 + len;
+  }
+  return at === data.length ? rows : undefined;
+}
+
+function toCommand(frame: RawFrame, onDrop: DropHandler): DisplayCommand | undefined {
+  const { address, command, data } = frame;
+  switch (command) {
+    case CMD.showText:
+      if (data.length >= 1) return { kind: 'counter', address, flash: (data[0]! & 1) === 1, text: decodeGb(data.subarray(1)) };
+      break;
+    case CMD.showRows: {
+      const rows = decodeRows(data);
+      if (rows) return { kind: 'board', address, rows };
+      break;
+    }
+    case CMD.clear:
+      return { kind: 'clear', address };
+    case CMD.ping:
+      return { kind: 'ping', address };
+    case CMD.ack:
+    case CMD.nak:
+      return undefined; // another display's answer on the shared bus
+  }
+  onDrop(`malformed or unknown command 0x${command.toString(16)}`, data);
+  return undefined;
+}
+
+export const framedProtocol: DisplayProtocol = {
+  name: 'framed',
+  description: 'binary STX/ETX frames, DLE stuffing, CRC-16/MODBUS, ACK/NAK per frame',
+  acks: true,
+  minAddress: 1,
+  maxAddress: 247,
+  encode: encodeInstruction,
+  encodePing: (address) => encodeFrame(address, CMD.ping),
+  createReplyDecoder(onDrop) {
+    const frames = createFrameDecoder(onDrop);
+    return (chunk) => {
+      const replies: DisplayReply[] = [];
+      for (const f of frames(chunk)) {
+        if (f.command !== CMD.ack && f.command !== CMD.nak) continue;
+        const reply: DisplayReply = { kind: f.command === CMD.ack ? 'ack' : 'nak', address: f.address };
+        const answered = KIND_OF_CMD.get(f.data[0] ?? -1);
+        if (answered) reply.for = answered;
+        if (f.command === CMD.nak && f.data[1] !== undefined) reply.code = f.data[1];
+        replies.push(reply);
+        // other frames are the host's own, echoed by some half-duplex adapters: ignored
+      }
+      return replies;
+    };
+  },
+  createCommandDecoder(onDrop = () => {}) {
+    const frames = createFrameDecoder(onDrop);
+    return (chunk) => {
+      const out: DisplayCommand[] = [];
+      for (const f of frames(chunk)) {
+        const cmd = toCommand(f, onDrop);
+        if (cmd) out.push(cmd);
+      }
+      return out;
+    };
+  },
+  encodeReply(reply) {
+    const answered = reply.for ? CMD_OF_KIND[reply.for] : 0;
+    return reply.kind === 'ack'
+      ? encodeFrame(reply.address, CMD.ack, Uint8Array.of(answered))
+      : encodeFrame(reply.address, CMD.nak, Uint8Array.of(answered, reply.code ?? NAK_REASON.badLength));
+  },
+};
