@@ -1,0 +1,66 @@
+/**
+ * Loads and validates the branch configuration file (YAML or JSON). A broken file stops the
+ * start with every problem listed by field, before anything else is opened.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { AppError } from '../common/errors.js';
+import { configFileSchema, toQueueConfig, type ConfigFile } from './schema.js';
+import type { QueueConfig } from '../core/types.js';
+
+export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../config/demo-branch.yaml', import.meta.url));
+
+export interface LoadedConfig {
+  file: ConfigFile;
+  queue: QueueConfig;
+  /** Content hash: a change of configuration is recorded as config.applied. */
+  hash: string;
+  source: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out || '(top level)';
+}
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => {
+    if (i.code === 'unrecognized_keys') return `${formatPath(i.path)}: unknown field(s) ${i.keys.join(', ')}`;
+    if (i.code === 'invalid_type' && i.message.includes('received undefined')) return `${formatPath(i.path)}: is required`;
+    return `${formatPath(i.path)}: ${i.message}`;
+  });
+}
+
+export function parseConfigText(text: string, source: string): LoadedConfig {
+  let raw: unknown;
+  try {
+    raw = source.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new AppError('CONFIG_INVALID', `${source}: not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`, 400);
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = describeIssues(parsed.error.issues);
+    throw new AppError('CONFIG_INVALID', `${source} has ${lines.length} problem(s):\n  ${lines.join('\n  ')}`, 400, lines);
+  }
+  return {
+    file: parsed.data,
+    queue: toQueueConfig(parsed.data),
+    hash: createHash('sha256').update(JSON.stringify(parsed.data)).digest('hex').slice(0, 16),
+    source,
+  };
+}
+
+export function loadConfigFile(path: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new AppError('CONFIG_UNREADABLE', `Cannot read the configuration file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 400);
+  }
+  return parseConfigText(text, path);
+}

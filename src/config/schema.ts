@@ -1,0 +1,208 @@
+/**
+ * The branch configuration file: its schema, checked when the file is loaded, so the service
+ * never starts half-configured. Every problem is reported with the field's path.
+ */
+import { z } from 'zod';
+import { isValidTimeZone, parseHhMm } from '../core/calendar.js';
+import type { OpeningHours, QueueConfig } from '../core/types.js';
+
+const localized = z.object({
+  zh: z.string().min(1, 'needs the Chinese name'),
+  en: z.string().min(1, 'needs the English name'),
+});
+
+const hhmmRange = /^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/;
+const dayHours = z.union([
+  z.literal('closed'),
+  z
+    .string()
+    .refine(
+      (s) =>
+        s.split(',').every((part) => {
+          const p = part.trim();
+          if (!hhmmRange.test(p)) return false;
+          const [a, b] = p.split('-') as [string, string];
+          return parseHhMm(a) < parseHhMm(b);
+        }),
+      'must be "closed" or windows like "08:30-12:00, 13:00-17:00" (start before end)',
+    ),
+]);
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+export const serviceSchema = z.object({
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{0,15}$/, 'must be 1–16 capital letters, digits or _ starting with a letter'),
+  prefix: z.string().regex(/^[A-Z]{1,2}$/, 'must be one or two capital letters'),
+  name: localized,
+  range: z
+    .tuple([z.number().int().min(0), z.number().int().max(9999)])
+    .refine(([a, b]) => a <= b, 'first number must not exceed the last')
+    .default([1, 999]),
+  dailyCap: z.number().int().positive().optional(),
+  targetWaitMinutes: z.number().positive().max(240),
+  typicalServiceMinutes: z.number().positive().max(240),
+  selfService: z.array(localized).default([]),
+  icon: z.string().optional(),
+  enabled: z.boolean().default(true),
+});
+
+export const counterSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'must be 1–16 letters, digits, - or _'),
+  name: localized.optional(),
+  primary: z.array(z.string()).min(1, 'a counter needs at least one primary service'),
+  secondary: z.array(z.string()).default([]),
+  devices: z
+    .object({
+      display: z.string().optional(),
+      callPad: z.string().optional(),
+      evaluator: z.string().optional(),
+    })
+    .default({}),
+});
+
+export const segmentSchema = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits or _'),
+  name: localized,
+  priority: z.boolean(),
+});
+
+const DEFAULT_SEGMENTS = [
+  { code: 'regular', name: { zh: '普通客户', en: 'Regular' }, priority: false },
+  { code: 'vip1', name: { zh: '贵宾客户', en: 'VIP' }, priority: true },
+  { code: 'vip2', name: { zh: '白金贵宾', en: 'Platinum VIP' }, priority: true },
+  { code: 'priority', name: { zh: '爱心优先', en: 'Priority help' }, priority: true },
+  { code: 'appointment', name: { zh: '预约客户', en: 'Appointment' }, priority: true },
+];
+
+const DEFAULT_PAUSE_REASONS = [
+  { code: 'break', name: { zh: '休息', en: 'Break' } },
+  { code: 'meal', name: { zh: '用餐', en: 'Meal' } },
+  { code: 'cash_handover', name: { zh: '款箱交接', en: 'Cash handover' } },
+  { code: 'meeting', name: { zh: '晨会/培训', en: 'Meeting or training' } },
+  { code: 'system_fault', name: { zh: '系统故障', en: 'System fault' } },
+  { code: 'other', name: { zh: '其他', en: 'Other' } },
+];
+
+export const configFileSchema = z
+  .object({
+    branch: z.object({
+      id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),
+      name: localized,
+      timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+      dayStartsAt: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM')
+        .default('00:00'),
+      hours: z
+        .object({
+          ...Object.fromEntries(DAYS.map((d) => [d, dayHours.default('closed')])),
+          closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')).default([]),
+        } as Record<(typeof DAYS)[number], z.ZodDefault<typeof dayHours>> & { closedDates: z.ZodDefault<z.ZodArray<z.ZodString>> })
+        .strict(),
+    }),
+    services: z.array(serviceSchema).min(1, 'at least one service is needed'),
+    counters: z.array(counterSchema).min(1, 'at least one counter is needed'),
+    segments: z.array(segmentSchema).default(DEFAULT_SEGMENTS),
+    rules: z
+      .object({
+        fairnessCap: z.number().int().min(1).max(20).default(3),
+        ageing: z.boolean().default(true),
+        maxRecalls: z.number().int().min(0).max(10).default(2),
+        maxRejoins: z.number().int().min(0).max(5).default(1),
+        autoCompleteOnNext: z.boolean().default(true),
+        pauseReasons: z.array(z.object({ code: z.string().regex(/^[a-z][a-z0-9_]*$/), name: localized })).min(1).default(DEFAULT_PAUSE_REASONS),
+      })
+      .strict()
+      .default({
+        fairnessCap: 3,
+        ageing: true,
+        maxRecalls: 2,
+        maxRejoins: 1,
+        autoCompleteOnNext: true,
+        pauseReasons: DEFAULT_PAUSE_REASONS,
+      }),
+    security: z
+      .object({
+        lockoutAttempts: z.number().int().min(3).max(20).default(5),
+        lockoutMinutes: z.number().int().min(1).max(1440).default(15),
+        sessionHours: z.number().min(1).max(24).default(12),
+        ticketRateLimitPerMinute: z.number().int().min(1).max(100_000).default(60),
+      })
+      .strict()
+      .default({ lockoutAttempts: 5, lockoutMinutes: 15, sessionHours: 12, ticketRateLimitPerMinute: 60 }),
+    devices: z
+      .object({
+        printer: z.string().optional(),
+        cardReader: z.array(z.string()).default([]),
+        lobbyDisplay: z.string().optional(),
+      })
+      .default({ cardReader: [] }),
+    publicBaseUrl: z.string().url('must be a URL such as https://wifi.branch.example/').optional(),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const dup = <T>(items: T[], key: (t: T) => string, path: string, what: string) => {
+      const seen = new Map<string, number>();
+      items.forEach((it, i) => {
+        const k = key(it);
+        if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [path, i], message: `${what} "${k}" is used twice (also at ${path}[${seen.get(k)}])` });
+        else seen.set(k, i);
+      });
+    };
+    dup(cfg.services, (s) => s.code, 'services', 'service code');
+    dup(cfg.services, (s) => s.prefix, 'services', 'ticket prefix');
+    dup(cfg.counters, (c) => c.id, 'counters', 'counter id');
+    dup(cfg.segments, (s) => s.code, 'segments', 'segment code');
+    if (!cfg.segments.some((s) => s.code === 'regular' && !s.priority)) {
+      ctx.addIssue({ code: 'custom', path: ['segments'], message: 'needs a non-priority segment with code "regular"' });
+    }
+    const codes = new Set(cfg.services.map((s) => s.code));
+    cfg.counters.forEach((c, i) => {
+      for (const key of ['primary', 'secondary'] as const) {
+        c[key].forEach((code, j) => {
+          if (!codes.has(code)) ctx.addIssue({ code: 'custom', path: ['counters', i, key, j], message: `unknown service "${code}"` });
+          if (key === 'secondary' && c.primary.includes(code)) {
+            ctx.addIssue({ code: 'custom', path: ['counters', i, key, j], message: `service "${code}" is already primary at this counter` });
+          }
+        });
+      }
+    });
+  });
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+function toHours(h: ConfigFile['branch']['hours']): OpeningHours {
+  const weekly = DAYS.map((d) => {
+    const text = h[d] ?? 'closed';
+    if (text === 'closed') return [];
+    return text.split(',').map((part) => {
+      const [open, close] = part.trim().split('-') as [string, string];
+      return { open, close };
+    });
+  });
+  return { weekly, closedDates: h.closedDates };
+}
+
+/** The queue engine's view of a validated configuration file. */
+export function toQueueConfig(cfg: ConfigFile): QueueConfig {
+  return {
+    branch: {
+      id: cfg.branch.id,
+      name: cfg.branch.name,
+      timeZone: cfg.branch.timeZone,
+      dayStartsAt: cfg.branch.dayStartsAt,
+      hours: toHours(cfg.branch.hours),
+    },
+    services: cfg.services.map((s) => ({ ...s, range: { from: s.range[0], to: s.range[1] } })),
+    counters: cfg.counters.map((c) => ({
+      id: c.id,
+      name: c.name ?? { zh: `${c.id}号窗口`, en: `Counter ${c.id}` },
+      services: [
+        ...c.primary.map((code) => ({ code, level: 'primary' as const })),
+        ...c.secondary.map((code) => ({ code, level: 'secondary' as const })),
+      ],
+    })),
+    segments: cfg.segments,
+    rules: cfg.rules,
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Branch-local calendar: business days and opening hours in the branch's IANA time zone.
+ * Wall-clock parts come from Intl, so DST changes and non-UTC zones need no special cases.
+ */
+import type { OpeningHours } from './types.js';
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  weekday: number; // 0 = Sunday
+  minutes: number; // minutes since local midnight
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function localParts(epochMs: number, timeZone: string): LocalParts {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(epochMs)) parts[p.type] = p.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    weekday: WEEKDAYS[parts.weekday ?? 'Sun'] ?? 0,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}
+
+export function parseHhMm(text: string): number {
+  const m = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(text);
+  if (!m) throw new Error(`"${text}" is not a time of day in HH:MM`);
+  const minutes = Number(m[1]) * 60 + Number(m[2]);
+  if (minutes > 24 * 60) throw new Error(`"${text}" is past 24:00`);
+  return minutes;
+}
+
+function isoDate(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The local date whose numbering is in force at `epochMs`: before `dayStartsAt` it is still the previous day. */
+export function businessDay(epochMs: number, timeZone: string, dayStartsAt = '00:00'): string {
+  const p = localParts(epochMs, timeZone);
+  if (p.minutes >= parseHhMm(dayStartsAt)) return isoDate(p.year, p.month, p.day);
+  const prev = new Date(Date.UTC(p.year, p.month - 1, p.day) - 86_400_000);
+  return isoDate(prev.getUTCFullYear(), prev.getUTCMonth() + 1, prev.getUTCDate());
+}
+
+export function isOpenAt(epochMs: number, timeZone: string, hours: OpeningHours): boolean {
+  const p = localParts(epochMs, timeZone);
+  if (hours.closedDates.includes(isoDate(p.year, p.month, p.day))) return false;
+  const windows = hours.weekly[p.weekday] ?? [];
+  return windows.some((w) => p.minutes >= parseHhMm(w.open) && p.minutes < parseHhMm(w.close));
+}

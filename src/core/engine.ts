@@ -1,0 +1,535 @@
+/**
+ * The queue engine: the branch's queue state in memory and the commands that change it.
+ *
+ * Every command is split in two so that nothing changes unless it was made durable:
+ *   decide → an Outcome (new versions of tickets and counters, number sequences, events)
+ *   apply  → the in-memory state takes the Outcome, after the database committed it.
+ * Nothing here does I/O; time and ids are passed in, so tests and the simulator drive it freely.
+ */
+import { AppError } from '../common/errors.js';
+import { businessDay, isOpenAt } from './calendar.js';
+import { estimateWait, type WaitRange } from './estimate.js';
+import { draft, type EventDraft } from './events.js';
+import { selectNext } from './selection.js';
+import type {
+  Channel,
+  CounterDef,
+  CounterState,
+  NumberSequence,
+  QueueConfig,
+  ServiceDef,
+  Ticket,
+} from './types.js';
+import { countQueuedBefore, WaitingIndex } from './waiting-index.js';
+
+export interface Outcome<R = unknown> {
+  tickets: Ticket[];
+  counters: CounterState[];
+  sequences: NumberSequence[];
+  events: EventDraft[];
+  result: R;
+}
+
+export interface EngineSnapshot {
+  /** Today's tickets in any status, plus active tickets of earlier days (they get closed). */
+  tickets: Ticket[];
+  counters: CounterState[];
+  sequences: NumberSequence[];
+}
+
+export interface IssueInput {
+  serviceCode: string;
+  segment?: string;
+  channel?: Channel;
+}
+
+export interface Actor {
+  staffId?: string;
+}
+
+const ACTIVE = new Set(['waiting', 'called', 'serving']);
+// Weight of the newest service time in the running mean: recent enough to follow a slow
+// afternoon, smooth enough that one long loan appointment does not swing every estimate.
+const SERVICE_TIME_WEIGHT = 0.1;
+
+function fail(code: string, message: string, status: number): never {
+  throw new AppError(code, message, status);
+}
+
+export class QueueEngine {
+  private readonly services = new Map<string, ServiceDef>();
+  private readonly counterDefs = new Map<string, CounterDef>();
+  private readonly prioritySegments = new Set<string>();
+  private readonly tickets = new Map<string, Ticket>();
+  private readonly counters = new Map<string, CounterState>();
+  private readonly sequences = new Map<string, NumberSequence>();
+  private readonly index: WaitingIndex;
+  private readonly meanServiceMs = new Map<string, number>();
+  private day: string;
+
+  constructor(
+    private config: QueueConfig,
+    snapshot: EngineSnapshot,
+    private readonly newId: () => string,
+    now: number,
+  ) {
+    this.index = new WaitingIndex((s) => this.prioritySegments.has(s));
+    this.setConfig(config);
+    this.day = businessDay(now, config.branch.timeZone, config.branch.dayStartsAt);
+    for (const s of snapshot.sequences) this.sequences.set(seqKey(s.serviceCode, s.businessDay), s);
+    for (const c of snapshot.counters) this.counters.set(c.id, c);
+    for (const t of snapshot.tickets) this.putTicket(t);
+    for (const t of snapshot.tickets) if (t.status === 'done') this.learnServiceTime(t);
+  }
+
+  /** Takes a new configuration; tickets and counter states are kept. */
+  setConfig(config: QueueConfig): void {
+    this.config = config;
+    this.services.clear();
+    for (const s of config.services) this.services.set(s.code, s);
+    this.counterDefs.clear();
+    for (const c of config.counters) this.counterDefs.set(c.id, c);
+    this.prioritySegments.clear();
+    for (const s of config.segments) if (s.priority) this.prioritySegments.add(s.code);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  get businessDay(): string {
+    return this.day;
+  }
+
+  getConfig(): QueueConfig {
+    return this.config;
+  }
+
+  ticket(id: string): Ticket | undefined {
+    return this.tickets.get(id);
+  }
+
+  counter(id: string): CounterState {
+    return this.counters.get(id) ?? { id, status: 'closed', priorityStreak: 0, since: 0, servedToday: 0 };
+  }
+
+  counterIds(): string[] {
+    return [...this.counterDefs.keys()];
+  }
+
+  waitingCount(serviceCode: string): number {
+    return this.index.waitingCount(serviceCode);
+  }
+
+  totalWaiting(): number {
+    return this.index.total();
+  }
+
+  oldestWaiting(serviceCode: string): Ticket | undefined {
+    return this.index.oldest(serviceCode);
+  }
+
+  issuedToday(serviceCode: string): number {
+    return this.sequences.get(seqKey(serviceCode, this.day))?.issued ?? 0;
+  }
+
+  activeTickets(): Ticket[] {
+    return [...this.tickets.values()].filter((t) => ACTIVE.has(t.status));
+  }
+
+  meanServiceMinutes(serviceCode: string): number {
+    const learned = this.meanServiceMs.get(serviceCode);
+    if (learned !== undefined) return learned / 60_000;
+    return this.services.get(serviceCode)?.typicalServiceMinutes ?? 5;
+  }
+
+  /** Customers that will be called before `t` in its service (priority lines go first). */
+  position(t: Ticket): number {
+    const lines = this.index.line(t.serviceCode);
+    if (this.prioritySegments.has(t.segment)) return countQueuedBefore(lines.priority, t.queuedAt);
+    return lines.priority.length + countQueuedBefore(lines.regular, t.queuedAt);
+  }
+
+  /** Customers a ticket taken now would have ahead of it. */
+  aheadForNew(serviceCode: string, segment = 'regular'): number {
+    const lines = this.index.line(serviceCode);
+    return this.prioritySegments.has(segment) ? lines.priority.length : lines.priority.length + lines.regular.length;
+  }
+
+  estimate(serviceCode: string, ahead: number): WaitRange {
+    let openPrimary = 0;
+    let openSecondary = 0;
+    let configured = 0;
+    let idle = 0;
+    for (const def of this.counterDefs.values()) {
+      const skill = def.services.find((s) => s.code === serviceCode);
+      if (!skill) continue;
+      configured++;
+      const st = this.counter(def.id);
+      if (st.status !== 'open') continue;
+      if (skill.level === 'primary') openPrimary++;
+      else openSecondary++;
+      if (!st.currentTicketId) idle++;
+    }
+    return estimateWait({
+      ahead,
+      meanServiceMinutes: this.meanServiceMinutes(serviceCode),
+      openPrimary,
+      openSecondary,
+      configuredCounters: configured,
+      idleCounters: idle,
+    });
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /** Closes the previous business day when the clock has passed the reset time. */
+  rollover(now: number): Outcome<{ day: string }> | null {
+    const today = businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt);
+    if (today === this.day && ![...this.tickets.values()].some((t) => t.businessDay !== today && ACTIVE.has(t.status))) {
+      return null;
+    }
+    const out = emptyOutcome({ day: today });
+    let cancelled = 0;
+    for (const t of this.tickets.values()) {
+      if (t.businessDay === today || !ACTIVE.has(t.status)) continue;
+      const closed: Ticket = { ...t, status: 'cancelled', endedAt: now, endReason: 'end_of_day' };
+      out.tickets.push(closed);
+      out.events.push(draft('ticket.cancelled', now, { ticket: closed, reason: 'end_of_day' }));
+      cancelled++;
+    }
+    for (const c of this.counters.values()) {
+      if (c.currentTicketId && out.tickets.some((t) => t.id === c.currentTicketId)) {
+        out.counters.push({ ...c, currentTicketId: undefined, since: now });
+      }
+    }
+    out.events.push(draft('day.closed', now, { businessDay: this.day, cancelled }));
+    return out;
+  }
+
+  issue(input: IssueInput, now: number): Outcome<Ticket> {
+    const service = this.services.get(input.serviceCode);
+    if (!service) fail('UNKNOWN_SERVICE', `There is no service "${input.serviceCode}" at this branch.`, 404);
+    const segment = input.segment ?? 'regular';
+    if (!this.config.segments.some((s) => s.code === segment)) {
+      fail('UNKNOWN_SEGMENT', `Unknown customer segment "${segment}"; known: ${this.config.segments.map((s) => s.code).join(', ')}.`, 400);
+    }
+    if (!service.enabled) fail('SERVICE_CLOSED', `${service.name.en} is not offered today.`, 409);
+    if (!isOpenAt(now, this.config.branch.timeZone, this.config.branch.hours)) {
+      fail('BRANCH_CLOSED', 'The branch is closed now; tickets are issued during business hours.', 409);
+    }
+    const day = this.day;
+    const seq = this.sequences.get(seqKey(service.code, day)) ?? { serviceCode: service.code, businessDay: day, lastSeq: service.range.from - 1, issued: 0 };
+    if (service.dailyCap !== undefined && seq.issued >= service.dailyCap) {
+      fail('SERVICE_CAPPED', `${service.name.en} has reached today's limit of ${service.dailyCap} tickets.`, 409);
+    }
+    const { sequence, number, seqNo } = this.nextNumber(service, seq);
+    const ticket: Ticket = {
+      id: this.newId(),
+      visitId: '',
+      number,
+      seq: seqNo,
+      serviceCode: service.code,
+      segment,
+      channel: input.channel ?? 'kiosk',
+      status: 'waiting',
+      businessDay: day,
+      issuedAt: now,
+      queuedAt: now,
+      ahead: 0,
+      estimate: null,
+      recalls: 0,
+      rejoins: 0,
+    };
+    ticket.visitId = ticket.id;
+    ticket.ahead = this.aheadOf(ticket);
+    ticket.estimate = this.estimate(service.code, ticket.ahead);
+    return {
+      tickets: [ticket],
+      counters: [],
+      sequences: [{ ...sequence, issued: sequence.issued + 1 }],
+      events: [draft('ticket.issued', now, { ticket })],
+      result: ticket,
+    };
+  }
+
+  open(counterId: string, actor: Actor, now: number): Outcome<CounterState> {
+    this.counterDef(counterId);
+    const c = this.counter(counterId);
+    if (c.status !== 'closed' && c.staffId && actor.staffId && c.staffId !== actor.staffId) {
+      fail('COUNTER_TAKEN', `Counter ${counterId} is already open for staff ${c.staffId}; they must close it first.`, 409);
+    }
+    if (c.status === 'open' && c.staffId === actor.staffId) return { ...emptyOutcome(c) };
+    const next: CounterState = { ...c, status: 'open', staffId: actor.staffId, pauseReason: undefined, since: now, priorityStreak: 0 };
+    return { ...emptyOutcome(next), counters: [next], events: [draft('counter.opened', now, { counterId, staffId: actor.staffId })] };
+  }
+
+  close(counterId: string, actor: Actor, now: number): Outcome<CounterState> {
+    this.counterDef(counterId);
+    const c = this.counter(counterId);
+    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish ticket ${this.tickets.get(c.currentTicketId)?.number ?? ''} before closing counter ${counterId}.`, 409);
+    if (c.status === 'closed') return emptyOutcome(c);
+    const next: CounterState = { ...c, status: 'closed', staffId: undefined, pauseReason: undefined, since: now };
+    return { ...emptyOutcome(next), counters: [next], events: [draft('counter.closed', now, { counterId, staffId: actor.staffId })] };
+  }
+
+  pause(counterId: string, reason: string, actor: Actor, now: number): Outcome<CounterState> {
+    this.counterDef(counterId);
+    if (!this.config.rules.pauseReasons.some((r) => r.code === reason)) {
+      fail('UNKNOWN_PAUSE_REASON', `Pause reason "${reason}" is not one of: ${this.config.rules.pauseReasons.map((r) => r.code).join(', ')}.`, 400);
+    }
+    const c = this.counter(counterId);
+    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${counterId} is closed; open it first.`, 409);
+    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish the current ticket before pausing counter ${counterId}.`, 409);
+    const next: CounterState = { ...c, status: 'paused', pauseReason: reason, since: now };
+    return { ...emptyOutcome(next), counters: [next], events: [draft('counter.paused', now, { counterId, staffId: actor.staffId, reason })] };
+  }
+
+  resume(counterId: string, actor: Actor, now: number): Outcome<CounterState> {
+    this.counterDef(counterId);
+    const c = this.counter(counterId);
+    if (c.status !== 'paused') fail('COUNTER_NOT_PAUSED', `Counter ${counterId} is not paused.`, 409);
+    const next: CounterState = { ...c, status: 'open', pauseReason: undefined, since: now };
+    return { ...emptyOutcome(next), counters: [next], events: [draft('counter.resumed', now, { counterId, staffId: actor.staffId })] };
+  }
+
+  /** The next ticket for a counter, or null result when nobody waits for its services. */
+  callNext(counterId: string, actor: Actor, now: number): Outcome<Ticket | null> {
+    const def = this.counterDef(counterId);
+    let c = this.counter(counterId);
+    this.requireOpen(c);
+    const out = emptyOutcome<Ticket | null>(null);
+    if (c.currentTicketId) {
+      const cur = this.tickets.get(c.currentTicketId);
+      if (cur && ACTIVE.has(cur.status)) {
+        if (!this.config.rules.autoCompleteOnNext) {
+          fail('TICKET_AT_COUNTER', `Ticket ${cur.number} is still at counter ${counterId}: complete it or mark it a no-show first.`, 409);
+        }
+        const done = this.finish(cur, now, actor);
+        out.tickets.push(done);
+        out.events.push(draft('ticket.completed', now, { ticket: done, counterId, staffId: actor.staffId, auto: true }));
+        c = this.countServed(c, now);
+      }
+      c = { ...c, currentTicketId: undefined };
+    }
+    const pick = selectNext(def, c, this.index, this.services, this.config.rules, now);
+    if (!pick) {
+      if (out.tickets.length || c !== this.counter(counterId)) out.counters.push({ ...c, since: now });
+      return out;
+    }
+    const called: Ticket = {
+      ...pick.ticket,
+      status: 'called',
+      calledAt: now,
+      counterId,
+      staffId: actor.staffId,
+      callReason: pick.reason,
+    };
+    const streak = pick.countsTowardStreak ? c.priorityStreak + 1 : this.prioritySegments.has(called.segment) ? c.priorityStreak : 0;
+    out.tickets.push(called);
+    out.counters.push({ ...c, currentTicketId: called.id, priorityStreak: streak, since: now });
+    out.events.push(draft('ticket.called', now, { ticket: called, counterId, staffId: actor.staffId, reason: pick.reason }));
+    out.result = called;
+    return out;
+  }
+
+  recall(counterId: string, actor: Actor, now: number): Outcome<Ticket> {
+    const { ticket } = this.current(counterId, ['called']);
+    if (ticket.recalls >= this.config.rules.maxRecalls) {
+      fail('RECALL_LIMIT', `Ticket ${ticket.number} was already recalled ${ticket.recalls} times (the limit); mark it a no-show instead.`, 409);
+    }
+    const next: Ticket = { ...ticket, recalls: ticket.recalls + 1 };
+    return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.recalled', now, { ticket: next, counterId, staffId: actor.staffId })] };
+  }
+
+  start(counterId: string, actor: Actor, now: number): Outcome<Ticket> {
+    const { ticket } = this.current(counterId, ['called']);
+    const next: Ticket = { ...ticket, status: 'serving', startedAt: now, staffId: actor.staffId ?? ticket.staffId };
+    return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.started', now, { ticket: next, counterId, staffId: actor.staffId })] };
+  }
+
+  complete(counterId: string, actor: Actor, now: number): Outcome<Ticket> {
+    const { ticket, counter } = this.current(counterId, ['called', 'serving']);
+    const done = this.finish(ticket, now, actor);
+    const c = { ...this.countServed(counter, now), currentTicketId: undefined, since: now };
+    return {
+      ...emptyOutcome(done),
+      tickets: [done],
+      counters: [c],
+      events: [draft('ticket.completed', now, { ticket: done, counterId, staffId: actor.staffId, auto: false })],
+    };
+  }
+
+  noShow(counterId: string, actor: Actor, now: number): Outcome<Ticket> {
+    const { ticket, counter } = this.current(counterId, ['called']);
+    const next: Ticket = { ...ticket, status: 'no_show', endedAt: now, endReason: 'no_show' };
+    return {
+      ...emptyOutcome(next),
+      tickets: [next],
+      counters: [{ ...counter, currentTicketId: undefined, since: now }],
+      events: [draft('ticket.no_show', now, { ticket: next, counterId, staffId: actor.staffId })],
+    };
+  }
+
+  /** Sends the customer at the counter to another service; the new ticket keeps the visit's queue time. */
+  transfer(counterId: string, serviceCode: string, actor: Actor, now: number): Outcome<Ticket> {
+    const { ticket, counter } = this.current(counterId, ['called', 'serving']);
+    const target = this.services.get(serviceCode);
+    if (!target) fail('UNKNOWN_SERVICE', `There is no service "${serviceCode}" at this branch.`, 404);
+    if (target.code === ticket.serviceCode) fail('SAME_SERVICE', `Ticket ${ticket.number} is already for ${target.name.en}.`, 400);
+    if (!target.enabled) fail('SERVICE_CLOSED', `${target.name.en} is not offered today.`, 409);
+    const seq = this.sequences.get(seqKey(target.code, this.day)) ?? { serviceCode: target.code, businessDay: this.day, lastSeq: target.range.from - 1, issued: 0 };
+    const { sequence, number, seqNo } = this.nextNumber(target, seq);
+    const moved: Ticket = { ...ticket, status: 'transferred', endedAt: now, endReason: 'transferred' };
+    const fresh: Ticket = {
+      id: this.newId(),
+      visitId: ticket.visitId,
+      number,
+      seq: seqNo,
+      serviceCode: target.code,
+      segment: ticket.segment,
+      channel: ticket.channel,
+      status: 'waiting',
+      businessDay: this.day,
+      issuedAt: now,
+      queuedAt: ticket.queuedAt,
+      ahead: 0,
+      estimate: null,
+      recalls: 0,
+      rejoins: 0,
+      transferredFrom: ticket.id,
+    };
+    fresh.ahead = this.aheadOf(fresh);
+    fresh.estimate = this.estimate(target.code, fresh.ahead);
+    moved.transferredTo = fresh.id;
+    return {
+      tickets: [moved, fresh],
+      counters: [{ ...counter, currentTicketId: undefined, since: now }],
+      // A transfer uses a number of the target service but is not a new customer: the daily cap counts arrivals.
+      sequences: [sequence],
+      events: [draft('ticket.transferred', now, { ticket: moved, to: fresh, counterId, staffId: actor.staffId })],
+      result: fresh,
+    };
+  }
+
+  /** A no-show customer who comes back joins the back of the line, on request. */
+  rejoin(ticketId: string, actor: Actor, now: number): Outcome<Ticket> {
+    const t = this.tickets.get(ticketId);
+    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`, 404);
+    if (t.status !== 'no_show') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a no-show can rejoin.`, 409);
+    if (t.businessDay !== this.day) fail('INVALID_STATE', `Ticket ${t.number} is from ${t.businessDay}; take a new ticket.`, 409);
+    if (t.rejoins >= this.config.rules.maxRejoins) {
+      fail('REJOIN_LIMIT', `Ticket ${t.number} has rejoined ${t.rejoins} times, the limit; take a new ticket.`, 409);
+    }
+    const next: Ticket = {
+      ...t,
+      status: 'waiting',
+      queuedAt: now,
+      rejoins: t.rejoins + 1,
+      recalls: 0,
+      counterId: undefined,
+      calledAt: undefined,
+      endedAt: undefined,
+      endReason: undefined,
+      callReason: undefined,
+    };
+    next.ahead = this.aheadOf(next);
+    next.estimate = this.estimate(next.serviceCode, next.ahead);
+    return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.rejoined', now, { ticket: next, staffId: actor.staffId })] };
+  }
+
+  cancel(ticketId: string, reason: string, actor: Actor, now: number): Outcome<Ticket> {
+    const t = this.tickets.get(ticketId);
+    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`, 404);
+    if (t.status !== 'waiting') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a waiting ticket can be cancelled.`, 409);
+    const next: Ticket = { ...t, status: 'cancelled', endedAt: now, endReason: reason };
+    return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.cancelled', now, { ticket: next, reason, staffId: actor.staffId })] };
+  }
+
+  // ---------------------------------------------------------------- apply
+
+  /** Takes a committed outcome into memory. Call only after the database committed it. */
+  apply(out: Outcome): void {
+    for (const s of out.sequences) this.sequences.set(seqKey(s.serviceCode, s.businessDay), s);
+    for (const c of out.counters) this.counters.set(c.id, c);
+    for (const t of out.tickets) {
+      this.putTicket(t);
+      if (t.status === 'done') this.learnServiceTime(t);
+    }
+    const day = (out.result as { day?: unknown } | null)?.day;
+    if (out.events.some((e) => e.type === 'day.closed') && typeof day === 'string') {
+      this.day = day;
+      // Finished tickets of earlier days are history now; keep memory to the current day.
+      for (const [id, t] of this.tickets) if (t.businessDay !== day && !ACTIVE.has(t.status)) this.tickets.delete(id);
+      for (const k of this.sequences.keys()) if (!k.endsWith(`|${day}`)) this.sequences.delete(k);
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private putTicket(t: Ticket): void {
+    const old = this.tickets.get(t.id);
+    if (old?.status === 'waiting') this.index.remove(old);
+    this.tickets.set(t.id, t);
+    if (t.status === 'waiting') this.index.add(t);
+  }
+
+  private learnServiceTime(t: Ticket): void {
+    const from = t.startedAt ?? t.calledAt;
+    if (from === undefined || t.endedAt === undefined) return;
+    const ms = t.endedAt - from;
+    if (ms <= 0) return;
+    const prev = this.meanServiceMs.get(t.serviceCode);
+    this.meanServiceMs.set(t.serviceCode, prev === undefined ? ms : prev + SERVICE_TIME_WEIGHT * (ms - prev));
+  }
+
+  private aheadOf(t: Ticket): number {
+    return this.position(t);
+  }
+
+  private nextNumber(service: ServiceDef, seq: NumberSequence): { sequence: NumberSequence; number: string; seqNo: number } {
+    const seqNo = seq.lastSeq + 1;
+    if (seqNo > service.range.to) {
+      fail('NUMBERS_EXHAUSTED', `${service.name.en} has used every number up to ${service.prefix}${service.range.to} today.`, 409);
+    }
+    const width = String(service.range.to).length;
+    return { sequence: { ...seq, lastSeq: seqNo }, number: `${service.prefix}${String(seqNo).padStart(width, '0')}`, seqNo };
+  }
+
+  private counterDef(counterId: string): CounterDef {
+    const def = this.counterDefs.get(counterId);
+    if (!def) fail('UNKNOWN_COUNTER', `There is no counter "${counterId}" at this branch.`, 404);
+    return def;
+  }
+
+  private requireOpen(c: CounterState): void {
+    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${c.id} is closed; sign in to open it.`, 409);
+    if (c.status === 'paused') fail('COUNTER_PAUSED', `Counter ${c.id} is paused (${c.pauseReason ?? ''}); resume it first.`, 409);
+  }
+
+  private current(counterId: string, statuses: Ticket['status'][]): { ticket: Ticket; counter: CounterState } {
+    this.counterDef(counterId);
+    const counter = this.counter(counterId);
+    const ticket = counter.currentTicketId ? this.tickets.get(counter.currentTicketId) : undefined;
+    if (!ticket || !ACTIVE.has(ticket.status)) fail('NO_CURRENT_TICKET', `Counter ${counterId} has no ticket at it; call the next one first.`, 409);
+    if (!statuses.includes(ticket.status)) {
+      fail('INVALID_STATE', `Ticket ${ticket.number} is ${ticket.status}; this needs it to be ${statuses.join(' or ')}.`, 409);
+    }
+    return { ticket, counter };
+  }
+
+  private finish(t: Ticket, now: number, actor: Actor): Ticket {
+    return { ...t, status: 'done', startedAt: t.startedAt ?? t.calledAt ?? now, endedAt: now, staffId: actor.staffId ?? t.staffId };
+  }
+
+  private countServed(c: CounterState, now: number): CounterState {
+    const day = businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt);
+    return { ...c, servedToday: c.servedDay === day ? c.servedToday + 1 : 1, servedDay: day };
+  }
+}
+
+function seqKey(serviceCode: string, day: string): string {
+  return `${serviceCode}|${day}`;
+}
+
+function emptyOutcome<R>(result: R): Outcome<R> {
+  return { tickets: [], counters: [], sequences: [], events: [], result };
+}

@@ -1,0 +1,147 @@
+/**
+ * Every change in the branch is an event in an append-only log. This file is the one
+ * definition of those events: the engine emits them, the database stores them as the outbox,
+ * the WebSocket stream pushes them and head office ingests them. Schemas are versioned by `v`;
+ * a change that is not backwards compatible gets a new version, never a silent edit.
+ */
+import { z } from 'zod';
+
+export const EVENT_VERSION = 1;
+
+const localized = z.object({ zh: z.string(), en: z.string() });
+
+export const callReasonSchema = z.object({
+  tier: z.enum(['primary', 'secondary']),
+  rule: z.enum(['priority', 'aged', 'fifo', 'fairness']),
+  passedOver: z.number().int().nonnegative(),
+  text: z.string(),
+});
+
+export const ticketSchema = z.object({
+  id: z.string(),
+  visitId: z.string(),
+  number: z.string(),
+  seq: z.number().int(),
+  serviceCode: z.string(),
+  segment: z.string(),
+  channel: z.enum(['kiosk', 'lobby', 'mobile', 'appointment', 'api']),
+  status: z.enum(['waiting', 'called', 'serving', 'done', 'no_show', 'cancelled', 'transferred']),
+  businessDay: z.string(),
+  issuedAt: z.number(),
+  queuedAt: z.number(),
+  ahead: z.number().int(),
+  estimate: z.object({ minMinutes: z.number(), maxMinutes: z.number() }).nullable(),
+  calledAt: z.number().optional(),
+  startedAt: z.number().optional(),
+  endedAt: z.number().optional(),
+  counterId: z.string().optional(),
+  staffId: z.string().optional(),
+  recalls: z.number().int(),
+  rejoins: z.number().int(),
+  callReason: callReasonSchema.optional(),
+  transferredFrom: z.string().optional(),
+  transferredTo: z.string().optional(),
+  endReason: z.string().optional(),
+});
+
+const counterRef = z.object({ counterId: z.string(), staffId: z.string().optional() });
+
+export const deviceStatusSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  uri: z.string(),
+  state: z.string(),
+  detail: z.string().optional(),
+  since: z.string(),
+});
+
+export const eventDataSchemas = {
+  'ticket.issued': z.object({ ticket: ticketSchema }),
+  'ticket.called': z.object({ ticket: ticketSchema, counterId: z.string(), staffId: z.string().optional(), reason: callReasonSchema }),
+  'ticket.recalled': z.object({ ticket: ticketSchema, counterId: z.string(), staffId: z.string().optional() }),
+  'ticket.started': z.object({ ticket: ticketSchema, counterId: z.string(), staffId: z.string().optional() }),
+  'ticket.completed': z.object({
+    ticket: ticketSchema,
+    counterId: z.string(),
+    staffId: z.string().optional(),
+    /** true when "next" completed it. */
+    auto: z.boolean(),
+  }),
+  'ticket.no_show': z.object({ ticket: ticketSchema, counterId: z.string(), staffId: z.string().optional() }),
+  'ticket.rejoined': z.object({ ticket: ticketSchema, staffId: z.string().optional() }),
+  'ticket.transferred': z.object({
+    ticket: ticketSchema,
+    to: ticketSchema,
+    counterId: z.string().optional(),
+    staffId: z.string().optional(),
+  }),
+  'ticket.cancelled': z.object({ ticket: ticketSchema, reason: z.string(), staffId: z.string().optional() }),
+  'ticket.print_failed': z.object({ ticketId: z.string(), number: z.string(), reason: z.string(), deviceId: z.string() }),
+  'counter.opened': counterRef,
+  'counter.paused': counterRef.extend({ reason: z.string() }),
+  'counter.resumed': counterRef,
+  'counter.closed': counterRef,
+  'device.status': z.object({ device: deviceStatusSchema }),
+  'config.applied': z.object({ hash: z.string(), source: z.string(), services: z.number().int(), counters: z.number().int() }),
+  'staff.login_locked': z.object({ staffId: z.string(), until: z.number() }),
+  'day.closed': z.object({ businessDay: z.string(), cancelled: z.number().int() }),
+} as const;
+
+export type EventType = keyof typeof eventDataSchemas;
+export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
+export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
+
+/**
+ * Streams group events that head office orders independently; each has its own gap-free
+ * sequence. Queue events must stay in order among themselves; a burst of device events must
+ * not hold them up.
+ */
+export type StreamName = 'queue' | 'device' | 'config' | 'staff';
+
+export function streamOf(type: EventType): StreamName {
+  if (type.startsWith('device.')) return 'device';
+  if (type.startsWith('config.')) return 'config';
+  if (type.startsWith('staff.')) return 'staff';
+  return 'queue';
+}
+
+/** An event as the engine produces it, before it has a place in the log. */
+export type EventDraft = { [T in EventType]: { type: T; at: number; data: EventData<T> } }[EventType];
+
+/** An event as stored and published: a position in the log, a per-stream sequence, a version. */
+export type BranchEvent = {
+  [T in EventType]: {
+    /** Position in the branch's log; WebSocket clients resume from it. */
+    id: number;
+    stream: StreamName;
+    seq: number;
+    type: T;
+    v: number;
+    /** ISO time. */
+    at: string;
+    branch: string;
+    data: EventData<T>;
+  };
+}[EventType];
+
+export const branchEventSchema = z.object({
+  id: z.number().int().positive(),
+  stream: z.enum(['queue', 'device', 'config', 'staff']),
+  seq: z.number().int().positive(),
+  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+  v: z.number().int().positive(),
+  at: z.string(),
+  branch: z.string(),
+  data: z.unknown(),
+});
+
+/** Validates an event received from outside (HQ ingest, a replay file): envelope and data. */
+export function parseEvent(input: unknown): BranchEvent {
+  const env = branchEventSchema.parse(input);
+  const data = eventDataSchemas[env.type].parse(env.data);
+  return { ...env, data } as BranchEvent;
+}
+
+export function draft<T extends EventType>(type: T, at: number, data: EventData<T>): EventDraft {
+  return { type, at, data } as EventDraft;
+}

@@ -1,0 +1,86 @@
+/**
+ * Schema migrations, applied in order at start inside one transaction each. The database's
+ * user_version records the last one applied. Never edit a released migration: add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'queue, events, staff',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+      -- One row per ticket; the JSON holds the full record, the columns what queries need.
+      CREATE TABLE tickets (
+        id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        service_code TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        status TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        -- The last line of defence: a number is never issued twice in a business day.
+        UNIQUE (business_day, service_code, seq)
+      ) STRICT;
+      CREATE INDEX tickets_active ON tickets (status) WHERE status IN ('waiting', 'called', 'serving');
+      CREATE INDEX tickets_day ON tickets (business_day);
+
+      CREATE TABLE number_sequences (
+        business_day TEXT NOT NULL,
+        service_code TEXT NOT NULL,
+        last_seq INTEGER NOT NULL,
+        issued INTEGER NOT NULL,
+        PRIMARY KEY (business_day, service_code)
+      ) STRICT;
+
+      CREATE TABLE counters (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+
+      -- The append-only event log, which is also the outbox for head office.
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        stream TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        v INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (stream, seq)
+      ) STRICT;
+
+      CREATE TABLE staff (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        counters TEXT NOT NULL,
+        pin_hash TEXT NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 1
+      ) STRICT;
+
+      -- Only a hash of the token is kept: a copied database file grants no sessions.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        staff_id TEXT NOT NULL REFERENCES staff(id),
+        counter_id TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Answers to requests that carried an Idempotency-Key, so a retry gets the first answer.
+      CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        staff_id TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];
