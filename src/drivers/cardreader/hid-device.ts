@@ -3,6 +3,7 @@
  * on a kiosk and over a fake device in tests. node-hid is an optional dependency (it needs a
  * native build and libusb/hidraw); it is loaded only when a hid:// reader is configured.
  */
+import type * as NodeHid from 'node-hid';
 import { AppError } from '../../common/errors.js';
 
 export interface HidDeviceInfo {
@@ -29,7 +30,7 @@ export interface HidBackend {
   open(info: HidDeviceInfo): HidDevice;
 }
 
-type NodeHidModule = typeof import('node-hid');
+type NodeHidModule = typeof NodeHid;
 
 /** Loads node-hid lazily; a kiosk without a HID reader never needs the native module. */
 export async function loadNodeHidBackend(): Promise<HidBackend> {
