@@ -25,10 +25,13 @@ for (const protocol of ['framed', 'line']) {
         defaultAddress: 3,
         ackTimeoutMs: 200,
         retryIntervalMs: 200,
+        // the line protocol has no acks: a periodic refresh is how it reaches a display that
+        // came back after our port did
+        heartbeatMs: 200,
       });
       device.onStatus((s) => states.push(s.state));
       device.start();
-      await waitUntil(() => device.status().state === 'online', 'device online');
+      await waitUntil(() => device.status().state === 'online' && fake.connected, 'both ends open');
     });
 
     after(async () => {
@@ -84,6 +87,7 @@ describe('display that stops answering (framed, acks)', () => {
     });
     device.start();
     try {
+      await waitUntil(() => fake.connected, 'fake display end open');
       device.show({ kind: 'counter', address: 1, text: '欢迎光临' });
       await waitUntil(() => fake.text(1) === '欢迎光临', 'first text');
       await waitUntil(() => device.status().state === 'online', 'online');

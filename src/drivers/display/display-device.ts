@@ -33,7 +33,11 @@ export interface DisplayDeviceOptions {
   retries?: number;
   /** How often a silent display is tried again; default 1000 ms (DESIGN §8: back within 2 s). */
   retryIntervalMs?: number;
-  /** Idle health probe of answering displays (ack protocols); default 15000 ms, 0 = off. */
+  /**
+   * Ack protocols: how often answering displays are probed. Protocols without acks: how often
+   * every display's latest content is re-sent, since a display that lost power cannot say so.
+   * Default 15000 ms, 0 = off.
+   */
   heartbeatMs?: number;
   logger?: DriverLogger;
   now?: () => Date;
@@ -133,8 +137,8 @@ export class DisplayDevice implements Device {
     );
     this.transport.on('data', this.onData);
     this.transport.on('state', this.onState);
-    if (this.protocol.acks && this.heartbeatMs > 0) {
-      this.heartbeat = setInterval(() => this.probeAnswering(), this.heartbeatMs);
+    if (this.heartbeatMs > 0) {
+      this.heartbeat = setInterval(() => this.refresh(), this.heartbeatMs);
       this.heartbeat.unref();
     }
     this.transport.open();
@@ -189,9 +193,13 @@ export class DisplayDevice implements Device {
     }
   };
 
-  private probeAnswering(): void {
+  private refresh(): void {
     if (this.transport.state !== 'open') return;
-    for (const [address, h] of this.health) if (h === 'answering' && !this.dirty.has(address)) this.probes.add(address);
+    if (this.protocol.acks) {
+      for (const [address, h] of this.health) if (h === 'answering' && !this.dirty.has(address)) this.probes.add(address);
+    } else {
+      for (const address of this.latest.keys()) this.dirty.add(address);
+    }
     void this.pump();
   }
 

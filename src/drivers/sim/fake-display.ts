@@ -73,6 +73,11 @@ export class FakeDisplay extends EventEmitter {
     await this.transport.close();
   }
 
+  /** True while the device end of the cable is open. */
+  get connected(): boolean {
+    return this.transport.state === 'open';
+  }
+
   /** The text a display shows now (board rows joined by newlines). */
   text(address: number): string | undefined {
     return this.screens.get(address)?.text;

@@ -1,0 +1,69 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPtyPair, type PtyPair } from '../support/pty.js';
+import { CallPadDevice, type CallPadKeyEvent } from '../../src/drivers/callpad/callpad-device.js';
+import { FakeCallPad } from '../../src/drivers/sim/fake-callpad.js';
+import { LocalSerialTransport, waitUntil } from './local-serial-transport.js';
+
+describe('call pad over a pty', () => {
+  let pair: PtyPair;
+  let device: CallPadDevice;
+  let pad: FakeCallPad;
+  const keys: CallPadKeyEvent[] = [];
+
+  before(async () => {
+    pair = await createPtyPair();
+    pad = new FakeCallPad({ transport: new LocalSerialTransport(pair.devicePath) });
+    pad.start();
+    device = new CallPadDevice({ id: 'pads', transport: new LocalSerialTransport(pair.productPath) });
+    device.on('key', (e) => keys.push(e));
+    device.start();
+    await waitUntil(() => device.status().state === 'online' && pad.connected, 'both ends open');
+  });
+
+  after(async () => {
+    await device.stop();
+    await pad.stop();
+    await pair.close();
+  });
+
+  it('turns a key press into a key event with the pad address and key, and acks it', async () => {
+    assert.equal(await pad.press(3, 'next'), true, 'host acked the press');
+    await waitUntil(() => keys.length === 1, 'key event');
+    assert.deepEqual(keys[0], { address: 3, key: 'next' });
+    assert.equal(await pad.press(12, 'no_show'), true);
+    await waitUntil(() => keys.length === 2, 'second key event');
+    assert.deepEqual(keys[1], { address: 12, key: 'no_show' });
+  });
+
+  it('reports a retransmitted press once', async () => {
+    keys.length = 0;
+    const { bytes } = pad.keyFrame(5, 'recall');
+    // A pad that missed the ack sends the same frame (same sequence number) again.
+    await pad.sendRaw(bytes);
+    await pad.sendRaw(bytes);
+    await pad.sendRaw(pad.keyFrame(5, 'complete').bytes);
+    await waitUntil(() => keys.length === 2, 'two distinct presses');
+    assert.deepEqual(keys, [
+      { address: 5, key: 'recall' },
+      { address: 5, key: 'complete' },
+    ]);
+  });
+
+  it('sends the pad screen (called number, waiting count) and the fake decodes it', async () => {
+    device.showOnPad({ address: 3, text: 'A017 请', waiting: 12 });
+    await waitUntil(() => pad.screens.get(3)?.text === 'A017 请', 'pad screen text');
+    assert.equal(pad.screens.get(3)?.waiting, 12);
+  });
+
+  it('resends the latest screen after the line comes back', async () => {
+    await pair.unplug();
+    await waitUntil(() => device.status().state === 'offline', 'offline');
+    assert.doesNotThrow(() => device.showOnPad({ address: 3, text: 'A018', waiting: 11 }));
+    device.showOnPad({ address: 3, text: 'A019', waiting: 10 });
+    await pair.plugIn();
+    await waitUntil(() => pad.screens.get(3)?.text === 'A019', 'latest screen after reconnect');
+    assert.equal(pad.screens.get(3)?.waiting, 10);
+    await waitUntil(() => device.status().state === 'online', 'online');
+  });
+});
