@@ -3,7 +3,18 @@ import assert from 'node:assert/strict';
 import { createPtyPair, type PtyPair } from '../support/pty.js';
 import { CallPadDevice, type CallPadKeyEvent } from '../../src/drivers/callpad/callpad-device.js';
 import { FakeCallPad } from '../../src/drivers/sim/fake-callpad.js';
-import { LocalSerialTransport, waitUntil } from './local-serial-transport.js';
+import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
+
+/** Polls for a condition instead of sleeping; the limit is generous (behaviour, not speed). */
+async function waitUntil(check: () => boolean, what: string, limitMs = 8000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const serial = (path: string) => new SerialTransport({ path, baudRate: 9600, minDelayMs: 20, maxDelayMs: 100 });
 
 describe('call pad over a pty', () => {
   let pair: PtyPair;
@@ -13,9 +24,9 @@ describe('call pad over a pty', () => {
 
   before(async () => {
     pair = await createPtyPair();
-    pad = new FakeCallPad({ transport: new LocalSerialTransport(pair.devicePath) });
+    pad = new FakeCallPad({ transport: serial(pair.devicePath) });
     pad.start();
-    device = new CallPadDevice({ id: 'pads', transport: new LocalSerialTransport(pair.productPath) });
+    device = new CallPadDevice({ id: 'pads', transport: serial(pair.productPath) });
     device.on('key', (e) => keys.push(e));
     device.start();
     await waitUntil(() => device.status().state === 'online' && pad.connected, 'both ends open');

@@ -4,7 +4,18 @@ import { createPtyPair, type PtyPair } from '../support/pty.js';
 import { DisplayDevice } from '../../src/drivers/display/display-device.js';
 import { FakeDisplay } from '../../src/drivers/sim/fake-display.js';
 import type { DeviceState } from '../../src/drivers/device.js';
-import { LocalSerialTransport, waitUntil } from './local-serial-transport.js';
+import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
+
+/** Polls for a condition instead of sleeping; the limit is generous (behaviour, not speed). */
+async function waitUntil(check: () => boolean, what: string, limitMs = 8000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const serial = (path: string) => new SerialTransport({ path, baudRate: 9600, minDelayMs: 20, maxDelayMs: 100 });
 
 for (const protocol of ['framed', 'line']) {
   describe(`display over a pty, protocol ${protocol}`, () => {
@@ -15,12 +26,12 @@ for (const protocol of ['framed', 'line']) {
 
     before(async () => {
       pair = await createPtyPair();
-      fake = new FakeDisplay({ transport: new LocalSerialTransport(pair.devicePath), protocol });
+      fake = new FakeDisplay({ transport: serial(pair.devicePath), protocol });
       fake.start();
       device = new DisplayDevice({
         id: `display-${protocol}`,
         kind: 'counter_display',
-        transport: new LocalSerialTransport(pair.productPath),
+        transport: serial(pair.productPath),
         protocol,
         defaultAddress: 3,
         ackTimeoutMs: 200,
@@ -75,11 +86,11 @@ for (const protocol of ['framed', 'line']) {
 describe('display that stops answering (framed, acks)', () => {
   it('goes offline when acks stop and online when they return', async () => {
     const pair = await createPtyPair();
-    const fake = new FakeDisplay({ transport: new LocalSerialTransport(pair.devicePath), protocol: 'framed' });
+    const fake = new FakeDisplay({ transport: serial(pair.devicePath), protocol: 'framed' });
     fake.start();
     const device = new DisplayDevice({
       id: 'd',
-      transport: new LocalSerialTransport(pair.productPath),
+      transport: serial(pair.productPath),
       protocol: 'framed',
       ackTimeoutMs: 100,
       retries: 1,

@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Device, DeviceStatus } from '../device.js';
-import { silentLogger, type DriverLogger } from '../display/logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { StatusTracker } from '../display/status-tracker.js';
 import type { ConnectionState, Transport } from '../transport/transport.js';
 import type { CallPadKey, CallPadProtocol, PadMessage, PadScreen, StreamDecoder } from './protocol.js';
@@ -29,7 +29,7 @@ export interface CallPadDeviceOptions {
   protocol?: CallPadProtocol | string;
   /** A repeated sequence number from the same pad within this window is a retransmit; default 2000 ms. */
   duplicateWindowMs?: number;
-  logger?: DriverLogger;
+  logger?: Logger;
   now?: () => Date;
 }
 
@@ -39,7 +39,7 @@ export class CallPadDevice implements Device {
   readonly protocol: CallPadProtocol;
 
   private readonly transport: Transport;
-  private readonly log: DriverLogger;
+  private readonly log: Logger;
   private readonly tracker: StatusTracker;
   private readonly events = new EventEmitter();
   private readonly duplicateWindowMs: number;

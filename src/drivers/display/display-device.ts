@@ -11,7 +11,7 @@
  */
 import type { Device, DeviceKind, DeviceStatus } from '../device.js';
 import type { ConnectionState, Transport } from '../transport/transport.js';
-import { silentLogger, type DriverLogger } from './logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import type { AddressedInstruction, DisplayInstruction, DisplayProtocol, DisplayReply, StreamDecoder } from './protocol.js';
 import { getDisplayProtocol } from './registry.js';
 import { StatusTracker } from './status-tracker.js';
@@ -39,7 +39,7 @@ export interface DisplayDeviceOptions {
    * Default 15000 ms, 0 = off.
    */
   heartbeatMs?: number;
-  logger?: DriverLogger;
+  logger?: Logger;
   now?: () => Date;
 }
 
@@ -51,7 +51,7 @@ export class DisplayDevice implements Device {
   readonly protocol: DisplayProtocol;
 
   private readonly transport: Transport;
-  private readonly log: DriverLogger;
+  private readonly log: Logger;
   private readonly tracker: StatusTracker;
   private readonly defaultAddress: number;
   private readonly knownAddresses: Set<number>;

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { CallPadKey, CallPadProtocol, HostMessage, PadScreen, StreamDecoder } from '../callpad/protocol.js';
 import { getCallPadProtocol } from '../callpad/registry.js';
-import { silentLogger, type DriverLogger } from '../display/logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import type { Transport } from '../transport/transport.js';
 
 export interface FakeCallPadEvents {
@@ -24,14 +24,14 @@ export interface FakeCallPadOptions {
   retransmitMs?: number;
   /** Retransmits of an unacked press; default 3. */
   retransmits?: number;
-  logger?: DriverLogger;
+  logger?: Logger;
 }
 
 export class FakeCallPad extends EventEmitter {
   readonly protocol: CallPadProtocol;
   readonly screens = new Map<number, PadScreen>();
   private readonly transport: Transport;
-  private readonly log: DriverLogger;
+  private readonly log: Logger;
   private readonly retransmitMs: number;
   private readonly retransmits: number;
   private readonly seqs = new Map<number, number>();

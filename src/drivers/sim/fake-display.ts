@@ -5,7 +5,7 @@
  * One FakeDisplay answers for every address on its bus unless told which addresses exist.
  */
 import { EventEmitter } from 'node:events';
-import { silentLogger, type DriverLogger } from '../display/logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import type { DisplayCommand, DisplayProtocol, StreamDecoder } from '../display/protocol.js';
 import { getDisplayProtocol } from '../display/registry.js';
 import type { Transport } from '../transport/transport.js';
@@ -31,7 +31,7 @@ export interface FakeDisplayOptions {
   protocol?: DisplayProtocol | string;
   /** Addresses present on the bus; default every address. */
   addresses?: number[];
-  logger?: DriverLogger;
+  logger?: Logger;
 }
 
 export class FakeDisplay extends EventEmitter {
@@ -39,7 +39,7 @@ export class FakeDisplay extends EventEmitter {
   readonly screens = new Map<number, FakeScreen>();
   private readonly transport: Transport;
   private readonly addresses: Set<number> | undefined;
-  private readonly log: DriverLogger;
+  private readonly log: Logger;
   private readonly silent = new Set<number>();
   private allSilent = false;
   private decoder: StreamDecoder<DisplayCommand> | undefined;
