@@ -7,7 +7,7 @@ import { AppError, isAppError } from '../common/errors.js';
 import type { Outcome } from '../core/engine.js';
 import { QueueEngine } from '../core/engine.js';
 import type { BranchEvent, EventDraft } from '../core/events.js';
-import type { Channel, QueueConfig, Ticket } from '../core/types.js';
+import type { Channel, CounterState, QueueConfig, Ticket } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
 import type { EventHub } from './event-hub.js';
 import type { Logger } from './logger.js';
@@ -234,6 +234,17 @@ export class BranchService {
       idem,
     );
   }
+}
+
+export function counterStateView(c: CounterState) {
+  return {
+    id: c.id,
+    status: c.status,
+    staffId: c.staffId,
+    pauseReason: c.pauseReason,
+    currentTicketId: c.currentTicketId,
+    since: c.since ? new Date(c.since).toISOString() : undefined,
+  };
 }
 
 export function publicTicket(t: Ticket) {

@@ -1,0 +1,113 @@
+/**
+ * The composition root of the branch service: configuration, database, engine, auth,
+ * devices, HTTP API and stream, wired together. `npm run serve`, `npm start`, the tests and
+ * (later) the Electron shell all start the service through `startBranchApp`.
+ */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { draft } from '../core/events.js';
+import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
+import { createBranchStore } from '../db/branch-store.js';
+import { openDatabase } from '../db/open-database.js';
+import { Auth } from './auth.js';
+import { BranchService, type Clock } from './branch-service.js';
+import { DeviceRegistry } from './devices.js';
+import { EventHub } from './event-hub.js';
+import { registerApi } from './http/api.js';
+import { createHttpServer } from './http/http-server.js';
+import { attachStream, type StreamServer } from './http/stream.js';
+import type { Logger } from './logger.js';
+import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
+import type { FastifyInstance } from 'fastify';
+
+export interface BranchAppOptions {
+  dataDir: string;
+  configPath?: string;
+  demo: boolean;
+  port: number;
+  host: string;
+  log: Logger;
+  clock?: Clock;
+  /** Overrides the configuration file's ticket rate limit (benchmarks and tests). */
+  ticketRateLimitPerMinute?: number;
+}
+
+export interface BranchApp {
+  url: string;
+  port: number;
+  service: BranchService;
+  devices: DeviceRegistry;
+  config: LoadedConfig;
+  http: FastifyInstance;
+  stream: StreamServer;
+  credentialsFile?: string;
+  initialAdminFile?: string;
+  close(): Promise<void>;
+}
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp> {
+  const { log } = opts;
+  const clock = opts.clock ?? Date.now;
+  // The configuration is checked before anything is opened: a broken file starts nothing.
+  const config = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
+  const db = openDatabase(join(opts.dataDir, 'branch.db'));
+  const store = createBranchStore(db);
+  try {
+    const hub = new EventHub(log);
+    const service = new BranchService(store, config.queue, hub, clock, log);
+    const auth = new Auth(store, config.file.security, (staffId, until) => service.record([draft('staff.login_locked', clock(), { staffId, until })]));
+
+    if (store.getMeta('config_hash') !== config.hash) {
+      service.record([draft('config.applied', clock(), { hash: config.hash, source: config.source, services: config.queue.services.length, counters: config.queue.counters.length })]);
+      store.setMeta('config_hash', config.hash);
+    }
+
+    let credentialsFile: string | undefined;
+    let initialAdminFile: string | undefined;
+    if (opts.demo) credentialsFile = (await seedDemoStaff(opts.dataDir, config.queue, auth)).file;
+    else initialAdminFile = await seedInitialAdmin(opts.dataDir, store, auth);
+
+    const devices = new DeviceRegistry(log);
+    devices.bind(service);
+
+    const http = createHttpServer(log);
+    registerApi(http, {
+      service,
+      auth,
+      devices,
+      version: VERSION,
+      ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? config.file.security.ticketRateLimitPerMinute,
+      startedAt: Date.now(),
+    });
+    await http.listen({ port: opts.port, host: opts.host });
+    const stream = attachStream(http.server, service, log);
+    const address = http.server.address();
+    const port = typeof address === 'object' && address ? address.port : opts.port;
+    service.startDayWatch();
+    devices.startAll();
+
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      service,
+      devices,
+      config,
+      http,
+      stream,
+      credentialsFile,
+      initialAdminFile,
+      async close() {
+        service.stop();
+        stream.close();
+        await devices.stopAll();
+        await http.close();
+        store.close();
+      },
+    };
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+}

@@ -1,0 +1,82 @@
+/** Command-line options of `npm run serve` and `npm start` (DESIGN §5), validated up front. */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { AppError } from '../common/errors.js';
+import { parseDeviceUri } from '../drivers/uri.js';
+
+export interface ServeOptions {
+  demo: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  configPath?: string;
+  printer?: string;
+  cardReaders: string[];
+  displays: string[];
+  logFormat: 'pretty' | 'json';
+  logLevel: string;
+  ticketRateLimitPerMinute?: number;
+}
+
+export const USAGE = `Usage: npm run serve -- [--demo] [--port PORT] [--data DIR] [--config FILE]
+                        [--printer URI] [--card-reader URI ...] [--display URI ...]
+                        [--host ADDR] [--log pretty|json] [--log-level LEVEL]
+
+  --demo           seed the demo branch and staff when DIR is new; simulated devices by default
+  --port PORT      HTTP port (default 8080; 0 picks a free one)
+  --host ADDR      address to listen on (default 0.0.0.0: the branch LAN)
+  --data DIR       data folder: database, credentials (default ./data)
+  --config FILE    branch configuration, YAML or JSON (default: the demo branch)
+  --printer URI    e.g. serial:///dev/ttyUSB0?baud=115200, tcp://192.0.2.10:9100, sim
+  --log FORMAT     pretty (default on a terminal) or json`;
+
+export function parseServeOptions(argv: string[], defaults: Partial<ServeOptions> = {}): ServeOptions {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        demo: { type: 'boolean' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        config: { type: 'string' },
+        printer: { type: 'string' },
+        'card-reader': { type: 'string', multiple: true },
+        display: { type: 'string', multiple: true },
+        log: { type: 'string' },
+        'log-level': { type: 'string' },
+        'ticket-rate-limit': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (e) {
+    throw new AppError('BAD_ARGUMENTS', `${(e as Error).message}\n\n${USAGE}`, 400);
+  }
+  if (values.help) throw new AppError('HELP', USAGE, 0);
+  const port = values.port === undefined ? (defaults.port ?? 8080) : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('BAD_ARGUMENTS', `--port must be 0–65535, not "${String(values.port)}"`, 400);
+  const logFormat = (values.log as string | undefined) ?? defaults.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (logFormat !== 'pretty' && logFormat !== 'json') throw new AppError('BAD_ARGUMENTS', '--log must be pretty or json', 400);
+  const rate = values['ticket-rate-limit'] === undefined ? undefined : Number(values['ticket-rate-limit']);
+  if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) throw new AppError('BAD_ARGUMENTS', '--ticket-rate-limit must be a positive whole number per minute', 400);
+  const printer = (values.printer as string | undefined) ?? defaults.printer;
+  const cardReaders = (values['card-reader'] as string[] | undefined) ?? defaults.cardReaders ?? [];
+  const displays = (values.display as string[] | undefined) ?? defaults.displays ?? [];
+  for (const uri of [printer, ...cardReaders, ...displays]) if (uri) parseDeviceUri(uri);
+  return {
+    demo: Boolean(values.demo ?? defaults.demo ?? false),
+    port,
+    host: (values.host as string | undefined) ?? defaults.host ?? '0.0.0.0',
+    dataDir: resolve((values.data as string | undefined) ?? defaults.dataDir ?? 'data'),
+    configPath: values.config === undefined ? defaults.configPath : resolve(values.config as string),
+    printer,
+    cardReaders,
+    displays,
+    logFormat,
+    logLevel: (values['log-level'] as string | undefined) ?? defaults.logLevel ?? 'info',
+    ticketRateLimitPerMinute: rate,
+  };
+}

@@ -1,0 +1,274 @@
+/**
+ * The LAN API (DESIGN §5). Shapes here are a contract with programs outside this repo:
+ * add fields freely, never rename or remove one.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../common/errors.js';
+import type { Actor } from '../../core/engine.js';
+import type { Ticket } from '../../core/types.js';
+import { hasRole, requireCounterAccess, requireMayOpen, requireRole, type Auth, type Principal } from '../auth.js';
+import { counterStateView, counterTicket, type Answer, type BranchService } from '../branch-service.js';
+import { RateLimiter } from './rate-limit.js';
+import { parseInput } from './validate.js';
+
+export interface DeviceLister {
+  list(): unknown[];
+}
+
+export interface ApiDeps {
+  service: BranchService;
+  auth: Auth;
+  devices: DeviceLister;
+  version: string;
+  ticketRateLimitPerMinute: number;
+  startedAt: number;
+}
+
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'must be 8–100 letters, digits or _.:-');
+
+const ticketBody = z
+  .object({
+    serviceCode: z.string().min(1).max(32),
+    segment: z.string().min(1).max(32).optional(),
+    channel: z.enum(['kiosk', 'lobby', 'mobile', 'appointment', 'api']).optional(),
+  })
+  .strict();
+
+const loginBody = z
+  .object({
+    staffId: z.string().min(1).max(40),
+    pin: z.string().min(1).max(40),
+    counter: z.string().min(1).max(16).optional(),
+  })
+  .strict();
+
+const transferBody = z.object({ serviceCode: z.string().min(1).max(32) }).strict();
+const pauseBody = z.object({ reason: z.string().min(1).max(40) }).strict();
+const cancelBody = z.object({ reason: z.string().min(1).max(200).optional() }).strict();
+const counterParams = z.object({ counter: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'is not a counter id') });
+const ticketParams = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a ticket id') });
+const eventsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+const staffBody = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),
+    name: z.string().min(1).max(80),
+    roles: z.array(z.enum(['teller', 'lobby', 'supervisor', 'admin'])).min(1),
+    counters: z.array(z.string().max(16)).default([]),
+    pin: z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits'),
+    active: z.boolean().default(true),
+  })
+  .strict();
+
+// Segments a customer may choose at the kiosk without staff: the rest come from a staff member or a card lookup.
+const SELF_SERVICE_SEGMENTS = new Set(['regular', 'priority']);
+
+function send(reply: FastifyReply, answer: Answer): FastifyReply {
+  if (answer.status === 204) return reply.code(204).send();
+  return reply.code(answer.status).send(answer.body);
+}
+
+export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
+  const { service, auth } = deps;
+  const limiter = new RateLimiter(deps.ticketRateLimitPerMinute);
+  const now = () => service.clock();
+
+  const principal = (req: FastifyRequest): Principal => auth.authenticate(req.headers.authorization, now());
+  const optionalPrincipal = (req: FastifyRequest): Principal | undefined =>
+    req.headers.authorization ? principal(req) : undefined;
+  const idem = (req: FastifyRequest, staffId: string) => {
+    const raw = req.headers['idempotency-key'];
+    if (raw === undefined) return undefined;
+    return { key: parseInput(idempotencyKey, raw, 'Idempotency-Key header'), staffId };
+  };
+  const actor = (p: Principal): Actor => ({ staffId: p.staff.id });
+
+  app.get('/api/health', async () => ({
+    status: 'ok',
+    branch: service.branchId,
+    version: deps.version,
+    businessDay: service.engine.businessDay,
+    uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+    waiting: service.engine.totalWaiting(),
+    lastEventId: service.store.lastEventId(),
+  }));
+
+  app.get('/api/config', async () => {
+    const c = service.queueConfig;
+    return {
+      branch: { id: c.branch.id, name: c.branch.name, timeZone: c.branch.timeZone },
+      services: c.services.map((s) => ({ code: s.code, prefix: s.prefix, name: s.name, icon: s.icon, selfService: s.selfService, targetWaitMinutes: s.targetWaitMinutes })),
+      counters: c.counters,
+      segments: c.segments,
+      pauseReasons: c.rules.pauseReasons,
+      rules: { maxRecalls: c.rules.maxRecalls, maxRejoins: c.rules.maxRejoins },
+    };
+  });
+
+  app.get('/api/services', async () => service.servicesView());
+
+  app.post('/api/tickets', async (req, reply) => {
+    const body = parseInput(ticketBody, req.body);
+    const p = optionalPrincipal(req);
+    if (!p) {
+      const wait = limiter.take(req.ip, now());
+      if (wait > 0) {
+        reply.header('Retry-After', String(wait));
+        throw new AppError('RATE_LIMITED', `Too many tickets from this device; try again in ${wait} s.`, 429);
+      }
+      if (body.segment && !SELF_SERVICE_SEGMENTS.has(body.segment)) {
+        throw new AppError('FORBIDDEN', `Segment "${body.segment}" is set by staff or a card, not chosen at the kiosk.`, 403);
+      }
+    }
+    const channel = body.channel ?? (p ? 'lobby' : 'kiosk');
+    return send(reply, service.issue({ serviceCode: body.serviceCode, segment: body.segment, channel }, idem(req, p?.staff.id ?? `ip:${req.ip}`)));
+  });
+
+  app.get('/api/tickets/:id', async (req) => service.ticketView(parseInput(ticketParams, req.params, 'ticket id').id));
+
+  app.post('/api/tickets/:id/rejoin', async (req, reply) => {
+    const p = principal(req);
+    requireRole(p, 'teller', 'lobby', 'supervisor', 'admin');
+    const { id } = parseInput(ticketParams, req.params, 'ticket id');
+    return send(reply, service.execute((t) => service.engine.rejoin(id, actor(p), t), (t) => ({ status: 200, body: { ticket: counterTicket(t, now()), ahead: t.ahead, estimate: t.estimate } }), idem(req, p.staff.id)));
+  });
+
+  app.post('/api/tickets/:id/cancel', async (req, reply) => {
+    const p = principal(req);
+    requireRole(p, 'lobby', 'supervisor', 'admin');
+    const { id } = parseInput(ticketParams, req.params, 'ticket id');
+    const body = parseInput(cancelBody, req.body);
+    return send(reply, service.execute((t) => service.engine.cancel(id, body.reason ?? 'cancelled_by_staff', actor(p), t), (t) => ({ status: 200, body: { ticket: counterTicket(t, now()) } })));
+  });
+
+  app.get('/api/queue', async () => service.queueView());
+
+  app.get('/api/devices', async () => deps.devices.list());
+
+  // ---------------------------------------------------------------- staff
+
+  app.post('/api/auth/login', async (req) => {
+    const body = parseInput(loginBody, req.body);
+    const { token, staff, expiresAt } = await auth.login(body.staffId, body.pin, now());
+    let counter: string | null = null;
+    if (body.counter) {
+      const p = auth.authenticate(`Bearer ${token}`, now());
+      try {
+        openCounter(p, body.counter);
+        counter = body.counter;
+      } catch (e) {
+        auth.logout(p);
+        throw e;
+      }
+    }
+    return { token, staffId: staff.id, name: staff.name, roles: staff.roles, counters: staff.counters, counter, expiresAt: new Date(expiresAt).toISOString() };
+  });
+
+  app.post('/api/auth/logout', async (req, reply) => {
+    const p = principal(req);
+    auth.logout(p);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/auth/me', async (req) => {
+    const p = principal(req);
+    return { staffId: p.staff.id, name: p.staff.name, roles: p.staff.roles, counters: p.staff.counters, counter: p.session.counterId };
+  });
+
+  app.get('/api/staff', async (req) => {
+    requireRole(principal(req), 'supervisor', 'admin');
+    return service.store.listStaff().map((s) => ({ id: s.id, name: s.name, roles: s.roles, counters: s.counters, active: s.active, locked: s.lockedUntil > now() }));
+  });
+
+  app.post('/api/staff', async (req, reply) => {
+    requireRole(principal(req), 'admin');
+    const body = parseInput(staffBody, req.body);
+    await auth.createStaff(body);
+    return reply.code(201).send({ id: body.id, name: body.name, roles: body.roles, counters: body.counters, active: body.active });
+  });
+
+  app.get('/api/events', async (req) => {
+    requireRole(principal(req), 'lobby', 'supervisor', 'admin');
+    const q = parseInput(eventsQuery, req.query, 'query');
+    return service.store.eventsAfter(q.after, q.limit);
+  });
+
+  // ---------------------------------------------------------------- counters
+
+  function openCounter(p: Principal, counterId: string) {
+    requireMayOpen(p, counterId);
+    if (p.session.counterId && p.session.counterId !== counterId && !hasRole(p, 'supervisor', 'admin')) {
+      throw new AppError('FORBIDDEN', `You are signed in at counter ${p.session.counterId}; close it before opening ${counterId}.`, 403);
+    }
+    const answer = service.execute((t) => service.engine.open(counterId, actor(p), t), (c) => ({ status: 200, body: { counter: counterStateView(c) } }));
+    auth.setCounter(p, counterId);
+    return answer;
+  }
+
+  app.get('/api/counters', async () => service.queueView().counters);
+
+  app.post('/api/counters/:counter/open', async (req, reply) => {
+    const p = principal(req);
+    const { counter } = parseInput(counterParams, req.params, 'counter');
+    return send(reply, openCounter(p, counter));
+  });
+
+  app.post('/api/counters/:counter/close', async (req, reply) => {
+    const p = principal(req);
+    const { counter } = parseInput(counterParams, req.params, 'counter');
+    requireCounterAccess(p, counter);
+    const answer = service.execute((t) => service.engine.close(counter, actor(p), t), (c) => ({ status: 200, body: { counter: counterStateView(c) } }));
+    if (p.session.counterId === counter) auth.setCounter(p, null);
+    return send(reply, answer);
+  });
+
+  type CounterAction = (counter: string, p: Principal, body: unknown, t: number) => ReturnType<BranchService['engine']['recall']>;
+  const ticketAction = (name: string, run: CounterAction) => {
+    app.post(`/api/counters/:counter/${name}`, async (req, reply) => {
+      const p = principal(req);
+      const { counter } = parseInput(counterParams, req.params, 'counter');
+      requireCounterAccess(p, counter);
+      return send(
+        reply,
+        service.execute((t) => run(counter, p, req.body, t), (ticket: Ticket) => ({ status: 200, body: { ticket: counterTicket(ticket, now()) } }), idem(req, p.staff.id)),
+      );
+    });
+  };
+
+  app.post('/api/counters/:counter/next', async (req, reply) => {
+    const p = principal(req);
+    const { counter } = parseInput(counterParams, req.params, 'counter');
+    requireCounterAccess(p, counter);
+    return send(
+      reply,
+      service.execute(
+        (t) => service.engine.callNext(counter, actor(p), t),
+        (ticket) => (ticket ? { status: 200, body: { ticket: counterTicket(ticket, now()) } } : { status: 204, body: null }),
+        idem(req, p.staff.id),
+      ),
+    );
+  });
+  ticketAction('recall', (c, p, _b, t) => service.engine.recall(c, actor(p), t));
+  ticketAction('start', (c, p, _b, t) => service.engine.start(c, actor(p), t));
+  ticketAction('complete', (c, p, _b, t) => service.engine.complete(c, actor(p), t));
+  ticketAction('no-show', (c, p, _b, t) => service.engine.noShow(c, actor(p), t));
+  ticketAction('transfer', (c, p, b, t) => service.engine.transfer(c, parseInput(transferBody, b).serviceCode, actor(p), t));
+
+  app.post('/api/counters/:counter/pause', async (req, reply) => {
+    const p = principal(req);
+    const { counter } = parseInput(counterParams, req.params, 'counter');
+    requireCounterAccess(p, counter);
+    const { reason } = parseInput(pauseBody, req.body);
+    return send(reply, service.execute((t) => service.engine.pause(counter, reason, actor(p), t), (c) => ({ status: 200, body: { counter: counterStateView(c) } }), idem(req, p.staff.id)));
+  });
+
+  app.post('/api/counters/:counter/resume', async (req, reply) => {
+    const p = principal(req);
+    const { counter } = parseInput(counterParams, req.params, 'counter');
+    requireCounterAccess(p, counter);
+    return send(reply, service.execute((t) => service.engine.resume(counter, actor(p), t), (c) => ({ status: 200, body: { counter: counterStateView(c) } }), idem(req, p.staff.id)));
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * The HTTP server: fastify with the product's error shape `{ error: { code, message } }` for
+ * every failure, including the ones fastify itself raises (bad JSON, huge bodies, wrong
+ * content type), so that clients handle one shape.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { isAppError } from '../../common/errors.js';
+import type { Logger } from '../logger.js';
+
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+function fastifyErrorAnswer(err: FastifyError): { status: number; code: string; message: string } | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'BODY_TOO_LARGE', message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.` };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json.' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'BAD_JSON', message: 'The body is declared as JSON but is empty.' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, code: 'BAD_JSON', message: `The body is not valid JSON: ${err.message}` };
+  }
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+    return { status: 400, code: 'BAD_JSON', message: `The body is not valid JSON: ${err.message}` };
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return { status: err.statusCode, code: err.code ?? 'BAD_REQUEST', message: err.message };
+  }
+  return undefined;
+}
+
+export function createHttpServer(log: Logger): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+    // Ticket ids and counters are short; anything longer is a mistake or an attack.
+    routerOptions: { maxParamLength: 100 },
+    forceCloseConnections: true,
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (isAppError(err)) {
+      if (err.status >= 500) log.error({ err, url: req.url }, err.message);
+      return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    }
+    const known = fastifyErrorAnswer(err);
+    if (known) return reply.code(known.status).send({ error: { code: known.code, message: known.message } });
+    log.error({ err, url: req.url }, 'unexpected error while handling a request');
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on the branch service; it has been logged. Try again.' } });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `There is no ${req.method} ${req.url.split('?')[0]}.` } }),
+  );
+  return app;
+}

@@ -1,0 +1,57 @@
+/**
+ * Runs the branch service as a process: parse options, start, print the ready line, shut
+ * down cleanly on SIGINT/SIGTERM. Shared by `npm run serve` and `npm start`.
+ */
+import { isAppError } from '../common/errors.js';
+import { startBranchApp, type BranchApp } from './branch-app.js';
+import { parseServeOptions, type ServeOptions } from './cli-options.js';
+import { createLogger } from './logger.js';
+
+export async function runService(argv: string[], defaults: Partial<ServeOptions> = {}, onReady?: (app: BranchApp, opts: ServeOptions) => void): Promise<void> {
+  let opts: ServeOptions;
+  try {
+    opts = parseServeOptions(argv, defaults);
+  } catch (e) {
+    if (isAppError(e) && e.code === 'HELP') {
+      console.log(e.message);
+      return;
+    }
+    console.error(isAppError(e) ? e.message : e);
+    process.exitCode = 2;
+    return;
+  }
+  const log = createLogger({ pretty: opts.logFormat === 'pretty', level: opts.logLevel });
+  let app: BranchApp;
+  try {
+    app = await startBranchApp({
+      dataDir: opts.dataDir,
+      configPath: opts.configPath,
+      demo: opts.demo,
+      port: opts.port,
+      host: opts.host,
+      log,
+      ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute,
+    });
+  } catch (e) {
+    // A person reads this: the message names the file, the field and the problem.
+    console.error(`The branch service did not start: ${isAppError(e) ? `[${e.code}] ${e.message}` : (e as Error).stack}`);
+    process.exitCode = 1;
+    return;
+  }
+  log.info({ branch: app.service.branchId, data: opts.dataDir, config: app.config.source }, 'branch service started');
+  if (app.initialAdminFile) log.warn({ file: app.initialAdminFile }, 'created the first admin account; its PIN is in this file: sign in, then delete the file');
+  console.log(`Branch service ready at ${app.url}`);
+  onReady?.(app, opts);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await app.close();
+    log.flush();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
