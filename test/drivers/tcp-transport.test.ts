@@ -84,3 +84,20 @@ test('printer over TCP: prints, loses the connection, reconnects, prints again',
   }
   assert.equal(transport.state, 'closed');
 });
+
+test('a printer whose port never opens is reported offline with the reason', async () => {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const freePort = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  const printer = new Printer(new TcpTransport({ host: '127.0.0.1', port: freePort }), { pollIntervalMs: 40, offlineAfterMs: 300 });
+  printer.start();
+  try {
+    assert.equal(printer.status().state, 'connecting');
+    await waitFor(() => printer.status().state === 'offline', 'offline after offlineAfterMs');
+    assert.match(printer.status().detail ?? '', /cannot be opened \(.*ECONNREFUSED/);
+    await assert.rejects(printer.print(renderTicket(sampleTicket())), (e: unknown) => isAppError(e) && e.code === 'PRINT_FAILED');
+  } finally {
+    await printer.stop();
+  }
+});

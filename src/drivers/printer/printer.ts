@@ -55,6 +55,7 @@ export class Printer implements Device {
   #status: DeviceStatus;
   #condition: PrinterCondition = {};
   #everOpen = false;
+  #startedAt = 0;
   #openedAt = 0;
   #lastAnswerAt = 0;
   #answeredSinceOpen = false;
@@ -96,6 +97,7 @@ export class Printer implements Device {
   start(): void {
     if (this.#running || this.#stopped) return;
     this.#running = true;
+    this.#startedAt = Date.now();
     this.transport.open();
     if (this.transport.state === 'open') this.#onTransportState('open');
     this.#schedulePoll(0);
@@ -254,9 +256,15 @@ export class Printer implements Device {
     const now = Date.now();
     let next: { state: DeviceState; detail?: string };
     if (this.transport.state !== 'open') {
-      next = this.#everOpen
-        ? { state: 'offline', detail: `printer disconnected${this.#disconnectReason ? ` (${this.#disconnectReason})` : ''}: check its cable and power; reconnecting` }
-        : { state: 'connecting', detail: 'opening the printer port' };
+      const why = this.#disconnectReason ?? this.transport.lastError;
+      if (this.#everOpen) {
+        next = { state: 'offline', detail: `printer disconnected${why ? ` (${why})` : ''}: check its cable and power; reconnecting` };
+      } else if (this.#running && now - this.#startedAt >= this.#opts.offlineAfterMs) {
+        // A port that never opened (wrong path, printer off) must show up as a fault, not "connecting" forever.
+        next = { state: 'offline', detail: `printer port cannot be opened${why ? ` (${why})` : ''}: check the cable, power and configured port` };
+      } else {
+        next = { state: 'connecting', detail: 'opening the printer port' };
+      }
     } else if (!this.#answeredSinceOpen) {
       next =
         now - this.#openedAt >= this.#opts.offlineAfterMs

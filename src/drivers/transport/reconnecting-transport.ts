@@ -41,6 +41,7 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
   #generation = 0;
   #timer: NodeJS.Timeout | undefined;
   #delay: number;
+  #lastError: string | undefined;
   readonly #minDelay: number;
   readonly #maxDelay: number;
   protected readonly log: Logger;
@@ -61,6 +62,11 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
 
   get state(): ConnectionState {
     return this.#state;
+  }
+
+  /** Why the last open attempt failed or the last connection was lost (for logs and status detail). */
+  get lastError(): string | undefined {
+    return this.#lastError;
   }
 
   open(): void {
@@ -130,6 +136,7 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
     } catch (e) {
       if (generation !== this.#generation || this.#closed) return;
       const reason = e instanceof Error ? e.message : String(e);
+      this.#lastError = reason;
       this.log.debug({ uri: this.uri, reason, retryInMs: this.#delay }, 'device open failed; retrying');
       this.#setState('connecting', reason);
       this.#schedule();
@@ -148,6 +155,7 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
   #onLost(generation: number, reason: string): void {
     if (generation !== this.#generation || this.#closed) return;
     this.#generation++; // late events of the dead link are ignored from now on
+    this.#lastError = reason;
     const link = this.#link;
     this.#link = undefined;
     this.#failPending(`disconnected (${reason})`);

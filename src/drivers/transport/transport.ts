@@ -19,6 +19,8 @@ export interface Transport {
   /** The URI it was made from, with secrets removed; shown on GET /api/devices. */
   readonly uri: string;
   readonly state: ConnectionState;
+  /** Optional: why the last open attempt failed or the connection was lost, for status details. */
+  readonly lastError?: string | undefined;
   /** Starts connecting (and reconnecting after loss) until close() is called. */
   open(): void;
   /** Writes and waits until the bytes are handed to the OS (drain). Rejects with DEVICE_OFFLINE when not open. */
