@@ -32,6 +32,16 @@ describe('SAM frames', () => {
     assert.equal(parser.stats.badChecksums, 1);
   });
 
+  it('finds a frame whose first bytes were swallowed by a noise header that passed the checksum', () => {
+    // Noise "AA AA AA 96 69 00 04 2A 2E" claims 4 more bytes; with the real frame's first "AA AA"
+    // its XOR checks out (00^04^2A^2E^AA = AA). The real frame must still come out.
+    const noise = Buffer.from('aaaaaa966900042a2e', 'hex');
+    const real = encodeSamResponse(0x90, Uint8Array.of(0));
+    const parser = new SamFrameParser();
+    const got = [...parser.push(Buffer.concat([noise, real.subarray(0, 2)])), ...parser.push(real.subarray(2))];
+    assert.deepEqual(got.at(-1), Uint8Array.of(0, 0, 0x90, 0));
+  });
+
   it('base info: 256 bytes of UCS-2LE text; only the ID number comes out', () => {
     const card = sampleIdCard();
     assert.ok(idNumberValid(card.idNumber));
@@ -71,9 +81,11 @@ describe('SAM ID reader over a pty', () => {
       logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     });
     const identities: Identity[] = [];
+    const misreads: string[] = [];
     reader.onRead((read) => identities.push(deriveIdentity(read, KEY)));
+    reader.onMisread((r) => misreads.push(r));
     reader.start();
-    return { reader, identities, logLines };
+    return { reader, identities, misreads, logLines };
   }
 
   it('reads the ID number of a placed card, once per placement', async () => {
@@ -97,6 +109,19 @@ describe('SAM ID reader over a pty', () => {
       assert.equal(identities[1]!.hash, identities[0]!.hash);
       const logs = logLines.join('\n');
       for (const secret of [card.idNumber.slice(0, 10), card.name, card.address]) assert.equal(logs.includes(secret), false);
+    } finally {
+      await reader.stop();
+      await deviceEnd.close();
+    }
+  });
+
+  it('reports a card whose number fails its check as a misread', async () => {
+    const { reader, identities, misreads } = await start();
+    try {
+      await waitFor(() => reader.status().state === 'online', 'reader online');
+      fake.putCard(sampleIdCard({ idNumber: '110105194912310021' }));
+      await waitFor(() => misreads.includes('bad_data'), 'misread');
+      assert.equal(identities.length, 0);
     } finally {
       await reader.stop();
       await deviceEnd.close();

@@ -139,9 +139,17 @@ export class SamFrameParser {
       }
       out.push(Uint8Array.from(this.buf.subarray(HEAD, end - 1)));
       this.stats.frames++;
-      this.buf = this.buf.subarray(end);
+      // An 8-bit XOR lets one noise header in 256 pass, and such a "frame" may have swallowed the
+      // start of a real one. So bytes from a preamble (or a preamble's first bytes) inside it that
+      // run past its end are looked at again; if they are noise, the normal resync drops them.
+      this.buf = this.buf.subarray(this.resumeAfter(end));
     }
     return out;
+  }
+
+  /** Bytes held waiting for the rest of a frame; never more than one maximal frame. */
+  get pending(): number {
+    return this.buf.length;
   }
 
   /** Forgets any partial frame, e.g. after a response timeout. */
@@ -154,6 +162,21 @@ export class SamFrameParser {
     if (n <= 0) return;
     this.stats.droppedBytes += n;
     this.buf = this.buf.subarray(n);
+  }
+
+  /** Where to continue after a frame ending at `end`: a later start that overlaps it, else `end`. */
+  private resumeAfter(end: number): number {
+    for (let i = indexOfPreamble(this.buf, 1); i >= 0 && i < end; i = indexOfPreamble(this.buf, i + 1)) {
+      if (this.buf.length < i + HEAD) return i;
+      const len = this.buf.readUInt16BE(i + SAM_PREAMBLE.length);
+      if (len >= 2 && len <= SAM_MAX_LENGTH && i + HEAD + len > end) return i;
+    }
+    // A preamble may begin in the frame's last bytes with the rest still on the wire.
+    for (let i = Math.max(1, end - SAM_PREAMBLE.length + 1); i < end; i++) {
+      const tail = this.buf.subarray(i, Math.min(this.buf.length, i + SAM_PREAMBLE.length));
+      if (tail.equals(SAM_PREAMBLE.subarray(0, tail.length))) return i;
+    }
+    return end;
   }
 
   private findCompleteFrameAfter(from: number): number {

@@ -18,7 +18,10 @@ export interface ByteLink {
   removeListener?(event: 'data', listener: (chunk: Buffer) => void): unknown;
 }
 
-/** A made-up but well-formed card, for demos and tests. */
+/**
+ * A made-up but well-formed card, for demos and tests. Give `idNumber` as 17 digits to have the
+ * check character added, or as 18 characters to use it as is (e.g. to test a misread).
+ */
 export function sampleIdCard(overrides: Partial<IdBaseInfo> = {}): IdBaseInfo {
   const first17 = overrides.idNumber?.slice(0, 17) ?? '11010519491231002';
   return {
@@ -31,7 +34,7 @@ export function sampleIdCard(overrides: Partial<IdBaseInfo> = {}): IdBaseInfo {
     validFrom: '20200101',
     validTo: '20400101',
     ...overrides,
-    idNumber: overrides.idNumber ?? first17 + idCheckChar(first17),
+    idNumber: overrides.idNumber?.length === 18 ? overrides.idNumber : first17 + idCheckChar(first17),
   };
 }
 
