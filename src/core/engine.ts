@@ -35,6 +35,8 @@ export interface EngineSnapshot {
   tickets: Ticket[];
   counters: CounterState[];
   sequences: NumberSequence[];
+  /** The latest business day the log has seen; the engine's day never goes back before it. */
+  businessDay?: string;
 }
 
 export interface IssueInput {
@@ -75,7 +77,9 @@ export class QueueEngine {
   ) {
     this.index = new WaitingIndex((s) => this.prioritySegments.has(s));
     this.setConfig(config);
-    this.day = businessDay(now, config.branch.timeZone, config.branch.dayStartsAt);
+    // A clock set back (a flat RTC battery, a wrong NTP answer) must not reopen an earlier
+    // day's numbering: that would hand out numbers already on customers' tickets.
+    this.day = laterDay(businessDay(now, config.branch.timeZone, config.branch.dayStartsAt), snapshot.businessDay);
     for (const s of snapshot.sequences) this.sequences.set(seqKey(s.serviceCode, s.businessDay), s);
     for (const c of snapshot.counters) this.counters.set(c.id, c);
     for (const t of snapshot.tickets) this.putTicket(t);
@@ -183,7 +187,7 @@ export class QueueEngine {
 
   /** Closes the previous business day when the clock has passed the reset time. */
   rollover(now: number): Outcome<{ day: string }> | null {
-    const today = businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt);
+    const today = laterDay(businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt), this.day);
     if (today === this.day && ![...this.tickets.values()].some((t) => t.businessDay !== today && ACTIVE.has(t.status))) {
       return null;
     }
@@ -524,6 +528,10 @@ export class QueueEngine {
     const day = businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt);
     return { ...c, servedToday: c.servedDay === day ? c.servedToday + 1 : 1, servedDay: day };
   }
+}
+
+function laterDay(a: string, b: string | undefined): string {
+  return b !== undefined && b > a ? b : a;
 }
 
 function seqKey(serviceCode: string, day: string): string {

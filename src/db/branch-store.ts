@@ -37,6 +37,8 @@ export interface IdempotentAnswer {
 
 export interface BranchStore {
   loadSnapshot(businessDay: string): EngineSnapshot;
+  /** The latest business day that has issued a number, if any. */
+  latestBusinessDay(): string | undefined;
   /** Writes the outcome's changes and events atomically; returns the events as stored. */
   commit(outcome: Outcome, branchId: string, idempotent?: IdempotentAnswer): BranchEvent[];
   appendEvents(drafts: EventDraft[], branchId: string): BranchEvent[];
@@ -93,6 +95,7 @@ export function createBranchStore(db: Db): BranchStore {
     activeOrDay: db.prepare(`SELECT data FROM tickets WHERE business_day = ? OR status IN ('waiting','called','serving')`),
     counters: db.prepare('SELECT data FROM counters'),
     sequences: db.prepare('SELECT * FROM number_sequences WHERE business_day = ?'),
+    latestDay: db.prepare('SELECT MAX(business_day) AS day FROM number_sequences'),
     upsertTicket: db.prepare(
       `INSERT INTO tickets (id, business_day, service_code, seq, number, status, issued_at, data)
        VALUES (@id, @businessDay, @serviceCode, @seq, @number, @status, @issuedAt, @data)
@@ -183,8 +186,10 @@ export function createBranchStore(db: Db): BranchStore {
           lastSeq: r.last_seq as number,
           issued: r.issued as number,
         })),
+        businessDay,
       };
     },
+    latestBusinessDay: () => ((stmt.latestDay.get() as Row).day as string | null) ?? undefined,
     commit(outcome, branchId, idempotent) {
       const pending = new Map<string, number>();
       const events = commitTx(outcome, branchId, idempotent, pending);

@@ -49,7 +49,7 @@ export class BranchService {
     private readonly log: Logger,
   ) {
     const now = clock();
-    const probe = new QueueEngine(config, { tickets: [], counters: [], sequences: [] }, randomUUID, now);
+    const probe = new QueueEngine(config, { tickets: [], counters: [], sequences: [], businessDay: store.latestBusinessDay() }, randomUUID, now);
     this.engine = new QueueEngine(config, store.loadSnapshot(probe.businessDay), randomUUID, now);
     this.store.setMeta('branch_id', config.branch.id);
   }

@@ -9,7 +9,7 @@ import type { Device, DeviceStatus } from '../device.js';
 import { magstripeRead, type CardReadListener, type CardReadSource } from './card-read.js';
 import type { HidBackend, HidDevice, HidDeviceInfo } from './hid-device.js';
 import { decodeHidMsrReport, MAGTEK_LAYOUT, type HidMsrLayout } from './hid-report.js';
-import { silentLogger, type DriverLogger } from './logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { emitAll, StatusKeeper } from './status-keeper.js';
 import { parseSwipe, type TrackError } from './track-data.js';
 
@@ -24,7 +24,7 @@ export interface HidCardReaderOptions {
   layout?: HidMsrLayout;
   /** How often to look for the device while it is absent (and check it is still there). */
   pollIntervalMs?: number;
-  logger?: DriverLogger;
+  logger?: Logger;
 }
 
 function hex4(n: number): string {
@@ -35,7 +35,7 @@ export class HidCardReader implements Device, CardReadSource {
   readonly kind = 'card_reader' as const;
   readonly id: string;
   private readonly status_: StatusKeeper;
-  private readonly log: DriverLogger;
+  private readonly log: Logger;
   private readonly layout: HidMsrLayout;
   private readonly pollMs: number;
   private readonly readListeners = new Set<CardReadListener>();

@@ -10,7 +10,7 @@
 import type { Device, DeviceStatus } from '../device.js';
 import type { ConnectionState, Transport } from '../transport/transport.js';
 import { idCardRead, type CardReadListener, type CardReadSource } from './card-read.js';
-import { silentLogger, type DriverLogger } from './logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { idNumberFromBaseData } from './sam-base-info.js';
 import {
   decodeSamResponse,
@@ -31,7 +31,7 @@ export interface SamIdReaderOptions {
   responseTimeoutMs?: number;
   /** Unanswered commands in a row before the reader is reported offline. */
   offlineAfterTimeouts?: number;
-  logger?: DriverLogger;
+  logger?: Logger;
 }
 
 export type SamMisread = 'select_failed' | 'read_failed' | 'bad_data';
@@ -43,7 +43,7 @@ export class SamIdReader implements Device, CardReadSource {
   readonly id: string;
   private readonly transport: Transport;
   private readonly status_: StatusKeeper;
-  private readonly log: DriverLogger;
+  private readonly log: Logger;
   private readonly pollMs: number;
   private readonly timeoutMs: number;
   private readonly offlineAfter: number;

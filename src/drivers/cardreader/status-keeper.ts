@@ -3,7 +3,7 @@
  * as the Device contract asks. Shared by the HID and SAM readers.
  */
 import type { DeviceKind, DeviceState, DeviceStatus } from '../device.js';
-import type { DriverLogger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 export class StatusKeeper {
   private current: DeviceStatus;
@@ -13,7 +13,7 @@ export class StatusKeeper {
     id: string,
     kind: DeviceKind,
     uri: string,
-    private readonly log: DriverLogger,
+    private readonly log: Logger,
   ) {
     this.current = { id, kind, uri, state: 'connecting', since: new Date().toISOString() };
   }
@@ -45,7 +45,7 @@ export class StatusKeeper {
 }
 
 /** Calls every read listener, isolating failures so one bad consumer cannot break the reader. */
-export function emitAll<T>(listeners: Iterable<(v: T) => void>, value: T, log: DriverLogger, device: string): void {
+export function emitAll<T>(listeners: Iterable<(v: T) => void>, value: T, log: Logger, device: string): void {
   for (const l of listeners) {
     try {
       l(value);

@@ -13,11 +13,21 @@ export interface SimPrinter {
   fake: FakePrinter;
   /** unplug()/plugIn() simulate pulling the printer's cable. */
   cable: MemoryCable;
+  /** Stops the driver and the fake's end of the cable. */
+  stop(): Promise<void>;
 }
 
 export function createSimPrinter(opts: PrinterOptions & { uri?: string } = {}): SimPrinter {
   const cable = createMemoryCable(opts.uri ?? 'sim');
-  const { fake } = runFakePrinterOnCable(cable);
+  const device = runFakePrinterOnCable(cable);
   const printer = new Printer(cable.product, opts);
-  return { printer, fake, cable };
+  return {
+    printer,
+    fake: device.fake,
+    cable,
+    stop: async () => {
+      await printer.stop();
+      await device.close();
+    },
+  };
 }

@@ -1,0 +1,241 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { EngineHarness, TEST_BRANCH_YAML } from '../support/engine.js';
+import { isAppError } from '../../src/common/errors.js';
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (isAppError(e)) return e.code;
+    throw e;
+  }
+  return 'NO_ERROR';
+}
+
+describe('calling rules', () => {
+  test('first come, first served within a service', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.issue('A');
+    h.tick(1).issue('A');
+    h.tick(1).issue('A');
+    assert.deepEqual([h.serveNext('1'), h.serveNext('1'), h.serveNext('1')], ['A001', 'A002', 'A003']);
+    assert.equal(h.next('1'), null);
+  });
+
+  test('primary services before secondary ones, even when the secondary ticket is older', () => {
+    const h = new EngineHarness();
+    h.open('1'); // primary A, secondary B
+    h.issue('B'); // older, secondary for counter 1
+    h.tick(1).issue('A');
+    const first = h.next('1')!;
+    assert.equal(first.number, 'A001');
+    assert.equal(first.callReason?.tier, 'primary');
+    h.run((t) => h.engine.complete('1', {}, t));
+    const second = h.next('1')!;
+    assert.equal(second.number, 'B001');
+    assert.equal(second.callReason?.tier, 'secondary');
+  });
+
+  test('a counter never takes a service it has no skill for', () => {
+    const h = new EngineHarness();
+    h.open('3'); // C only
+    h.issue('A');
+    assert.equal(h.next('3'), null);
+  });
+
+  test('priority segments go first and the reason says why', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.issue('A');
+    h.tick(1).issue('A', 'vip1');
+    const t = h.next('1')!;
+    assert.equal(t.number, 'A002');
+    assert.equal(t.callReason?.rule, 'priority');
+    assert.equal(t.callReason?.passedOver, 1, 'one earlier regular ticket was passed over');
+    assert.match(t.callReason!.text, /priority/);
+  });
+
+  test('fairness cap: at most K priority calls in a row while regular customers wait', () => {
+    const h = new EngineHarness(); // fairnessCap: 2
+    h.open('1');
+    h.issue('A'); // A001 regular
+    for (let i = 0; i < 5; i++) h.tick(0.1).issue('A', 'vip1'); // A002..A006
+    const order = [h.serveNext('1'), h.serveNext('1'), h.serveNext('1'), h.serveNext('1'), h.serveNext('1')];
+    assert.deepEqual(order, ['A002', 'A003', 'A001', 'A004', 'A005']);
+    assert.equal(h.events.filter((e) => e.type === 'ticket.called').map((e) => (e.data as { reason: { rule: string } }).reason.rule)[2], 'fairness');
+  });
+
+  test('the fairness cap does not hold priority customers back when no regular customer waits', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    for (let i = 0; i < 4; i++) h.tick(0.1).issue('A', 'priority');
+    assert.deepEqual([h.serveNext('1'), h.serveNext('1'), h.serveNext('1'), h.serveNext('1')], ['A001', 'A002', 'A003', 'A004']);
+  });
+
+  test('ageing: a regular ticket past its target wait ranks with priority by arrival', () => {
+    const h = new EngineHarness(); // A target 15 min
+    h.open('1');
+    h.issue('A'); // A001 regular at t0
+    h.tick(16).issue('A', 'vip1'); // A002 vip at t0+16
+    const t = h.next('1')!;
+    assert.equal(t.number, 'A001');
+    assert.equal(t.callReason?.rule, 'aged');
+  });
+
+  test('without ageing the VIP still goes first', () => {
+    const h = new EngineHarness(TEST_BRANCH_YAML.replace('rules: { fairnessCap: 2', 'rules: { ageing: false, fairnessCap: 2'));
+    h.open('1');
+    h.issue('A');
+    h.tick(16).issue('A', 'vip1');
+    assert.equal(h.next('1')!.number, 'A002');
+  });
+
+  test('a transfer keeps the original arrival time in the new service', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.open('2');
+    h.issue('A'); // A001 at t0
+    h.tick(5).issue('B'); // B001 at t0+5
+    h.tick(1);
+    assert.equal(h.next('1')!.number, 'A001');
+    const moved = h.run((t) => h.engine.transfer('1', 'B', { staffId: 's1' }, t));
+    assert.equal(moved.number, 'B002');
+    assert.equal(moved.status, 'waiting');
+    assert.equal(moved.transferredFrom !== undefined, true);
+    // B002 arrived (as a visit) before B001 did, so it is called first.
+    assert.equal(h.next('2')!.number, 'B002');
+    const ev = h.events.find((e) => e.type === 'ticket.transferred');
+    assert.ok(ev);
+  });
+
+  test('recall is limited by configuration', () => {
+    const h = new EngineHarness(); // maxRecalls 2
+    h.open('1');
+    h.issue('A');
+    h.next('1');
+    h.run((t) => h.engine.recall('1', {}, t));
+    const t2 = h.run((t) => h.engine.recall('1', {}, t));
+    assert.equal(t2.recalls, 2);
+    assert.equal(code(() => h.run((t) => h.engine.recall('1', {}, t))), 'RECALL_LIMIT');
+  });
+
+  test('a no-show can rejoin at the back of the line, within the rejoin limit', () => {
+    const h = new EngineHarness(); // maxRejoins 1
+    h.open('1');
+    h.issue('A'); // A001
+    h.tick(1).issue('A'); // A002
+    const a1 = h.next('1')!;
+    h.run((t) => h.engine.noShow('1', {}, t));
+    h.tick(1).issue('A'); // A003
+    h.tick(1).run((t) => h.engine.rejoin(a1.id, {}, t));
+    assert.deepEqual([h.serveNext('1'), h.serveNext('1'), h.serveNext('1')], ['A002', 'A003', 'A001']);
+    // A001 was served after rejoining: a finished ticket cannot rejoin.
+    h.issue('A');
+    h.run((t) => h.engine.callNext('1', {}, t));
+    assert.equal(code(() => h.run((t) => h.engine.rejoin(a1.id, {}, t))), 'INVALID_STATE');
+  });
+
+  test('rejoin limit is enforced', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    const a = h.issue('A');
+    h.next('1');
+    h.run((t) => h.engine.noShow('1', {}, t));
+    h.run((t) => h.engine.rejoin(a.id, {}, t));
+    h.next('1');
+    h.run((t) => h.engine.noShow('1', {}, t));
+    assert.equal(code(() => h.run((t) => h.engine.rejoin(a.id, {}, t))), 'REJOIN_LIMIT');
+  });
+
+  test('pause needs a known reason and stops calls until resumed', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.issue('A');
+    assert.equal(code(() => h.run((t) => h.engine.pause('1', 'nap', {}, t))), 'UNKNOWN_PAUSE_REASON');
+    h.run((t) => h.engine.pause('1', 'meal', {}, t));
+    assert.equal(code(() => h.next('1')), 'COUNTER_PAUSED');
+    h.run((t) => h.engine.resume('1', {}, t));
+    assert.equal(h.next('1')!.number, 'A001');
+  });
+
+  test('next completes the ticket still at the counter, and the counter counts it', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.issue('A');
+    h.issue('A');
+    h.next('1');
+    h.tick(3);
+    h.next('1');
+    const completed = h.events.filter((e) => e.type === 'ticket.completed');
+    assert.equal(completed.length, 1);
+    assert.equal((completed[0]!.data as { auto: boolean }).auto, true);
+    assert.equal(h.engine.counter('1').servedToday, 1);
+  });
+
+  test('daily cap and number range refuse new tickets with clear codes', () => {
+    const yaml = TEST_BRANCH_YAML.replace(
+      '{ code: C, prefix: C, name: { zh: 理财, en: Wealth }, targetWaitMinutes: 20, typicalServiceMinutes: 10 }',
+      '{ code: C, prefix: C, name: { zh: 理财, en: Wealth }, targetWaitMinutes: 20, typicalServiceMinutes: 10, dailyCap: 2 }',
+    ).replace(
+      '{ code: B, prefix: B, name: { zh: 转账, en: Transfers }, targetWaitMinutes: 15, typicalServiceMinutes: 6 }',
+      '{ code: B, prefix: B, name: { zh: 转账, en: Transfers }, targetWaitMinutes: 15, typicalServiceMinutes: 6, range: [1, 3] }',
+    );
+    const h = new EngineHarness(yaml);
+    h.issue('C');
+    h.issue('C');
+    assert.equal(code(() => h.issue('C')), 'SERVICE_CAPPED');
+    assert.deepEqual([h.issue('B').number, h.issue('B').number, h.issue('B').number], ['B1', 'B2', 'B3']);
+    assert.equal(code(() => h.issue('B')), 'NUMBERS_EXHAUSTED');
+  });
+
+  test('outside business hours no ticket is issued', () => {
+    const yaml = TEST_BRANCH_YAML.replace(/hours: \{[^}]*\}/, 'hours: { mon: "09:00-17:00", tue: "09:00-17:00", wed: "09:00-17:00", thu: "09:00-17:00", fri: "09:00-17:00" }');
+    // 2026-11-30 is a Monday; 02:00 UTC is 10:00 in Shanghai.
+    const h = new EngineHarness(yaml, Date.UTC(2026, 10, 30, 2, 0));
+    assert.equal(h.issue('A').number, 'A001');
+    h.tick(8 * 60); // 18:00 local
+    assert.equal(code(() => h.issue('A')), 'BRANCH_CLOSED');
+    h.now = Date.UTC(2026, 10, 28, 2, 0); // Saturday
+    assert.equal(code(() => h.issue('A')), 'BRANCH_CLOSED');
+  });
+
+  test('two counters calling in any interleaving never get the same ticket', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ op: fc.constantFrom('issueA', 'issueB', 'issueVip', 'next1', 'next2', 'done1', 'done2', 'noshow1', 'tick') }), { maxLength: 120 }),
+        (ops) => {
+          const h = new EngineHarness();
+          h.open('1');
+          h.open('2');
+          const calledBy = new Map<string, string>();
+          for (const { op } of ops) {
+            try {
+              if (op === 'issueA') h.issue('A');
+              else if (op === 'issueB') h.issue('B');
+              else if (op === 'issueVip') h.issue('A', 'vip1');
+              else if (op === 'tick') h.tick(7);
+              else if (op.startsWith('next')) {
+                const c = op.slice(4);
+                const t = h.next(c);
+                if (t) {
+                  assert.equal(calledBy.has(t.id), false, `ticket ${t.number} called twice`);
+                  calledBy.set(t.id, c);
+                }
+              } else if (op.startsWith('done')) h.run((n) => h.engine.complete(op.slice(4), {}, n));
+              else if (op === 'noshow1') h.run((n) => h.engine.noShow('1', {}, n));
+            } catch (e) {
+              if (!isAppError(e)) throw e;
+            }
+            const c1 = h.engine.counter('1').currentTicketId;
+            const c2 = h.engine.counter('2').currentTicketId;
+            if (c1 && c2) assert.notEqual(c1, c2);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
