@@ -21,12 +21,15 @@ describe('call pad over a pty', () => {
   let device: CallPadDevice;
   let pad: FakeCallPad;
   const keys: CallPadKeyEvent[] = [];
+  const debug: string[] = [];
+  const noop = () => {};
+  const logger = { debug: (_o: unknown, msg?: string) => debug.push(msg ?? ''), info: noop, warn: noop, error: noop };
 
   before(async () => {
     pair = await createPtyPair();
     pad = new FakeCallPad({ transport: serial(pair.devicePath) });
     pad.start();
-    device = new CallPadDevice({ id: 'pads', transport: serial(pair.productPath) });
+    device = new CallPadDevice({ id: 'pads', transport: serial(pair.productPath), logger });
     device.on('key', (e) => keys.push(e));
     device.start();
     await waitUntil(() => device.status().state === 'online' && pad.connected, 'both ends open');
@@ -59,6 +62,17 @@ describe('call pad over a pty', () => {
       { address: 5, key: 'recall' },
       { address: 5, key: 'complete' },
     ]);
+  });
+
+  it('drops garbage and a truncated frame with a debug log, then decodes the next press', async () => {
+    keys.length = 0;
+    debug.length = 0;
+    const { bytes } = pad.keyFrame(4, 'transfer');
+    await pad.sendRaw(Buffer.from([0x00, 0xff, 0xa5, 0x04, 0x01, 0x02, 0x09, 0x13, 0x37, 0x5a, 0xa5, 0x04]));
+    await pad.sendRaw(bytes);
+    await waitUntil(() => keys.length === 1, 'press after garbage');
+    assert.deepEqual(keys, [{ address: 4, key: 'transfer' }]);
+    assert.ok(debug.includes('call-pad bytes dropped'));
   });
 
   it('sends the pad screen (called number, waiting count) and the fake decodes it', async () => {
