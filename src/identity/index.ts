@@ -2,3 +2,4 @@ export { deriveIdentity, identityHash, MIN_KEY_BYTES, type Identity, type Identi
 export { generateIdentityKey, loadOrCreateIdentityKey } from './key.js';
 export { parseSegmentConfig, segmentConfigSchema, type SegmentConfig, type SegmentConfigInput } from './segment-config.js';
 export { createSegmentLookup, type SegmentLookup } from './segment-lookup.js';
+export { identityFeed } from './feed.js';

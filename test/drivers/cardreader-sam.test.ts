@@ -7,7 +7,8 @@ import { idNumberValid } from '../../src/drivers/cardreader/id-number.js';
 import { FakeIdReader, sampleIdCard } from '../../src/drivers/sim/fake-id-reader.js';
 import { deriveIdentity, type Identity } from '../../src/identity/index.js';
 import { createPtyPair, type PtyPair } from '../support/pty.js';
-import { DeviceEnd, TestSerialTransport, waitFor } from './cardreader-support.js';
+import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
+import { DeviceEnd, waitFor } from './cardreader-support.js';
 
 const KEY = Buffer.alloc(32, 9);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(..)(?!$)/g, '$1 ');
@@ -70,7 +71,7 @@ describe('SAM ID reader over a pty', () => {
     fake = new FakeIdReader();
     deviceEnd = new DeviceEnd(pty.devicePath, (port) => fake.attach(port));
     await deviceEnd.open();
-    const transport = new TestSerialTransport(pty.productPath);
+    const transport = new SerialTransport({ path: pty.productPath, baudRate: 115200, minDelayMs: 20, maxDelayMs: 100 });
     const logLines: string[] = [];
     const log = (level: string) => (obj: object, msg?: string) => logLines.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
     const reader = new SamIdReader({

@@ -1,13 +1,10 @@
 /**
- * Helpers for the card reader tests: condition waits, a fake HID stack, and a small
- * serialport-backed Transport (test-local, so these tests do not depend on the production
- * transports' progress) that reconnects like the real one must.
+ * Helpers for the card reader tests: condition waits, a fake HID stack, and the device end of
+ * a pty that reopens after a replug.
  */
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import type { HidBackend, HidDevice, HidDeviceInfo } from '../../src/drivers/cardreader/hid-device.js';
-import type { ConnectionState, Transport, TransportEvents } from '../../src/drivers/transport/transport.js';
-import { AppError } from '../../src/common/errors.js';
 
 /** Waits for a condition; the limit is generous because CI machines are slow, never a timing assertion. */
 export async function waitFor(check: () => boolean, what: string, limitMs = 15000): Promise<void> {
@@ -60,90 +57,6 @@ export class FakeHidBackend implements HidBackend {
     this.opens++;
     this.current = new FakeHidDevice();
     return this.current;
-  }
-}
-
-/** Minimal reconnecting serial Transport over `serialport`, for pty tests. */
-export class TestSerialTransport extends EventEmitter implements Transport {
-  readonly uri: string;
-  state: ConnectionState = 'closed';
-  private port: SerialPort | undefined;
-  private stopped = false;
-  private retry: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    private readonly path: string,
-    private readonly baudRate = 115200,
-  ) {
-    super();
-    this.uri = `serial://${path}?baud=${baudRate}&protocol=sam`;
-  }
-
-  open(): void {
-    this.stopped = false;
-    this.setState('connecting');
-    this.attempt();
-  }
-
-  private setState(s: ConnectionState, reason?: string) {
-    if (s === this.state) return;
-    this.state = s;
-    this.emit('state', s, reason);
-  }
-
-  private attempt(): void {
-    if (this.stopped) return;
-    const port = new SerialPort({ path: this.path, baudRate: this.baudRate, autoOpen: false });
-    port.open((err) => {
-      if (this.stopped) {
-        if (!err) port.close();
-        return;
-      }
-      if (err) {
-        this.retry = setTimeout(() => this.attempt(), 50);
-        return;
-      }
-      this.port = port;
-      port.on('data', (chunk: Buffer) => this.emit('data', chunk));
-      const lost = () => {
-        if (this.port !== port) return;
-        this.port = undefined;
-        if (port.isOpen) port.close(() => {});
-        if (this.stopped) return;
-        this.setState('connecting', 'lost');
-        this.retry = setTimeout(() => this.attempt(), 50);
-      };
-      port.on('error', lost);
-      port.on('close', lost);
-      this.setState('open');
-    });
-  }
-
-  write(bytes: Uint8Array): Promise<void> {
-    const port = this.port;
-    if (!port || this.state !== 'open') return Promise.reject(new AppError('DEVICE_OFFLINE', 'not open', 503));
-    return new Promise((resolve, reject) => {
-      port.write(Buffer.from(bytes), (e) => e && reject(e));
-      port.drain((e) => (e ? reject(e) : resolve()));
-    });
-  }
-
-  async close(): Promise<void> {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    const port = this.port;
-    this.port = undefined;
-    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
-    this.setState('closed');
-    this.removeAllListeners();
-  }
-
-  override on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): this {
-    return super.on(event, listener);
-  }
-
-  override off<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): this {
-    return super.off(event, listener);
   }
 }
 
