@@ -15,6 +15,7 @@ import { DeviceRegistry } from './devices.js';
 import { EventHub } from './event-hub.js';
 import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
+import { registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
 import type { Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
@@ -81,6 +82,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? config.file.security.ticketRateLimitPerMinute,
       startedAt: Date.now(),
     });
+    registerPages(http, log);
     await http.listen({ port: opts.port, host: opts.host });
     const stream = attachStream(http.server, service, log);
     const address = http.server.address();
