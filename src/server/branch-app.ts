@@ -29,6 +29,11 @@ export interface BranchAppOptions {
   host: string;
   log: Logger;
   clock?: Clock;
+  /**
+   * Device URIs from the command line; they override the configuration file's. In demo mode
+   * every device that is not given is simulated (`sim`).
+   */
+  devices?: { printer?: string; cardReaders?: string[]; displays?: string[] };
   /** Overrides the configuration file's ticket rate limit (benchmarks and tests). */
   ticketRateLimitPerMinute?: number;
 }

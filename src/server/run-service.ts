@@ -31,6 +31,7 @@ export async function runService(argv: string[], defaults: Partial<ServeOptions>
       host: opts.host,
       log,
       ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute,
+      devices: { printer: opts.printer, cardReaders: opts.cardReaders, displays: opts.displays },
     });
   } catch (e) {
     // A person reads this: the message names the file, the field and the problem.
