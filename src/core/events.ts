@@ -8,7 +8,6 @@ import { z } from 'zod';
 
 export const EVENT_VERSION = 1;
 
-const localized = z.object({ zh: z.string(), en: z.string() });
 
 export const callReasonSchema = z.object({
   tier: z.enum(['primary', 'secondary']),
