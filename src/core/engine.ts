@@ -20,7 +20,7 @@ import type {
   ServiceDef,
   Ticket,
 } from './types.js';
-import { countQueuedBefore, WaitingIndex } from './waiting-index.js';
+import { countBefore, WaitingIndex } from './waiting-index.js';
 
 export interface Outcome<R = unknown> {
   tickets: Ticket[];
@@ -148,8 +148,8 @@ export class QueueEngine {
   /** Customers that will be called before `t` in its service (priority lines go first). */
   position(t: Ticket): number {
     const lines = this.index.line(t.serviceCode);
-    if (this.prioritySegments.has(t.segment)) return countQueuedBefore(lines.priority, t.queuedAt);
-    return lines.priority.length + countQueuedBefore(lines.regular, t.queuedAt);
+    if (this.prioritySegments.has(t.segment)) return countBefore(lines.priority, t);
+    return lines.priority.length + countBefore(lines.regular, t);
   }
 
   /** Customers a ticket taken now would have ahead of it. */

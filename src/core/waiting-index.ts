@@ -13,6 +13,9 @@ export interface ServiceLines {
 function before(a: Ticket, b: Ticket): boolean {
   if (a.queuedAt !== b.queuedAt) return a.queuedAt < b.queuedAt;
   if (a.issuedAt !== b.issuedAt) return a.issuedAt < b.issuedAt;
+  // The same millisecond (a burst at two kiosks): issue order, which the number records.
+  // A line holds one service, so its numbers compare; the random id alone would reorder them.
+  if (a.seq !== b.seq) return a.seq < b.seq;
   return a.id < b.id;
 }
 
@@ -26,6 +29,11 @@ function lowerBound(line: Ticket[], t: Ticket): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** How many tickets in a sorted line go before `t` (whether or not `t` is in the line). */
+export function countBefore(line: Ticket[], t: Ticket): number {
+  return lowerBound(line, t);
 }
 
 /** How many tickets in a sorted line were queued strictly before `time`. */

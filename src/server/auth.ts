@@ -46,9 +46,15 @@ export class Auth {
       const minutes = Math.ceil((staff.lockedUntil - now) / 60_000);
       throw new AppError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`, 423);
     }
-    if (!(await verifyPin(pin, staff.pinHash))) {
-      // Re-read: another login may have counted a failure while the hash ran.
-      const fresh = this.store.staff(staffId) ?? staff;
+    const pinOk = await verifyPin(pin, staff.pinHash);
+    // Re-read: other logins may have counted failures, or locked the account, while the hash
+    // ran. Without this, guesses sent in parallel reset the lock that an earlier one set.
+    const fresh = this.store.staff(staffId) ?? staff;
+    if (fresh.lockedUntil > now) {
+      const minutes = Math.ceil((fresh.lockedUntil - now) / 60_000);
+      throw new AppError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`, 423);
+    }
+    if (!pinOk) {
       const failed = fresh.failedAttempts + 1;
       if (failed >= this.settings.lockoutAttempts) {
         const until = now + this.settings.lockoutMinutes * 60_000;
@@ -59,7 +65,7 @@ export class Auth {
       this.store.setLoginFailures(staffId, failed, 0);
       throw new AppError('INVALID_CREDENTIALS', `Staff id or PIN is wrong (${this.settings.lockoutAttempts - failed} tries left before the account locks).`, 401);
     }
-    if (staff.failedAttempts > 0 || staff.lockedUntil > 0) this.store.setLoginFailures(staffId, 0, 0);
+    if (fresh.failedAttempts > 0 || fresh.lockedUntil > 0) this.store.setLoginFailures(staffId, 0, 0);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + this.settings.sessionHours * 3_600_000;
     this.store.createSession({ tokenHash: tokenHash(token), staffId, counterId: null, createdAt: now, expiresAt });

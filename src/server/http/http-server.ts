@@ -3,7 +3,7 @@
  * every failure, including the ones fastify itself raises (bad JSON, huge bodies, wrong
  * content type), so that clients handle one shape.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { isAppError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 
@@ -19,6 +19,10 @@ function fastifyErrorAnswer(err: FastifyError): { status: number; code: string; 
       return { status: 400, code: 'BAD_JSON', message: 'The body is declared as JSON but is empty.' };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, code: 'BAD_JSON', message: `The body is not valid JSON: ${err.message}` };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, code: 'BAD_URL', message: 'The request path is not a valid URL (a broken %-escape).' };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, code: 'URI_TOO_LONG', message: 'A path parameter is too long.' };
   }
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
     return { status: 400, code: 'BAD_JSON', message: `The body is not valid JSON: ${err.message}` };
@@ -36,7 +40,16 @@ export function createHttpServer(log: Logger): FastifyInstance {
     // Ticket ids and counters are short; anything longer is a mistake or an attack.
     routerOptions: { maxParamLength: 100 },
     forceCloseConnections: true,
+    // The router's own errors (a broken %-escape, an over-long path parameter) come here,
+    // not to the error handler; without this they get fastify's body shape.
+    frameworkErrors: (err, _req, reply) => {
+      const known = fastifyErrorAnswer(err) ?? { status: 400, code: 'BAD_REQUEST', message: err.message };
+      return (reply as FastifyReply).code(known.status).send({ error: { code: known.code, message: known.message } });
+    },
   });
+  // Bodies are JSON only: fastify's default text/plain parser would hand the routes a string,
+  // answered with a confusing "expected object" instead of 415.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onResponse', async (req, reply) => {
     log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
