@@ -81,6 +81,12 @@ export const eventDataSchemas = {
   'counter.resumed': counterRef,
   'counter.closed': counterRef,
   'device.status': z.object({ device: deviceStatusSchema }),
+  /**
+   * A card or ID reader read a card. Only a short-lived, single-use token (the kiosk passes it
+   * with its ticket request), the masked tail and the looked-up segment: never the number or
+   * its hash, because the stream is open to every screen on the LAN.
+   */
+  'device.card_read': z.object({ deviceId: z.string(), identityToken: z.string(), maskedTail: z.string(), segment: z.string(), expiresAt: z.string() }),
   'config.applied': z.object({ hash: z.string(), source: z.string(), services: z.number().int(), counters: z.number().int() }),
   'staff.login_locked': z.object({ staffId: z.string(), until: z.number() }),
   'day.closed': z.object({ businessDay: z.string(), cancelled: z.number().int() }),
