@@ -138,6 +138,19 @@ export const configFileSchema = z
       })
       .default({ cardReader: [] }),
     publicBaseUrl: z.string().url('must be a URL such as https://wifi.branch.example/').optional(),
+    /**
+     * Card-swipe segment lookup (docs/devices/card-readers.md): issuer BIN ranges and keyed
+     * identity hashes of known VIPs, each naming one of the segments above.
+     */
+    cardLookup: z
+      .object({
+        binRanges: z
+          .array(z.object({ from: z.string().regex(/^\d{6}$/, 'must be exactly 6 digits'), to: z.string().regex(/^\d{6}$/, 'must be exactly 6 digits'), segment: z.string() }).strict())
+          .default([]),
+        vipIdHashes: z.record(z.string().regex(/^[0-9a-f]{64}$/, 'keys must be 64 lowercase hex characters (an identity hash)'), z.string()).default({}),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -155,6 +168,14 @@ export const configFileSchema = z
     dup(cfg.segments, (s) => s.code, 'segments', 'segment code');
     if (!cfg.segments.some((s) => s.code === 'regular' && !s.priority)) {
       ctx.addIssue({ code: 'custom', path: ['segments'], message: 'needs a non-priority segment with code "regular"' });
+    }
+    const segmentCodes = new Set(cfg.segments.map((s) => s.code));
+    cfg.cardLookup?.binRanges.forEach((r, i) => {
+      if (!segmentCodes.has(r.segment)) ctx.addIssue({ code: 'custom', path: ['cardLookup', 'binRanges', i, 'segment'], message: `unknown segment "${r.segment}"` });
+      if (r.from > r.to) ctx.addIssue({ code: 'custom', path: ['cardLookup', 'binRanges', i, 'to'], message: `must not be below from (${r.from})` });
+    });
+    for (const [hash, seg] of Object.entries(cfg.cardLookup?.vipIdHashes ?? {})) {
+      if (!segmentCodes.has(seg)) ctx.addIssue({ code: 'custom', path: ['cardLookup', 'vipIdHashes', `${hash.slice(0, 12)}…`], message: `unknown segment "${seg}"` });
     }
     const codes = new Set(cfg.services.map((s) => s.code));
     cfg.counters.forEach((c, i) => {
