@@ -16,8 +16,22 @@ export interface DeviceLister {
   list(): unknown[];
 }
 
+/**
+ * What POST /api/tickets needs from the kiosk side (src/server/kiosk): card identity tokens and
+ * the ticket printer. Absent in tools that run the API without devices.
+ */
+export interface TicketHooks {
+  /** The segment a card read's token stands for; throws AppError when expired or already used. */
+  identity(token: string, requestKey: string | undefined): string;
+  /** The ticket from this token is committed: the token takes no other request's ticket. */
+  identityUsed(token: string, requestKey: string | undefined): void;
+  /** Prints a newly issued ticket (once per ticket, so a retried request does not print twice). */
+  print(ticketId: string): Promise<{ status: 'printed' | 'failed' | 'skipped'; reason?: string }>;
+}
+
 export interface ApiDeps {
   service: BranchService;
+  kiosk?: TicketHooks;
   auth: Auth;
   devices: DeviceLister;
   version: string;
@@ -32,6 +46,10 @@ const ticketBody = z
     serviceCode: z.string().min(1).max(32),
     segment: z.string().min(1).max(32).optional(),
     channel: z.enum(['kiosk', 'lobby', 'mobile', 'appointment', 'api']).optional(),
+    /** Print the ticket and answer with the outcome (the kiosk sends it). */
+    print: z.boolean().optional(),
+    /** From a card read (POST /api/kiosk/identity or a device.card_read event): sets the segment. */
+    identityToken: z.string().regex(/^idt_[A-Za-z0-9_-]{10,64}$/, 'is not an identity token').optional(),
   })
   .strict();
 
@@ -124,7 +142,22 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       }
     }
     const channel = body.channel ?? (p ? 'lobby' : 'kiosk');
-    return send(reply, service.issue({ serviceCode: body.serviceCode, segment: body.segment, channel }, idem(req, p?.staff.id ?? `ip:${req.ip}`)));
+    const idemOpts = idem(req, p?.staff.id ?? `ip:${req.ip}`);
+    let segment = body.segment;
+    if (body.identityToken) {
+      if (!deps.kiosk) throw new AppError('NO_CARD_READERS', 'This service reads no cards; leave out identityToken.', 400);
+      // A card's segment (e.g. VIP) wins; a regular card keeps what the customer chose (priority help).
+      const fromCard = deps.kiosk.identity(body.identityToken, idemOpts?.key);
+      if (fromCard !== 'regular') segment = fromCard;
+    }
+    let answer = service.issue({ serviceCode: body.serviceCode, segment, channel }, idemOpts);
+    if (answer.status === 201 && body.identityToken) deps.kiosk?.identityUsed(body.identityToken, idemOpts?.key);
+    if (answer.status === 201 && body.print) {
+      const issued = answer.body as { id: string };
+      const print = deps.kiosk ? await deps.kiosk.print(issued.id) : { status: 'skipped' as const, reason: 'no ticket printer on this service' };
+      answer = { status: 201, body: { ...issued, print } };
+    }
+    return send(reply, answer);
   });
 
   app.get('/api/tickets/:id', async (req) => service.ticketView(parseInput(ticketParams, req.params, 'ticket id').id));
