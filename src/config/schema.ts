@@ -151,6 +151,16 @@ export const configFileSchema = z
       })
       .strict()
       .optional(),
+    // The lobby display page (/display): notice ticker, voice languages (clips under
+    // src/renderer/static/voice/<lang>/ or a local speech voice), rows of recent calls.
+    lobby: z
+      .object({
+        notice: z.string().min(1).max(500).optional(),
+        voiceLanguages: z.array(z.string().regex(/^[a-z]{2,3}$/, 'must be a language code such as zh, en or yue')).max(5).default(['zh', 'en']),
+        recentCalls: z.number().int().min(1).max(16).default(8),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -11,6 +11,7 @@ import { createBranchStore } from '../db/branch-store.js';
 import { openDatabase } from '../db/open-database.js';
 import { Auth } from './auth.js';
 import { BranchService, type Clock } from './branch-service.js';
+import { attachCalling, type Calling } from './calling/index.js';
 import { DeviceRegistry } from './devices.js';
 import { EventHub } from './event-hub.js';
 import { registerApi } from './http/api.js';
@@ -46,6 +47,8 @@ export interface BranchApp {
   config: LoadedConfig;
   http: FastifyInstance;
   stream: StreamServer;
+  /** Counter displays, lobby board, call pads (issue #4). */
+  calling: Calling;
   credentialsFile?: string;
   initialAdminFile?: string;
   close(): Promise<void>;
@@ -88,6 +91,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       startedAt: Date.now(),
     });
     registerPages(http, log);
+    const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
     const stream = attachStream(http.server, service, log);
     const address = http.server.address();
@@ -103,12 +107,14 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       config,
       http,
       stream,
+      calling,
       credentialsFile,
       initialAdminFile,
       async close() {
         service.stop();
         stream.close();
         await devices.stopAll();
+        await calling.stop();
         await http.close();
         store.close();
       },
