@@ -14,6 +14,7 @@ import { BranchService, type Clock } from './branch-service.js';
 import { attachCalling, type Calling } from './calling/index.js';
 import { DeviceRegistry } from './devices.js';
 import { EventHub } from './event-hub.js';
+import { attachKiosk, type Kiosk } from './kiosk/attach-kiosk.js';
 import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
 import { registerPages } from './http/pages.js';
@@ -47,6 +48,8 @@ export interface BranchApp {
   config: LoadedConfig;
   http: FastifyInstance;
   stream: StreamServer;
+  /** Ticket printer, card and ID readers, the device lab (issue #3). */
+  kiosk: Kiosk;
   /** Counter displays, lobby board, call pads (issue #4). */
   calling: Calling;
   credentialsFile?: string;
@@ -82,10 +85,12 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     devices.bind(service);
 
     const http = createHttpServer(log);
+    const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log });
     registerApi(http, {
       service,
       auth,
       devices,
+      kiosk: kiosk.ticketHooks,
       version: VERSION,
       ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? config.file.security.ticketRateLimitPerMinute,
       startedAt: Date.now(),
@@ -96,6 +101,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const stream = attachStream(http.server, service, log);
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
+    kiosk.listening(port);
     service.startDayWatch();
     devices.startAll();
 
@@ -108,12 +114,14 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       http,
       stream,
       calling,
+      kiosk,
       credentialsFile,
       initialAdminFile,
       async close() {
         service.stop();
         stream.close();
         await devices.stopAll();
+        await kiosk.close();
         await calling.stop();
         await http.close();
         store.close();

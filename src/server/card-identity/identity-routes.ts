@@ -1,0 +1,25 @@
+/**
+ * POST /api/kiosk/identity: the kiosk page posts the card number a keyboard-wedge reader typed
+ * (the page has no key to hash it) and gets back only `{ identityToken, maskedTail, segment }`.
+ * The number is neither stored nor logged, and errors never echo it. Rate limited per address so
+ * the endpoint cannot be used to test many numbers against the VIP ranges.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../common/errors.js';
+import { RateLimiter } from '../http/rate-limit.js';
+import { parseInput } from '../http/validate.js';
+import type { CardIdentity } from './card-identity.js';
+
+const identityBody = z.object({ pan: z.string().regex(/^\d{12,19}$/, 'must be the card number, 12 to 19 digits') }).strict();
+
+export function registerIdentityRoutes(app: FastifyInstance, deps: { identity: CardIdentity; clock: () => number; perMinute?: number }): void {
+  const limiter = new RateLimiter(deps.perMinute ?? 30);
+  app.post('/api/kiosk/identity', async (req) => {
+    const wait = limiter.take(req.ip, deps.clock());
+    if (wait > 0) throw new AppError('RATE_LIMITED', `Too many card reads from this device; try again in ${wait} s.`, 429);
+    const { pan } = parseInput(identityBody, req.body);
+    const g = deps.identity.identifyPan(pan);
+    return { identityToken: g.identityToken, maskedTail: g.maskedTail, segment: g.segment, expiresAt: g.expiresAt };
+  });
+}
