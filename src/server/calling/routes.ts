@@ -33,7 +33,7 @@ export function registerCallingRoutes(
   const now = () => service.clock();
 
   app.get('/api/display/settings', async () => ({
-    branch: { id: service.branchId, name: service.queueConfig.branch.name },
+    branch: { id: service.branchId, name: service.queueConfig.branch.name, timeZone: service.queueConfig.branch.timeZone },
     notice: deps.settings.notice ?? null,
     voiceLanguages: deps.settings.voiceLanguages,
     recentCalls: deps.settings.recentCalls,

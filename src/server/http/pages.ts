@@ -25,6 +25,8 @@ export interface PageDef {
 
 export const PAGES: PageDef[] = [
   { entry: 'home', title: '网点排队系统 · Branch queue', routes: ['/'] },
+  { entry: 'teller', title: '柜员叫号 · Teller console', routes: ['/teller'] },
+  { entry: 'display', title: '大厅显示屏 · Lobby display', routes: ['/display'] },
 ];
 
 const CSP = [
