@@ -1,0 +1,93 @@
+/**
+ * The HTTP figures: the branch service and the floor server each run in their own child
+ * process; this process is only the load generator. Latency is measured with one request in
+ * flight, alternating request by request between the two servers so that drift (other load on
+ * the machine, the disk's mood) hits both alike; throughput with N concurrent clients.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChildServer, type ChildServer } from './child-server.js';
+import { concurrent, keepAliveAgent, paired, sequential, type Target } from './http-load.js';
+import { rssOf } from './machine.js';
+import { progress } from './stats.js';
+
+export interface HttpBenchOptions {
+  warmup: number;
+  requests: number;
+  throughputCount: number;
+  clients: number;
+}
+
+export interface HttpBenchResult {
+  service: { latencies: number[]; perSecond: number; concurrentLatencies: number[]; seconds: number };
+  floor: { latencies: number[]; perSecond: number; concurrentLatencies: number[]; seconds: number };
+  services: string[];
+  rssServiceStart: number;
+  rssServiceAfterLatency: number;
+  rssServiceEnd: number;
+  rssFloorEnd: number;
+}
+
+// The demo branch's services without a daily cap; each numbers 1..999 a day.
+const DEMO_SERVICES = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+const NUMBERS_PER_SERVICE = 999;
+
+export async function benchHttp(opts: HttpBenchOptions): Promise<HttpBenchResult> {
+  const tickets = opts.warmup + opts.requests + opts.throughputCount;
+  if (tickets > DEMO_SERVICES.length * NUMBERS_PER_SERVICE) {
+    throw new Error(`${tickets} tickets do not fit in one day of the demo branch's numbers; lower the counts`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-http-'));
+  const servers: ChildServer[] = [];
+  try {
+    const service = await startChildServer(
+      'branch service',
+      ['src/server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'service'), '--log', 'json', '--ticket-rate-limit', '1000000'],
+      /Branch service ready at (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+    servers.push(service);
+    const floor = await startChildServer('floor server', ['bench/floor-server.ts', join(dir, 'floor.db')], /Floor server ready at (http:\/\/127\.0\.0\.1:\d+)/);
+    servers.push(floor);
+    const rssServiceStart = rssOf(service.pid);
+
+    const one = (s: ChildServer): Target => ({ name: s.name, url: s.url, agent: keepAliveAgent(1) });
+    const svcT = one(service);
+    const floorT = one(floor);
+    let n = 0;
+    const pick = () => DEMO_SERVICES[n++ % DEMO_SERVICES.length]!;
+
+    progress(`warming up both servers (${opts.warmup} requests each)`);
+    await sequential(floorT, opts.warmup, pick);
+    await sequential(svcT, opts.warmup, pick);
+
+    progress(`latency: ${opts.requests} sequential requests each, alternating between the two servers`);
+    const [svcLat, floorLat] = await paired(svcT, floorT, opts.requests, pick);
+    const rssServiceAfterLatency = rssOf(service.pid);
+    svcT.agent.destroy();
+    floorT.agent.destroy();
+
+    progress(`throughput: ${opts.throughputCount} tickets from ${opts.clients} concurrent clients, each server`);
+    const many = (s: ChildServer): Target => ({ name: s.name, url: s.url, agent: keepAliveAgent(opts.clients) });
+    const floorMany = many(floor);
+    const floorRun = await concurrent(floorMany, opts.throughputCount, opts.clients, pick);
+    floorMany.agent.destroy();
+    const svcMany = many(service);
+    const svcRun = await concurrent(svcMany, opts.throughputCount, opts.clients, pick);
+    svcMany.agent.destroy();
+
+    const result: HttpBenchResult = {
+      service: { latencies: svcLat, perSecond: svcRun.perSecond, concurrentLatencies: svcRun.latencies, seconds: svcRun.seconds },
+      floor: { latencies: floorLat, perSecond: floorRun.perSecond, concurrentLatencies: floorRun.latencies, seconds: floorRun.seconds },
+      services: DEMO_SERVICES,
+      rssServiceStart,
+      rssServiceAfterLatency,
+      rssServiceEnd: rssOf(service.pid),
+      rssFloorEnd: rssOf(floor.pid),
+    };
+    return result;
+  } finally {
+    for (const s of servers) await s.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
