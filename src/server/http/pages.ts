@@ -27,6 +27,9 @@ export const PAGES: PageDef[] = [
   { entry: 'home', title: '网点排队系统 · Branch queue', routes: ['/'] },
   { entry: 'teller', title: '柜员叫号 · Teller console', routes: ['/teller'] },
   { entry: 'display', title: '大厅显示屏 · Lobby display', routes: ['/display'] },
+  { entry: 'kiosk', title: '取号 · Take a number', routes: ['/kiosk'] },
+  { entry: 'ticket', title: '排队进度 · Your place in the queue', routes: ['/t/:id'] },
+  { entry: 'lab', title: '设备实验室 · Device lab', routes: ['/lab'] },
 ];
 
 const CSP = [

@@ -65,6 +65,8 @@ export function attachKiosk(o: KioskOptions): Kiosk {
   });
   registerPrintRoutes(o.http, { service: o.service, auth: o.auth, printing: printer.printing });
   registerIdentityRoutes(o.http, { identity: cards, clock: o.service.clock });
+  // The kiosk page draws the on-screen QR code with the same base URL as the printed one.
+  o.http.get('/api/kiosk/settings', async () => ({ ticketBaseUrl: baseUrl() }));
   if (o.demo) registerLab(o.http, { devices: o.devices, ...(printer.sim ? { printer: printer.sim } : {}), cards });
 
   const ticketHooks: TicketHooks = {
