@@ -17,6 +17,8 @@ const PING_MS = 20_000;
 
 export interface StreamServer {
   clientCount(): number;
+  /** Cuts every client's connection (they reconnect and resume); tests of network drops use it. */
+  dropClients(): void;
   close(): void;
 }
 
@@ -86,6 +88,9 @@ export function attachStream(server: Server, service: BranchService, log: Logger
 
   return {
     clientCount: () => wss.clients.size,
+    dropClients() {
+      for (const ws of wss.clients) ws.terminate();
+    },
     close() {
       clearInterval(ping);
       for (const ws of wss.clients) ws.terminate();
