@@ -5,8 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBranchApp, type BranchApp } from '../../src/server/branch-app.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { startBranchApp, type BranchApp, type BranchAppOptions } from '../../src/server/branch-app.js';
+import { silentLogger, type Logger } from '../../src/server/logger.js';
 import type { Credential } from '../../src/server/staff-seed.js';
 
 export interface TestBranch {
@@ -23,7 +23,18 @@ export interface TestBranch {
   close(): Promise<void>;
 }
 
-export async function startTestBranch(opts: { configPath?: string; manualClock?: number; ticketRateLimitPerMinute?: number; dataDir?: string } = {}): Promise<TestBranch> {
+export async function startTestBranch(
+  opts: {
+    configPath?: string;
+    manualClock?: number;
+    ticketRateLimitPerMinute?: number;
+    dataDir?: string;
+    /** Device URIs as on the command line (default: demo mode's simulated devices). */
+    devices?: BranchAppOptions['devices'];
+    /** A logger to capture the service's logs (default: silent). */
+    log?: Logger;
+  } = {},
+): Promise<TestBranch> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'branch-'));
   let time = opts.manualClock ?? 0;
   const clock = opts.manualClock !== undefined ? () => time : undefined;
@@ -33,8 +44,9 @@ export async function startTestBranch(opts: { configPath?: string; manualClock?:
     demo: true,
     port: 0,
     host: '127.0.0.1',
-    log: silentLogger,
+    log: opts.log ?? silentLogger,
     clock,
+    devices: opts.devices,
     ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? 100_000,
   });
   const credentials = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as Credential[];
