@@ -8,7 +8,7 @@
  */
 import { AppError } from '../common/errors.js';
 import { businessDay, isOpenAt } from './calendar.js';
-import { estimateWait, type WaitRange } from './estimate.js';
+import type { EstimateCounter, LineFacts, WaitEstimate } from './estimate.js';
 import { draft, type EventDraft } from './events.js';
 import { selectNext } from './selection.js';
 import type {
@@ -21,6 +21,7 @@ import type {
   Ticket,
 } from './types.js';
 import { countBefore, WaitingIndex } from './waiting-index.js';
+import { WaitEstimator } from './wait-estimator.js';
 
 export interface Outcome<R = unknown> {
   tickets: Ticket[];
@@ -67,6 +68,9 @@ export class QueueEngine {
   private readonly sequences = new Map<string, NumberSequence>();
   private readonly index: WaitingIndex;
   private readonly meanServiceMs = new Map<string, number>();
+  private readonly estimator: WaitEstimator;
+  /** The latest time a command or event carried: estimates asked for between commands use it. */
+  private lastNow = 0;
   private day: string;
 
   constructor(
@@ -76,6 +80,8 @@ export class QueueEngine {
     now: number,
   ) {
     this.index = new WaitingIndex((s) => this.prioritySegments.has(s));
+    this.estimator = new WaitEstimator((s) => this.prioritySegments.has(s));
+    this.lastNow = now;
     this.setConfig(config);
     // A clock set back (a flat RTC battery, a wrong NTP answer) must not reopen an earlier
     // day's numbering: that would hand out numbers already on customers' tickets.
@@ -84,6 +90,7 @@ export class QueueEngine {
     for (const c of snapshot.counters) this.counters.set(c.id, c);
     for (const t of snapshot.tickets) this.putTicket(t);
     for (const t of snapshot.tickets) if (t.status === 'done') this.learnServiceTime(t);
+    for (const t of snapshot.tickets) this.estimator.replay(t);
   }
 
   /** Takes a new configuration; tickets and counter states are kept. */
@@ -158,29 +165,57 @@ export class QueueEngine {
     return this.prioritySegments.has(segment) ? lines.priority.length : lines.priority.length + lines.regular.length;
   }
 
-  estimate(serviceCode: string, ahead: number): WaitRange {
-    let openPrimary = 0;
-    let openSecondary = 0;
-    let configured = 0;
-    let idle = 0;
+  /**
+   * The wait range for a ticket of `serviceCode` with `ahead` customers before it (see
+   * estimate.ts): from the counters that serve the service, what each is doing now, the work in
+   * their other lines, the service times learned today and the priority arrivals that overtake.
+   */
+  estimate(serviceCode: string, ahead: number, segment = 'regular', now = this.lastNow): WaitEstimate {
+    const counters: EstimateCounter[] = [];
+    const lines: Record<string, LineFacts> = {};
     for (const def of this.counterDefs.values()) {
-      const skill = def.services.find((s) => s.code === serviceCode);
-      if (!skill) continue;
-      configured++;
+      if (!def.services.some((s) => s.code === serviceCode)) continue;
       const st = this.counter(def.id);
-      if (st.status !== 'open') continue;
-      if (skill.level === 'primary') openPrimary++;
-      else openSecondary++;
-      if (!st.currentTicketId) idle++;
+      const cur = st.currentTicketId ? this.tickets.get(st.currentTicketId) : undefined;
+      let busyMinutes = 0;
+      if (cur && ACTIVE.has(cur.status)) {
+        const m = this.meanServiceMinutes(cur.serviceCode);
+        const elapsed = (now - (cur.startedAt ?? cur.calledAt ?? now)) / 60_000;
+        // A service that has run past its mean still has some way to go (long tails).
+        busyMinutes = Math.max(0.3 * m, m - elapsed);
+      }
+      const primary: string[] = [];
+      const secondary: string[] = [];
+      for (const s of def.services) {
+        if (this.services.get(s.code)?.enabled === false) continue;
+        (s.level === 'primary' ? primary : secondary).push(s.code);
+        if (!lines[s.code]) {
+          const rates = this.estimator.arrivalRates(s.code, now);
+          lines[s.code] = {
+            waiting: this.waitingCount(s.code),
+            priorityWaiting: this.index.line(s.code).priority.length,
+            openPrimaryCounters: this.openPrimaryCounters(s.code),
+            meanServiceMinutes: this.meanServiceMinutes(s.code),
+            arrivalsPerMinute: rates.all,
+            priorityArrivalsPerMinute: rates.priority,
+          };
+        }
+      }
+      counters.push({ status: st.status, statusMinutes: Math.max(0, (now - st.since) / 60_000), busyMinutes, primary, secondary });
     }
-    return estimateWait({
-      ahead,
-      meanServiceMinutes: this.meanServiceMinutes(serviceCode),
-      openPrimary,
-      openSecondary,
-      configuredCounters: configured,
-      idleCounters: idle,
-    });
+    if (!lines[serviceCode]) {
+      lines[serviceCode] = { waiting: this.waitingCount(serviceCode), priorityWaiting: 0, openPrimaryCounters: 0, meanServiceMinutes: this.meanServiceMinutes(serviceCode), arrivalsPerMinute: 0, priorityArrivalsPerMinute: 0 };
+    }
+    return this.estimator.estimate({ serviceCode, ahead, priority: this.prioritySegments.has(segment), counters, lines });
+  }
+
+  private openPrimaryCounters(serviceCode: string): number {
+    let n = 0;
+    for (const def of this.counterDefs.values()) {
+      if (this.counter(def.id).status === 'closed') continue;
+      if (def.services.some((s) => s.code === serviceCode && s.level === 'primary')) n++;
+    }
+    return n;
   }
 
   // ---------------------------------------------------------------- commands
@@ -245,7 +280,7 @@ export class QueueEngine {
     };
     ticket.visitId = ticket.id;
     ticket.ahead = this.aheadOf(ticket);
-    ticket.estimate = this.estimate(service.code, ticket.ahead);
+    ticket.estimate = this.estimate(service.code, ticket.ahead, segment, now);
     return {
       tickets: [ticket],
       counters: [],
@@ -402,7 +437,7 @@ export class QueueEngine {
       transferredFrom: ticket.id,
     };
     fresh.ahead = this.aheadOf(fresh);
-    fresh.estimate = this.estimate(target.code, fresh.ahead);
+    fresh.estimate = this.estimate(target.code, fresh.ahead, fresh.segment, now);
     moved.transferredTo = fresh.id;
     return {
       tickets: [moved, fresh],
@@ -436,7 +471,7 @@ export class QueueEngine {
       callReason: undefined,
     };
     next.ahead = this.aheadOf(next);
-    next.estimate = this.estimate(next.serviceCode, next.ahead);
+    next.estimate = this.estimate(next.serviceCode, next.ahead, next.segment, now);
     return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.rejoined', now, { ticket: next, staffId: actor.staffId })] };
   }
 
@@ -454,7 +489,9 @@ export class QueueEngine {
   apply(out: Outcome): void {
     for (const s of out.sequences) this.sequences.set(seqKey(s.serviceCode, s.businessDay), s);
     for (const c of out.counters) this.counters.set(c.id, c);
+    for (const e of out.events) if (e.at > this.lastNow) this.lastNow = e.at;
     for (const t of out.tickets) {
+      this.estimator.observe(this.tickets.get(t.id), t);
       this.putTicket(t);
       if (t.status === 'done') this.learnServiceTime(t);
     }
