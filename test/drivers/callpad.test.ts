@@ -29,7 +29,9 @@ describe('call pad over a pty', () => {
     pair = await createPtyPair();
     pad = new FakeCallPad({ transport: serial(pair.devicePath) });
     pad.start();
-    device = new CallPadDevice({ id: 'pads', transport: serial(pair.productPath), logger });
+    // refreshMs: the pad screen is re-sent periodically, which is how it reaches a pad whose end
+    // of the line opened after ours (its port open flushes what was sent before)
+    device = new CallPadDevice({ id: 'pads', transport: serial(pair.productPath), logger, refreshMs: 200 });
     device.on('key', (e) => keys.push(e));
     device.start();
     await waitUntil(() => device.status().state === 'online' && pad.connected, 'both ends open');

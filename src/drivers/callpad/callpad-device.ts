@@ -27,6 +27,11 @@ export interface CallPadDeviceOptions {
   transport: Transport;
   /** A protocol or its registry name; default "pad-frame". */
   protocol?: CallPadProtocol | string;
+  /**
+   * How often every pad's latest screen is sent again; default 15000 ms, 0 = off. A pad that
+   * lost power, or was opened after our port, shows a stale screen until then.
+   */
+  refreshMs?: number;
   /** A repeated sequence number from the same pad within this window is a retransmit; default 2000 ms. */
   duplicateWindowMs?: number;
   logger?: Logger;
@@ -43,6 +48,8 @@ export class CallPadDevice implements Device {
   private readonly tracker: StatusTracker;
   private readonly events = new EventEmitter();
   private readonly duplicateWindowMs: number;
+  private readonly refreshMs: number;
+  private refresh: NodeJS.Timeout | undefined;
   private readonly now: () => Date;
   private readonly lastPress = new Map<number, { seq: number; at: number }>();
   private readonly screens = new Map<number, PadScreen>();
@@ -62,6 +69,7 @@ export class CallPadDevice implements Device {
     this.now = options.now ?? (() => new Date());
     this.tracker = new StatusTracker(this.id, this.kind, this.transport.uri, this.now);
     this.duplicateWindowMs = options.duplicateWindowMs ?? 2000;
+    this.refreshMs = options.refreshMs ?? 15000;
   }
 
   status(): DeviceStatus {
@@ -101,6 +109,13 @@ export class CallPadDevice implements Device {
     );
     this.transport.on('data', this.onData);
     this.transport.on('state', this.onState);
+    if (this.refreshMs > 0) {
+      this.refresh = setInterval(() => {
+        for (const address of this.screens.keys()) this.dirty.add(address);
+        void this.pump();
+      }, this.refreshMs);
+      this.refresh.unref();
+    }
     this.transport.open();
     if (this.transport.state === 'open') this.onState('open');
   }
@@ -108,6 +123,7 @@ export class CallPadDevice implements Device {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.refresh) clearInterval(this.refresh);
     this.transport.off('data', this.onData);
     this.transport.off('state', this.onState);
     await this.transport.close();
@@ -169,6 +185,7 @@ export class CallPadDevice implements Device {
   private async pump(): Promise<void> {
     if (this.pumping || !this.started || this.stopped) return;
     this.pumping = true;
+    let failed = false;
     try {
       while (!this.stopped && this.transport.state === 'open') {
         const address = this.dirty.values().next().value;
@@ -181,11 +198,17 @@ export class CallPadDevice implements Device {
         } catch (err) {
           this.dirty.add(address);
           this.log.debug({ device: this.id, address, err }, 'call-pad screen not sent; will resend after reconnect');
+          failed = true;
           break;
         }
       }
     } finally {
       this.pumping = false;
+    }
+    // The line may have come back while this run was winding down after a failed write.
+    if (!this.stopped && this.transport.state === 'open' && this.dirty.size > 0) {
+      if (failed) setTimeout(() => void this.pump(), 20).unref();
+      else void this.pump();
     }
   }
 }

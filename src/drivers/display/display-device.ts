@@ -223,16 +223,27 @@ export class DisplayDevice implements Device {
   private async pump(): Promise<void> {
     if (this.pumping || !this.started || this.stopped) return;
     this.pumping = true;
+    let failed = false;
     try {
       while (!this.stopped && this.transport.state === 'open') {
         const job = this.nextJob();
         if (!job) break;
-        if (!(await this.deliver(job))) break;
+        if (!(await this.deliver(job))) {
+          failed = true;
+          break;
+        }
       }
     } catch (err) {
+      failed = true;
       this.log.error({ device: this.id, err }, 'display pump failed');
     } finally {
       this.pumping = false;
+    }
+    // The port may have come back (and work arrived) while this run was winding down after a
+    // failure, when a new pump() call saw `pumping` and returned: look again.
+    if (!this.stopped && this.transport.state === 'open' && (this.dirty.size > 0 || this.probes.size > 0)) {
+      if (failed) setTimeout(() => void this.pump(), 20).unref();
+      else void this.pump();
     }
   }
 

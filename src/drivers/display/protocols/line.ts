@@ -56,7 +56,7 @@ function parseLine(bytes: Uint8Array, onDrop: DropHandler): DisplayCommand | und
     return undefined;
   }
   const payload = bytes.subarray(0, n - 5);
-  const csText = Buffer.from(bytes.subarray(n - 4, n - 2)).toString('ascii');
+  const csText = Buffer.from(bytes.subarray(n - 4, n - 2)).toString('latin1'); // not 'ascii': it drops bit 7
   if (!/^[0-9A-F]{2}$/.test(csText) || parseInt(csText, 16) !== xor8(payload)) {
     onDrop('bad checksum', bytes);
     return undefined;
