@@ -1,0 +1,384 @@
+/**
+ * The counter console: the current ticket, large actions with keyboard shortcuts, waiting counts.
+ * Live from /api/stream (a call pad at the same counter shows up here too). It survives a network
+ * drop: it says it is offline, reconnects by itself, and every user action carries one
+ * Idempotency-Key however often it is retried, so a double press or a retry after the drop never
+ * calls two tickets. The key of an action that never got an answer is kept and reused when the
+ * same action is pressed again, even after a reload.
+ */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, act, api, newIdempotencyKey } from '../shared/api.js';
+import { openStream, type StreamEvent } from '../shared/stream.js';
+import { ACTIONS, ticketFromEvent, type ActionDef, type ActionState, type CounterTicket } from './actions.js';
+import type { Me } from './login.js';
+
+export interface Config {
+  services: { code: string; name: { zh: string; en: string } }[];
+  counters: { id: string; name: { zh: string; en: string }; services: { code: string; level: string }[] }[];
+  segments: { code: string; name: { zh: string; en: string }; priority: boolean }[];
+  pauseReasons: { code: string; name: { zh: string; en: string } }[];
+}
+
+interface CurrentView {
+  counter: { status: 'open' | 'paused' | 'closed'; pauseReason?: string };
+  ticket: CounterTicket | null;
+  lastEventId: number;
+}
+
+const PENDING_KEY = 'branch-queue.teller.pending';
+
+/** Keys of actions sent but never answered (network), by action and body. Survives a reload. */
+function pendingKeys(): Record<string, string> {
+  try {
+    return JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? '{}') as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+function savePending(all: Record<string, string>): void {
+  try {
+    sessionStorage.setItem(PENDING_KEY, JSON.stringify(all));
+  } catch {
+    /* storage off: keys live for this page only */
+  }
+}
+
+const clockTime = (t: number) => new Date(t).toLocaleTimeString('zh-CN', { hour12: false });
+
+function waitedText(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return m > 0 ? `${m} 分 ${s} 秒 · ${m} min ${s} s` : `${s} 秒 · ${s} s`;
+}
+
+export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me: Me; config: Config; onSignedOut: () => void; onUnauthorized: () => void }) {
+  const counterId = me.counter!;
+  const counterDef = config.counters.find((c) => c.id === counterId);
+  const [state, setState] = useState<ActionState>({ status: 'open', ticket: null });
+  const [pauseReason, setPauseReason] = useState<string | undefined>();
+  const [waiting, setWaiting] = useState<Record<string, number>>({});
+  const [busy, setBusy] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
+  const [choosing, setChoosing] = useState<ActionDef | null>(null);
+  const [offlineSince, setOfflineSince] = useState<number | null>(null);
+  const [lastOutage, setLastOutage] = useState<{ from: number; to: number } | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const offlineRef = useRef<number | null>(null);
+  const busyRef = useRef(false);
+
+  const goOffline = useCallback(() => {
+    if (offlineRef.current === null) {
+      offlineRef.current = Date.now();
+      setOfflineSince(offlineRef.current);
+    }
+  }, []);
+  const goOnline = useCallback(() => {
+    if (offlineRef.current !== null) {
+      setLastOutage({ from: offlineRef.current, to: Date.now() });
+      offlineRef.current = null;
+      setOfflineSince(null);
+    }
+  }, []);
+
+  const refreshWaiting = useCallback(async () => {
+    const q = await api<{ services: { code: string; waiting: number }[] }>('GET', '/api/queue');
+    setWaiting(Object.fromEntries(q.services.map((s) => [s.code, s.waiting])));
+  }, []);
+
+  // Recover the counter (current ticket, pause) and follow the stream from there.
+  useEffect(() => {
+    let stream: { close(): void } | undefined;
+    let closed = false;
+    let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+    const scheduleWaiting = () => {
+      if (refreshTimer) return;
+      refreshTimer = setTimeout(() => {
+        refreshTimer = undefined;
+        refreshWaiting().catch(() => undefined);
+      }, 250);
+    };
+    const onEvent = (e: StreamEvent) => {
+      const d = e.data;
+      const mine = d && d.counterId === counterId;
+      switch (e.type) {
+        case 'ticket.called':
+        case 'ticket.recalled':
+        case 'ticket.started':
+          if (mine) setState((s) => ({ ...s, ticket: ticketFromEvent(d.ticket) }));
+          break;
+        case 'ticket.completed':
+        case 'ticket.no_show':
+        case 'ticket.transferred':
+          if (mine) setState((s) => (s.ticket?.id === d.ticket.id ? { ...s, ticket: null } : s));
+          break;
+        case 'counter.paused':
+          if (mine) {
+            setState((s) => ({ ...s, status: 'paused' }));
+            setPauseReason(d.reason);
+          }
+          break;
+        case 'counter.resumed':
+        case 'counter.opened':
+          if (mine) setState((s) => ({ ...s, status: 'open' }));
+          break;
+        case 'counter.closed':
+          if (mine) setState((s) => ({ ...s, status: 'closed', ticket: null }));
+          break;
+      }
+      if (/^(ticket|counter|day)\./.test(e.type)) scheduleWaiting();
+    };
+    const start = async () => {
+      for (let attempt = 0; !closed; attempt++) {
+        try {
+          const cur = await api<CurrentView>('GET', `/api/counters/${encodeURIComponent(counterId)}/current`);
+          await refreshWaiting();
+          if (closed) return;
+          setState({ status: cur.counter.status, ticket: cur.ticket });
+          setPauseReason(cur.counter.pauseReason);
+          setLoaded(true);
+          goOnline();
+          stream = openStream({
+            after: cur.lastEventId,
+            onEvent,
+            onState: (s) => {
+              if (s === 'online') goOnline();
+              else if (s === 'offline') goOffline();
+            },
+          });
+          return;
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 401) return onUnauthorized();
+          if (err instanceof ApiError && err.status !== 0) {
+            setMessage({ kind: 'error', text: err.message });
+            return;
+          }
+          goOffline();
+          await new Promise((r) => setTimeout(r, Math.min(5000, 300 * 2 ** attempt)));
+        }
+      }
+    };
+    void start();
+    return () => {
+      closed = true;
+      stream?.close();
+      if (refreshTimer) clearTimeout(refreshTimer);
+    };
+  }, [counterId]);
+
+  const run = useCallback(
+    async (def: ActionDef, body?: unknown) => {
+      if (busyRef.current) return; // one action at a time: a double press is ignored
+      busyRef.current = true;
+      setBusy(def.id);
+      setMessage(null);
+      const id = `${counterId}/${def.id}/${JSON.stringify(body ?? null)}`;
+      const keys = pendingKeys();
+      const key = keys[id] ?? newIdempotencyKey();
+      keys[id] = key;
+      savePending(keys);
+      const forget = () => {
+        const all = pendingKeys();
+        delete all[id];
+        savePending(all);
+      };
+      try {
+        const r = await act<{ ticket?: CounterTicket; counter?: { status: 'open' | 'paused' | 'closed'; pauseReason?: string } } | null>(
+          'POST',
+          `/api/counters/${encodeURIComponent(counterId)}/${def.id}`,
+          { body, idempotencyKey: key, retries: 40, onRetry: goOffline },
+        );
+        forget();
+        goOnline();
+        if (def.id === 'next') {
+          setState((s) => ({ ...s, ticket: r?.ticket ?? null }));
+          if (!r) setMessage({ kind: 'info', text: '暂无等候客户 · Nobody is waiting' });
+        } else if (def.id === 'recall' || def.id === 'start') {
+          if (r?.ticket) setState((s) => ({ ...s, ticket: r.ticket! }));
+        } else if (def.id === 'complete' || def.id === 'no-show') {
+          setState((s) => ({ ...s, ticket: null }));
+        } else if (def.id === 'transfer') {
+          setState((s) => ({ ...s, ticket: null }));
+          if (r?.ticket) setMessage({ kind: 'info', text: `已转为 ${r.ticket.number} · Transferred as ${r.ticket.number}` });
+        } else if (r?.counter) {
+          setState((s) => ({ ...s, status: r.counter!.status }));
+          setPauseReason(r.counter.pauseReason);
+        }
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) {
+          forget();
+          onUnauthorized();
+        } else if (err instanceof ApiError && err.code === 'NETWORK') {
+          // Not answered: keep the key, so pressing the same action again cannot act twice.
+          setMessage({ kind: 'error', text: '网络不通，操作未确认；恢复后再按一次（不会重复）· Not confirmed: press again when back online (it will not act twice)' });
+        } else {
+          forget();
+          setMessage({ kind: 'error', text: err instanceof ApiError ? err.message : String(err) });
+        }
+      } finally {
+        busyRef.current = false;
+        setBusy(null);
+      }
+    },
+    [counterId],
+  );
+
+  const press = useCallback(
+    (def: ActionDef) => {
+      if (busyRef.current || !def.enabled(state)) return;
+      if (def.choose) setChoosing(def);
+      else void run(def);
+    },
+    [state, run],
+  );
+
+  const options =
+    choosing?.choose === 'service'
+      ? config.services.filter((s) => s.code !== state.ticket?.serviceCode).map((s) => ({ value: s.code, name: s.name }))
+      : choosing?.choose === 'reason'
+        ? config.pauseReasons.map((r) => ({ value: r.code, name: r.name }))
+        : [];
+
+  const choose = (value: string) => {
+    const def = choosing!;
+    setChoosing(null);
+    void run(def, def.choose === 'service' ? { serviceCode: value } : { reason: value });
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.ctrlKey || e.altKey || e.metaKey || (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      if (choosing) {
+        if (e.key === 'Escape') setChoosing(null);
+        const n = Number(e.key);
+        if (Number.isInteger(n) && n >= 1 && n <= options.length) choose(options[n - 1]!.value);
+        e.preventDefault();
+        return;
+      }
+      const def = ACTIONS.find((a) => a.key === e.key.toUpperCase());
+      if (def) {
+        e.preventDefault();
+        press(def);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const signOut = async () => {
+    try {
+      if (state.status !== 'closed' && !state.ticket) await act('POST', `/api/counters/${encodeURIComponent(counterId)}/close`);
+      await api('POST', '/api/auth/logout');
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) {
+        setMessage({ kind: 'error', text: err instanceof ApiError ? err.message : String(err) });
+        return;
+      }
+    }
+    onSignedOut();
+  };
+
+  const t = state.ticket;
+  const service = t ? config.services.find((s) => s.code === t.serviceCode) : undefined;
+  const segment = t ? config.segments.find((s) => s.code === t.segment) : undefined;
+  const reason = pauseReason ? config.pauseReasons.find((r) => r.code === pauseReason) : undefined;
+
+  return (
+    <div class="console">
+      <header>
+        <div class="where">
+          <b>{counterDef?.name.zh ?? counterId}</b> {counterDef?.name.en} · {me.name} ({me.staffId})
+        </div>
+        <div class={`conn ${offlineSince ? 'offline' : 'online'}`} data-testid="conn" role="status">
+          {offlineSince ? `网络已断开，正在重连… · Offline since ${clockTime(offlineSince)}, reconnecting` : '在线 · Online'}
+        </div>
+        <button onClick={() => void signOut()} disabled={!!state.ticket} title={state.ticket ? '请先办结当前客户 · Finish the current customer first' : ''}>
+          退出 · Sign out
+        </button>
+      </header>
+      {lastOutage && !offlineSince && (
+        <div class="notice" data-testid="offline-note" role="status">
+          网络曾中断 {clockTime(lastOutage.from)}–{clockTime(lastOutage.to)}，已恢复 · Was offline {clockTime(lastOutage.from)}–{clockTime(lastOutage.to)}, reconnected
+        </div>
+      )}
+      <main>
+        <section class="ticket" data-testid="ticket" aria-live="polite">
+          {!loaded ? (
+            <p>正在加载 · Loading…</p>
+          ) : state.status === 'paused' ? (
+            <div class="paused">
+              暂停中 · Paused{reason ? ` — ${reason.name.zh} · ${reason.name.en}` : ''}
+            </div>
+          ) : t ? (
+            <>
+              <div class="number" data-testid="ticket-number">
+                {t.number}
+              </div>
+              <div class="status">{t.status === 'serving' ? '办理中 · Serving' : `已呼叫 · Called${t.recalls ? ` (重呼 ${t.recalls} · recalled ${t.recalls}×)` : ''}`}</div>
+              <div class="service">
+                {service?.name.zh} · {service?.name.en}
+              </div>
+              {segment && (
+                <span class={`badge ${segment.priority ? 'priority' : ''}`} data-testid="segment">
+                  {segment.name.zh} · {segment.name.en}
+                </span>
+              )}
+              <div class="waited">等候 · Waited {waitedText(t.waitedSeconds)}</div>
+              {t.callReason && (
+                <div class="reason" data-testid="call-reason">
+                  叫号原因 · Why: {t.callReason.text}
+                </div>
+              )}
+            </>
+          ) : (
+            <div class="idle">当前无客户 · No customer at the counter</div>
+          )}
+        </section>
+        <section class="actions">
+          {ACTIONS.map((a) => (
+            <button key={a.id} data-action={a.id} class={a.id === 'next' ? 'primary big' : 'big'} disabled={busy !== null || !loaded || !a.enabled(state)} onClick={() => press(a)}>
+              {a.zh}
+              <small>{a.en}</small>
+              <kbd>{a.key}</kbd>
+            </button>
+          ))}
+        </section>
+      </main>
+      {message && (
+        <div class={`message ${message.kind}`} role="alert" data-testid="message">
+          {message.text}
+        </div>
+      )}
+      <footer class="waiting" data-testid="waiting">
+        {(counterDef?.services ?? []).map((s) => {
+          const def = config.services.find((x) => x.code === s.code);
+          return (
+            <div key={s.code} class={`svc ${s.level}`} data-service={s.code}>
+              <span>
+                {def?.name.zh} <small>{s.level === 'primary' ? '主' : '辅'}</small>
+              </span>
+              <b>{waiting[s.code] ?? '–'}</b>
+            </div>
+          );
+        })}
+      </footer>
+      {choosing && (
+        <div class="modal" role="dialog" aria-label={choosing.en}>
+          <div class="card">
+            <h2>{choosing.choose === 'service' ? '转至业务 · Transfer to' : '暂停原因 · Pause reason'}</h2>
+            <div class="options">
+              {options.map((o, i) => (
+                <button key={o.value} data-option={o.value} onClick={() => choose(o.value)}>
+                  <kbd>{i + 1}</kbd> {o.name.zh} · {o.name.en}
+                </button>
+              ))}
+            </div>
+            <button onClick={() => setChoosing(null)}>
+              取消 · Cancel <kbd>Esc</kbd>
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+/** Sign-in with staff id and PIN, then the choice of counter (only those the staff may open). */
+import { useState } from 'preact/hooks';
+import { ApiError, act, api, setToken } from '../shared/api.js';
+
+export interface Me {
+  staffId: string;
+  name: string;
+  roles: string[];
+  counters: string[];
+  counter: string | null;
+}
+
+export interface CounterDef {
+  id: string;
+  name: { zh: string; en: string };
+}
+
+export function Login({ onDone }: { onDone: () => void }) {
+  const [staffId, setStaffId] = useState('');
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const r = await api<{ token: string }>('POST', '/api/auth/login', { body: { staffId: staffId.trim(), pin }, token: null });
+      setToken(r.token);
+      onDone();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+      setPin('');
+    }
+  };
+  return (
+    <form class="card login" onSubmit={submit}>
+      <h1>柜员登录 · Teller sign-in</h1>
+      <label>
+        工号 · Staff id
+        <input name="staffId" autoComplete="username" value={staffId} onInput={(e) => setStaffId(e.currentTarget.value)} required autoFocus />
+      </label>
+      <label>
+        密码 · PIN
+        <input name="pin" type="password" inputMode="numeric" autoComplete="current-password" value={pin} onInput={(e) => setPin(e.currentTarget.value)} required />
+      </label>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy}>
+        登录 · Sign in
+      </button>
+    </form>
+  );
+}
+
+/** Counters this staff member may open: a teller only their assigned ones (none listed = any). */
+export function allowedCounters(me: Me, counters: CounterDef[]): CounterDef[] {
+  if (me.roles.includes('supervisor') || me.roles.includes('admin')) return counters;
+  if (!me.roles.includes('teller')) return [];
+  return me.counters.length ? counters.filter((c) => me.counters.includes(c.id)) : counters;
+}
+
+export function PickCounter({ me, counters, onOpened, onSignOut }: { me: Me; counters: CounterDef[]; onOpened: () => void; onSignOut: () => void }) {
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const allowed = allowedCounters(me, counters);
+  const open = async (id: string) => {
+    setBusy(true);
+    setError('');
+    try {
+      await act('POST', `/api/counters/${encodeURIComponent(id)}/open`);
+      onOpened();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="card pick">
+      <h1>
+        {me.name} · 选择窗口 · Choose your counter
+      </h1>
+      {allowed.length === 0 && <p class="error">此账号不能在窗口办理 · This account may not work at a counter.</p>}
+      <div class="counters" data-testid="counter-choices">
+        {allowed.map((c) => (
+          <button key={c.id} data-counter={c.id} class="primary" disabled={busy} onClick={() => void open(c.id)}>
+            {c.name.zh}
+            <small>{c.name.en}</small>
+          </button>
+        ))}
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button onClick={onSignOut}>退出 · Sign out</button>
+    </div>
+  );
+}
