@@ -54,6 +54,19 @@ export const deviceStatusSchema = z.object({
   since: z.string(),
 });
 
+export const alertSchema = z.object({
+  id: z.string(),
+  /** One alert per condition at a time: e.g. wait:A, idle:3, device:printer-1:paper_near_end. */
+  key: z.string(),
+  kind: z.enum(['wait_over_target', 'counter_idle', 'device_offline', 'printer_paper', 'device_fault']),
+  severity: z.enum(['warning', 'critical']),
+  message: z.object({ zh: z.string(), en: z.string() }),
+  raisedAt: z.string(),
+  clearedAt: z.string().optional(),
+  acknowledgedAt: z.string().optional(),
+  acknowledgedBy: z.string().optional(),
+});
+
 export const eventDataSchemas = {
   'ticket.issued': z.object({ ticket: ticketSchema }),
   'ticket.called': z.object({ ticket: ticketSchema, counterId: z.string(), staffId: z.string().optional(), reason: callReasonSchema }),
@@ -90,6 +103,11 @@ export const eventDataSchemas = {
   'config.applied': z.object({ hash: z.string(), source: z.string(), services: z.number().int(), counters: z.number().int() }),
   'staff.login_locked': z.object({ staffId: z.string(), until: z.number() }),
   'day.closed': z.object({ businessDay: z.string(), cancelled: z.number().int() }),
+  // Alerts for the lobby manager and supervisor (src/server/alerts): raised when a condition
+  // starts, cleared when it ends, acknowledged by a person.
+  'alert.raised': z.object({ alert: alertSchema }),
+  'alert.cleared': z.object({ alertId: z.string(), key: z.string() }),
+  'alert.acknowledged': z.object({ alertId: z.string(), key: z.string(), staffId: z.string() }),
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;

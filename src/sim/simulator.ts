@@ -15,7 +15,7 @@ import type { QueueConfig, Ticket } from '../core/types.js';
 import { createBranchStore, type BranchStore } from '../db/branch-store.js';
 import { openDatabase } from '../db/open-database.js';
 import { EventQueue } from './event-queue.js';
-import { addDays, hhmmToMinutes, localEpoch } from './local-time.js';
+import { addDays, hhmmToMinutes, localEpoch } from '../common/local-time.js';
 import type { ServiceTimeSpec, SimProfile } from './profile.js';
 import { Random } from './random.js';
 
