@@ -121,7 +121,6 @@ test('cover open and a pulled cable fail the print with a reason; the printer co
 });
 
 test('a retried request (same Idempotency-Key) gets the same ticket and print outcome, and prints once', async () => {
-  const before = device.fake.tickets.length;
   const headers = { 'idempotency-key': 'kiosk-retry-0001' };
   const first = await b.api('POST', '/api/tickets', { body: { serviceCode: 'B', print: true }, headers });
   const second = await b.api('POST', '/api/tickets', { body: { serviceCode: 'B', print: true }, headers });
