@@ -83,4 +83,25 @@ export const MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'alerts',
+    sql: `
+      -- Alerts raised by the branch service (src/server/alerts); who acknowledged and when is kept.
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        raised_at INTEGER NOT NULL,
+        cleared_at INTEGER,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT,
+        data TEXT NOT NULL
+      ) STRICT;
+      -- At most one alert per condition is active (not yet cleared) at a time.
+      CREATE UNIQUE INDEX alerts_active_key ON alerts (key) WHERE cleared_at IS NULL;
+      CREATE INDEX alerts_raised ON alerts (raised_at);
+    `,
+  },
 ];
