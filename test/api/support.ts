@@ -3,7 +3,7 @@
  * manual clock, a writer for variant branch configurations, and small request shortcuts.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -64,9 +64,32 @@ export function variantConfig(edit: (cfg: ConfigFile) => void): { path: string; 
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A test branch on the manual clock at MONDAY_10AM unless told otherwise. */
-export function startBranch(opts: Parameters<typeof startTestBranch>[0] = {}): Promise<TestBranch> {
-  return startTestBranch({ manualClock: MONDAY_10AM, ...opts });
+// Seeding the demo staff hashes eleven PINs with a deliberately slow hash; a test file that
+// starts several branches seeds once and copies the seeded data folder for each of them.
+let template: Promise<string> | undefined;
+
+function seededTemplate(): Promise<string> {
+  template ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'branch-template-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const b = await startTestBranch({ manualClock: MONDAY_10AM, dataDir: dir });
+    await b.close();
+    return dir;
+  })();
+  return template;
+}
+
+/** A fresh demo branch (its own data folder) on the manual clock at MONDAY_10AM unless told otherwise. */
+export async function startBranch(opts: Parameters<typeof startTestBranch>[0] = {}): Promise<TestBranch> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'branch-'));
+  cpSync(await seededTemplate(), dataDir, { recursive: true });
+  const b = await startTestBranch({ manualClock: MONDAY_10AM, ...opts, dataDir });
+  const close = b.close;
+  b.close = async () => {
+    await close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return b;
 }
 
 export async function issue(b: TestBranch, serviceCode: string, extra: Record<string, unknown> = {}, token?: string): Promise<IssuedTicket> {
