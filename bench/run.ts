@@ -9,6 +9,7 @@ import { probeFsync } from './fsync-probe.js';
 import { benchHttp } from './http-bench.js';
 import { loadLine, machineLine } from './machine.js';
 import { mib, ms, progress, summarize, table } from './stats.js';
+import { reportTapToPrint } from './tap-to-print.js';
 
 const num = (name: string, fallback: number) => {
   const v = process.env[name];
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   console.log(`\ncall next: ${next.services} services, ${next.counters} counters open, ${next.waitingBefore} waiting at the start, ${next.waitingAfter} at the end (topped up every 100 calls, untimed)`);
   console.log(`\n${table(['sustained issue over HTTP', 'count', 'clients', 'throughput', 'p50', 'p99'], throughput)}`);
   console.log(`\n${table(['resident memory (RSS)', 'RSS'], memory)}`);
+  await reportTapToPrint();
   console.log(`\nfinished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
