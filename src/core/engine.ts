@@ -72,6 +72,12 @@ export class QueueEngine {
   /** The latest time a command or event carried: estimates asked for between commands use it. */
   private lastNow = 0;
   private day: string;
+  /**
+   * Whether active tickets of an earlier day are in memory. New tickets always belong to the
+   * current day, so only a start-up snapshot can bring such tickets; the check on every
+   * command must not walk the day's tickets.
+   */
+  private staleActive = false;
 
   constructor(
     private config: QueueConfig,
@@ -89,6 +95,7 @@ export class QueueEngine {
     for (const s of snapshot.sequences) this.sequences.set(seqKey(s.serviceCode, s.businessDay), s);
     for (const c of snapshot.counters) this.counters.set(c.id, c);
     for (const t of snapshot.tickets) this.putTicket(t);
+    this.staleActive = snapshot.tickets.some((t) => t.businessDay !== this.day && ACTIVE.has(t.status));
     for (const t of snapshot.tickets) if (t.status === 'done') this.learnServiceTime(t);
     for (const t of snapshot.tickets) this.estimator.replay(t);
   }
@@ -223,9 +230,7 @@ export class QueueEngine {
   /** Closes the previous business day when the clock has passed the reset time. */
   rollover(now: number): Outcome<{ day: string }> | null {
     const today = laterDay(businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt), this.day);
-    if (today === this.day && ![...this.tickets.values()].some((t) => t.businessDay !== today && ACTIVE.has(t.status))) {
-      return null;
-    }
+    if (today === this.day && !this.staleActive) return null;
     const out = emptyOutcome({ day: today });
     let cancelled = 0;
     for (const t of this.tickets.values()) {
@@ -498,6 +503,7 @@ export class QueueEngine {
     const day = (out.result as { day?: unknown } | null)?.day;
     if (out.events.some((e) => e.type === 'day.closed') && typeof day === 'string') {
       this.day = day;
+      this.staleActive = false;
       // Finished tickets of earlier days are history now; keep memory to the current day.
       for (const [id, t] of this.tickets) if (t.businessDay !== day && !ACTIVE.has(t.status)) this.tickets.delete(id);
       for (const k of this.sequences.keys()) if (!k.endsWith(`|${day}`)) this.sequences.delete(k);

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { businessDay } from '../../src/core/calendar.js';
-import { EngineHarness, TEST_BRANCH_YAML } from '../support/engine.js';
+import { EngineHarness, TEST_BRANCH_YAML, testConfig } from '../support/engine.js';
+import { QueueEngine } from '../../src/core/engine.js';
 
 const inZone = (zone: string, dayStartsAt = '00:00') =>
   TEST_BRANCH_YAML.replace('timeZone: Asia/Shanghai', `timeZone: ${zone}\n  dayStartsAt: "${dayStartsAt}"`);
@@ -79,6 +80,20 @@ describe('daily numbering', () => {
     const t = h.issue('A');
     assert.equal(t.number, 'A002');
     assert.equal(t.businessDay, '2026-12-01');
+  });
+
+  test('a restart on a new day closes the tickets left waiting from the day before', () => {
+    const h = new EngineHarness(TEST_BRANCH_YAML, Date.UTC(2026, 10, 30, 2, 0));
+    const left = h.issue('A');
+    // The service was down over midnight: a new engine starts from what the database holds.
+    const next = new QueueEngine(testConfig(), { tickets: [left], counters: [], sequences: [] }, () => 'n1', Date.UTC(2026, 11, 1, 2, 0));
+    assert.equal(next.waitingCount('A'), 1);
+    const out = next.rollover(Date.UTC(2026, 11, 1, 2, 0));
+    assert.ok(out);
+    next.apply(out);
+    assert.equal(next.waitingCount('A'), 0);
+    assert.equal(out.tickets[0]?.status, 'cancelled');
+    assert.equal(next.rollover(Date.UTC(2026, 11, 1, 2, 1)), null);
   });
 
   test('numbers are per service prefix', () => {
