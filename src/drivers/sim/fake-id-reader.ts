@@ -87,7 +87,12 @@ export class FakeIdReader {
   /** Serves a link until the returned function is called. */
   attach(link: ByteLink): () => void {
     const onData = (chunk: Buffer) => {
-      for (const answer of this.receive(chunk)) link.write(answer);
+      for (const answer of this.receive(chunk)) {
+        // An answer into an unplugged or closing cable is lost, as on a wire; a transport's
+        // rejected write must not become an unhandled rejection.
+        const sent = link.write(answer);
+        if (sent instanceof Promise) sent.catch(() => undefined);
+      }
     };
     link.on('data', onData);
     return () => {
