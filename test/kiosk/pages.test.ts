@@ -48,14 +48,16 @@ test('device lab: the printed ticket as paper, and printer fault buttons change 
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${b.url}/lab`);
   await page.getByTestId('printed-tickets').getByText(issued.number, { exact: true }).first().waitFor();
-  await page.getByRole('button', { name: /Paper end/ }).click();
+  // Other panels have cable buttons too: act within the printer's panel.
+  const panel = page.locator('[data-panel="printer"]');
+  await panel.getByRole('button', { name: /Paper end/ }).click();
   await page.getByTestId('printer-state').filter({ hasText: 'paper_end' }).waitFor();
   await waitUntil(async () => (await deviceState(b, 'printer')) === 'paper_end', 'paper_end on /api/devices');
-  await page.getByRole('button', { name: /Back to normal/ }).click();
+  await panel.getByRole('button', { name: /Back to normal/ }).click();
   await page.getByTestId('printer-state').filter({ hasText: 'online' }).waitFor();
-  await page.getByRole('button', { name: /Unplug/ }).click();
+  await panel.getByRole('button', { name: /Unplug/ }).click();
   await page.getByTestId('printer-state').filter({ hasText: 'offline' }).waitFor();
-  await page.getByRole('button', { name: /Plug in/ }).click();
+  await panel.getByRole('button', { name: /Plug in/ }).click();
   await page.getByTestId('printer-state').filter({ hasText: 'online' }).waitFor({ timeout: 10_000 });
   await page.close();
 });
