@@ -350,6 +350,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
         </div>
       )}
       <footer class="waiting" data-testid="waiting">
+        <span class="label">等候人数 · Waiting</span>
         {(counterDef?.services ?? []).map((s) => {
           const def = config.services.find((x) => x.code === s.code);
           return (
