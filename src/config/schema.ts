@@ -74,6 +74,8 @@ const DEFAULT_SEGMENTS = [
   { code: 'appointment', name: { zh: '预约客户', en: 'Appointment' }, priority: true },
 ];
 
+const LOOPBACK = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
+
 const DEFAULT_PAUSE_REASONS = [
   { code: 'break', name: { zh: '休息', en: 'Break' } },
   { code: 'meal', name: { zh: '用餐', en: 'Meal' } },
@@ -127,9 +129,12 @@ export const configFileSchema = z
         lockoutMinutes: z.number().int().min(1).max(1440).default(15),
         sessionHours: z.number().min(1).max(24).default(12),
         ticketRateLimitPerMinute: z.number().int().min(1).max(100_000).default(60),
+        // Addresses of the kiosk itself: only they may turn card reads into identity tokens.
+        // The kiosk PC runs the service, so loopback is the default.
+        kioskAddresses: z.array(z.ipv4().or(z.ipv6())).min(1).default([...LOOPBACK]),
       })
       .strict()
-      .default({ lockoutAttempts: 5, lockoutMinutes: 15, sessionHours: 12, ticketRateLimitPerMinute: 60 }),
+      .default({ lockoutAttempts: 5, lockoutMinutes: 15, sessionHours: 12, ticketRateLimitPerMinute: 60, kioskAddresses: [...LOOPBACK] }),
     devices: z
       .object({
         printer: z.string().optional(),

@@ -99,7 +99,9 @@ export const eventDataSchemas = {
    * with its ticket request), the masked tail and the looked-up segment: never the number or
    * its hash, because the stream is open to every screen on the LAN.
    */
-  'device.card_read': z.object({ deviceId: z.string(), identityToken: z.string(), maskedTail: z.string(), segment: z.string(), expiresAt: z.string() }),
+  // A card reader read a card. No number, hash, tail or token: the kiosk claims the read over
+  // loopback (POST /api/kiosk/card-read), so nobody else on the LAN can use it.
+  'device.card_read': z.object({ deviceId: z.string(), segment: z.string() }),
   'config.applied': z.object({ hash: z.string(), source: z.string(), services: z.number().int(), counters: z.number().int() }),
   'staff.login_locked': z.object({ staffId: z.string(), until: z.number() }),
   'day.closed': z.object({ businessDay: z.string(), cancelled: z.number().int() }),

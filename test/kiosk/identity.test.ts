@@ -5,7 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, statSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { DEMO_CONFIG_PATH } from '../../src/config/load-config.js';
 import { join } from 'node:path';
 import { identityHash } from '../../src/identity/index.js';
 import { TEST_CARDS } from '../../src/server/lab/card-lab.js';
@@ -77,14 +79,34 @@ test('bad card numbers get a clear 400 that does not echo them', async () => {
   assert.equal((await b.api('POST', '/api/kiosk/identity', { body: { pan: REGULAR_PAN, name: 'x' } })).status, 400);
 });
 
-test('a reader read reaches the stream as device.card_read with a token, masked tail and segment only', async () => {
+test('a reader read is announced on the stream with device and segment only; the kiosk claims it once', async () => {
   assert.equal((await b.api('POST', '/api/lab/cards/swipe', { body: { card: 'vip' } })).status, 200);
   await waitUntil(() => stream.events.some((e) => e.type === 'device.card_read'), 'card_read event');
   const e = stream.events.find((x) => x.type === 'device.card_read');
-  assert.deepEqual(Object.keys(e.data).sort(), ['deviceId', 'expiresAt', 'identityToken', 'maskedTail', 'segment']);
+  assert.deepEqual(Object.keys(e.data).sort(), ['deviceId', 'segment']);
   assert.equal(e.data.segment, 'vip1');
-  const t = await b.api('POST', '/api/tickets', { body: { serviceCode: 'C', identityToken: e.data.identityToken } });
+  const claim = await b.api('POST', '/api/kiosk/card-read');
+  assert.equal(claim.status, 200);
+  assert.equal(claim.body.maskedTail, `•••• ${VIP_PAN.slice(-4)}`);
+  assert.equal((await b.api('POST', '/api/kiosk/card-read')).status, 204, 'a read is claimed once');
+  const t = await b.api('POST', '/api/tickets', { body: { serviceCode: 'C', identityToken: claim.body.identityToken } });
   assert.equal(t.body.segment, 'vip1');
+});
+
+test('card reads are refused to addresses other than the kiosk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiosk-addr-'));
+  const cfg = join(dir, 'branch.yaml');
+  writeFileSync(cfg, readFileSync(DEMO_CONFIG_PATH, 'utf8').replace('  ticketRateLimitPerMinute: 60', '  ticketRateLimitPerMinute: 60\n  kioskAddresses: [192.0.2.44]'));
+  const other = await startTestBranch({ configPath: cfg });
+  try {
+    for (const path of ['/api/kiosk/identity', '/api/kiosk/card-read']) {
+      const r = await other.api('POST', path, { body: { pan: VIP_PAN } });
+      assert.equal(r.status, 403, path);
+      assert.equal(r.body.error.code, 'KIOSK_ONLY');
+    }
+  } finally {
+    await other.close();
+  }
 });
 
 test('the identity key is created once in the data folder with mode 0600', async () => {

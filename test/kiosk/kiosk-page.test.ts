@@ -134,11 +134,17 @@ test('keyboard-wedge swipe: typed track data marks the ticket VIP; the card numb
   page.on('request', (r) => {
     if (r.url().includes(pan)) seen.push(r.url());
   });
-  await page.keyboard.type(`%B${pan}^TEST/CARD^2812101000000000?;${pan}=28121010000000000000?`);
-  await page.keyboard.press('Enter');
-  await page.getByTestId('card-status').filter({ hasText: 'VIP' }).or(page.getByTestId('card-status').filter({ hasText: '贵宾客户' })).waitFor();
+  // A wedge reader types a whole swipe in a few milliseconds. The keys are dispatched in one
+  // burst inside the page, so a busy test machine cannot stretch the gaps between them into
+  // what the detector rightly takes for human typing.
+  const swipe = `%B${pan}^TEST/CARD^2812101000000000?;${pan}=28121010000000000000?`;
+  await page.evaluate((keys) => {
+    for (const key of [...keys, 'Enter']) window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+  }, swipe);
+  // The hint "贵宾客户可刷银行卡" is there before any swipe: wait for the masked tail itself.
+  await page.getByTestId('card-status').filter({ hasText: pan.slice(-4) }).waitFor();
   const status = (await page.getByTestId('card-status').textContent())!;
-  assert.match(status, new RegExp(pan.slice(-4)));
+  assert.match(status, /VIP|贵宾/);
   const html = await page.content();
   assert.ok(!html.includes(pan), 'the page shows the card number');
   assert.ok(!html.includes(pan.slice(0, 12)));

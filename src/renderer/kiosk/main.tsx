@@ -169,7 +169,8 @@ function Kiosk() {
     return () => clearInterval(refresh);
   }, [loadServices]);
 
-  // Hardware card readers: the service pushes a token (never the number) on the stream.
+  // Hardware card readers: the stream says a card was read; the kiosk claims it (the service
+  // answers only the kiosk's own address) and gets a token, never the number.
   useEffect(() => {
     let stream: ReturnType<typeof openStream> | undefined;
     let closed = false;
@@ -180,10 +181,15 @@ function Kiosk() {
           after: h.lastEventId,
           onEvent: (e) => {
             if (e.type !== 'device.card_read') return;
-            const d = e.data as CardGrant;
-            setCard({ identityToken: d.identityToken, maskedTail: d.maskedTail, segment: d.segment, expiresAt: d.expiresAt });
-            setCardNote(null);
-            setLastTouch(Date.now());
+            api<CardGrant | null>('POST', '/api/kiosk/card-read').then(
+              (d) => {
+                if (!d) return;
+                setCard({ identityToken: d.identityToken, maskedTail: d.maskedTail, segment: d.segment, expiresAt: d.expiresAt });
+                setCardNote(null);
+                setLastTouch(Date.now());
+              },
+              () => undefined,
+            );
           },
         });
       },

@@ -1,8 +1,9 @@
 /**
  * Card and ID readers in the branch service. Every read becomes `{ hash, maskedTail, segment }`
  * at once (identityFeed; the clear number goes no further), then a kiosk identity token. Reads from
- * hardware readers reach the kiosk page as `device.card_read` events carrying only the token,
- * masked tail and segment; keyboard-wedge swipes come in through POST /api/kiosk/identity.
+ * hardware readers are announced as `device.card_read` events (device and segment only) and the
+ * kiosk claims the latest one with POST /api/kiosk/card-read; keyboard-wedge swipes come in
+ * through POST /api/kiosk/identity. Both endpoints answer the kiosk's own addresses only.
  */
 import { join } from 'node:path';
 import { AppError } from '../../common/errors.js';
@@ -43,6 +44,8 @@ export class CardIdentity {
   readonly labSwipe: LabSwipeSource | undefined;
   private readonly key: Buffer;
   private readonly unsubscribe: (() => void)[] = [];
+  /** The latest unclaimed reader read; a newer read replaces it. */
+  private pending: IdentityGrant | undefined;
 
   constructor(
     private readonly opts: {
@@ -76,6 +79,14 @@ export class CardIdentity {
     return this.grant(deriveIdentity(magstripeRead(pan, 'wedge'), this.key));
   }
 
+  /** The kiosk takes the latest reader read, once. */
+  claimReaderRead(): IdentityGrant | undefined {
+    const g = this.pending;
+    this.pending = undefined;
+    if (!g || Date.parse(g.expiresAt) <= this.opts.service.clock()) return undefined;
+    return g;
+  }
+
   async close(): Promise<void> {
     for (const u of this.unsubscribe) u();
     await Promise.allSettled(this.readers.map(async (r) => r.sim?.cable.device.close()));
@@ -92,9 +103,10 @@ export class CardIdentity {
       this.key,
       (identity) => {
         const g = this.grant(identity);
+        this.pending = g;
         log.info({ device: deviceId, segment: g.segment }, 'card read');
         try {
-          service.record([draft('device.card_read', service.clock(), { deviceId, identityToken: g.identityToken, maskedTail: g.maskedTail, segment: g.segment, expiresAt: g.expiresAt })]);
+          service.record([draft('device.card_read', service.clock(), { deviceId, segment: g.segment })]);
         } catch (err) {
           log.error({ err }, 'could not publish a card read');
         }

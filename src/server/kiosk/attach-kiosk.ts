@@ -64,7 +64,7 @@ export function attachKiosk(o: KioskOptions): Kiosk {
     demo: o.demo,
   });
   registerPrintRoutes(o.http, { service: o.service, auth: o.auth, printing: printer.printing });
-  registerIdentityRoutes(o.http, { identity: cards, clock: o.service.clock });
+  registerIdentityRoutes(o.http, { identity: cards, clock: o.service.clock, kioskAddresses: o.config.file.security.kioskAddresses });
   // The kiosk page draws the on-screen QR code with the same base URL as the printed one.
   o.http.get('/api/kiosk/settings', async () => ({ ticketBaseUrl: baseUrl() }));
   if (o.demo) registerLab(o.http, { devices: o.devices, ...(printer.sim ? { printer: printer.sim } : {}), cards });
