@@ -24,11 +24,18 @@ function bucketOf(ahead: number): number {
   return 3;
 }
 
+// Quantiles are re-sorted after this many new samples, not after each: one ticket moves them
+// little, and a busy day calls thousands of tickets.
+const REFRESH = 8;
+
 class Ring {
   private readonly values: number[] = [];
   private next = 0;
+  private cached: CalibrationQuantiles | undefined;
+  private pushesSinceSort = 0;
 
   push(v: number): void {
+    this.pushesSinceSort++;
     if (this.values.length < WINDOW) this.values.push(v);
     else {
       this.values[this.next] = v;
@@ -41,8 +48,12 @@ class Ring {
   }
 
   quantiles(): CalibrationQuantiles {
-    const s = [...this.values].sort((a, b) => a - b);
-    return { lo: quantile(s, TAIL), mid: quantile(s, 0.5), hi: quantile(s, 1 - TAIL) };
+    if (!this.cached || this.pushesSinceSort >= REFRESH || this.values.length < MIN_SAMPLES * 2) {
+      const s = [...this.values].sort((a, b) => a - b);
+      this.cached = { lo: quantile(s, TAIL), mid: quantile(s, 0.5), hi: quantile(s, 1 - TAIL) };
+      this.pushesSinceSort = 0;
+    }
+    return this.cached;
   }
 }
 

@@ -62,8 +62,9 @@ function push(map: Map<string, number[]>, key: string, at: number): void {
 
 function rate(list: number[] | undefined, now: number): number {
   if (!list) return 0;
-  while (list.length > 0 && list[0]! < now - ARRIVAL_WINDOW_MS) list.shift();
-  let n = 0;
-  for (let i = list.length - 1; i >= 0 && list[i]! <= now; i--) n++;
-  return n / (ARRIVAL_WINDOW_MS / 60_000);
+  // Arrival times are appended in order, so the window is a suffix of the list.
+  let drop = 0;
+  while (drop < list.length && list[drop]! < now - ARRIVAL_WINDOW_MS) drop++;
+  if (drop > 0) list.splice(0, drop);
+  return list.length / (ARRIVAL_WINDOW_MS / 60_000);
 }
