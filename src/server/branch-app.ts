@@ -15,6 +15,8 @@ import { attachCalling, type Calling } from './calling/index.js';
 import { DeviceRegistry } from './devices.js';
 import { EventHub } from './event-hub.js';
 import { attachKiosk, type Kiosk } from './kiosk/attach-kiosk.js';
+import { attachInsights, type Insights } from './insights/attach-insights.js';
+import type { AlertSettings } from './alerts/rules.js';
 import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
 import { registerPages } from './http/pages.js';
@@ -38,6 +40,8 @@ export interface BranchAppOptions {
   devices?: { printer?: string; cardReaders?: string[]; displays?: string[] };
   /** Overrides the configuration file's ticket rate limit (benchmarks and tests). */
   ticketRateLimitPerMinute?: number;
+  /** Alert rule settings (idle grace, timer interval); defaults in src/server/alerts/rules.ts. */
+  alertSettings?: Partial<AlertSettings>;
 }
 
 export interface BranchApp {
@@ -52,6 +56,8 @@ export interface BranchApp {
   kiosk: Kiosk;
   /** Counter displays, lobby board, call pads (issue #4). */
   calling: Calling;
+  /** Dashboard, alerts, staffing advice, reports (issue #5). */
+  insights: Insights;
   credentialsFile?: string;
   initialAdminFile?: string;
   close(): Promise<void>;
@@ -95,6 +101,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? config.file.security.ticketRateLimitPerMinute,
       startedAt: Date.now(),
     });
+    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings: opts.alertSettings });
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
@@ -104,6 +111,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     kiosk.listening(port);
     service.startDayWatch();
     devices.startAll();
+    insights.start();
 
     return {
       url: `http://127.0.0.1:${port}`,
@@ -115,10 +123,12 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       stream,
       calling,
       kiosk,
+      insights,
       credentialsFile,
       initialAdminFile,
       async close() {
         service.stop();
+        insights.stop();
         stream.close();
         await devices.stopAll();
         await kiosk.close();

@@ -1,0 +1,132 @@
+/**
+ * Keeps the branch's alerts: evaluates the rules on every queue or device event and on a timer
+ * (a wait passes its target with no event at all), using the service's clock so tests move time
+ * instead of sleeping. A condition that starts raises one alert (stored, and an `alert.raised`
+ * event on the stream); when it ends the alert is marked cleared; a person acknowledges it, and
+ * who and when is kept. An acknowledged condition that persists is not raised again until it
+ * has cleared and come back.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../common/errors.js';
+import { draft, type BranchEvent, type EventDraft } from '../../core/events.js';
+import type { AlertRecord, InsightsStore } from '../../db/insights-store.js';
+import type { BranchService } from '../branch-service.js';
+import type { Logger } from '../logger.js';
+import { conditions, DEFAULT_ALERT_SETTINGS, type AlertSettings } from './rules.js';
+
+export interface DeviceStates {
+  list(): { id: string; kind: string; state: string; detail?: string }[];
+}
+
+export function alertView(a: AlertRecord) {
+  return {
+    id: a.id,
+    key: a.key,
+    kind: a.kind,
+    severity: a.severity,
+    message: a.message,
+    raisedAt: new Date(a.raisedAt).toISOString(),
+    clearedAt: a.clearedAt !== undefined ? new Date(a.clearedAt).toISOString() : undefined,
+    acknowledgedAt: a.acknowledgedAt !== undefined ? new Date(a.acknowledgedAt).toISOString() : undefined,
+    acknowledgedBy: a.acknowledgedBy,
+    active: a.clearedAt === undefined,
+  };
+}
+
+export class AlertMonitor {
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private evaluating = false;
+  readonly settings: AlertSettings;
+
+  constructor(
+    private readonly service: BranchService,
+    private readonly store: InsightsStore,
+    private readonly devices: DeviceStates,
+    private readonly log: Logger,
+    settings: Partial<AlertSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_ALERT_SETTINGS, ...settings };
+  }
+
+  start(): void {
+    this.unsubscribe = this.service.hub.subscribe((e) => {
+      // Its own events would only evaluate again what was just evaluated.
+      if (!e.type.startsWith('alert.')) this.safeEvaluate();
+    });
+    this.timer = setInterval(() => this.safeEvaluate(), this.settings.intervalMs);
+    this.timer.unref();
+    this.safeEvaluate();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private safeEvaluate(): void {
+    try {
+      this.evaluate();
+    } catch (err) {
+      this.log.error({ err }, 'alert evaluation failed; will retry on the next event or tick');
+    }
+  }
+
+  /** Compares the conditions now with the active alerts; raises and clears. Returns the changes. */
+  evaluate(): { raised: AlertRecord[]; cleared: AlertRecord[] } {
+    if (this.evaluating) return { raised: [], cleared: [] };
+    this.evaluating = true;
+    try {
+      const now = this.service.clock();
+      const q = this.service.queueView();
+      const found = conditions({ now, services: q.services, counters: q.counters, devices: this.devices.list() }, this.settings);
+      const active = new Map(this.store.activeAlerts().map((a) => [a.key, a]));
+      const raised: AlertRecord[] = [];
+      const cleared: AlertRecord[] = [];
+      const drafts: EventDraft[] = [];
+      for (const c of found) {
+        if (active.has(c.key)) continue;
+        const a: AlertRecord = { id: randomUUID(), key: c.key, kind: c.kind, severity: c.severity, message: c.message, raisedAt: now };
+        raised.push(a);
+        drafts.push(draft('alert.raised', now, { alert: alertView(a) }));
+      }
+      const keys = new Set(found.map((c) => c.key));
+      for (const a of active.values()) {
+        if (keys.has(a.key)) continue;
+        cleared.push({ ...a, clearedAt: now });
+        drafts.push(draft('alert.cleared', now, { alertId: a.id, key: a.key }));
+      }
+      if (drafts.length > 0) {
+        const events = this.store.transaction(() => {
+          for (const a of raised) this.store.insertAlert(a);
+          for (const a of cleared) this.store.clearAlert(a.id, now);
+          return this.service.store.appendEvents(drafts, this.service.branchId);
+        });
+        this.service.hub.publish(events);
+      }
+      return { raised, cleared };
+    } finally {
+      this.evaluating = false;
+    }
+  }
+
+  /** Alerts nobody has acknowledged (active or already cleared), or all since `since`. */
+  list(opts: { since?: number } = {}): ReturnType<typeof alertView>[] {
+    const rows = opts.since !== undefined ? this.store.alertsSince(opts.since) : this.store.unacknowledgedAlerts();
+    return rows.map(alertView);
+  }
+
+  acknowledge(id: string, staffId: string): ReturnType<typeof alertView> {
+    const a = this.store.alert(id);
+    if (!a) throw new AppError('UNKNOWN_ALERT', `There is no alert ${id}.`, 404);
+    if (a.acknowledgedAt !== undefined) throw new AppError('ALREADY_ACKNOWLEDGED', `This alert was acknowledged by ${a.acknowledgedBy ?? 'someone'} already.`, 409);
+    const now = this.service.clock();
+    let events: BranchEvent[] = [];
+    this.store.transaction(() => {
+      this.store.acknowledgeAlert(id, staffId, now);
+      events = this.service.store.appendEvents([draft('alert.acknowledged', now, { alertId: id, key: a.key, staffId })], this.service.branchId);
+    });
+    this.service.hub.publish(events);
+    return alertView({ ...a, acknowledgedAt: now, acknowledgedBy: staffId });
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Reports for a day, an ISO week (Monday to Sunday) or a calendar month, per service, counter
+ * and teller, computed from the tickets table:
+ *   tickets      tickets of the service (transfers in included) / called at the counter or by the teller
+ *   waits        minutes from issue to the first call (p50, p90, mean) of called tickets
+ *   service      minutes from start (or call) to completion of done tickets
+ *   no-show rate no-shows / called tickets
+ *   within target called within the service's target wait / called tickets
+ *   satisfaction null until feedback events exist
+ */
+import { addDays } from '../../common/local-time.js';
+import type { QueueConfig } from '../../core/types.js';
+import type { TicketFact } from '../../db/insights-store.js';
+import { MINUTE, quantile, round } from './stats.js';
+
+export type Period = 'day' | 'week' | 'month';
+
+export interface ReportRow {
+  group: 'service' | 'counter' | 'teller';
+  key: string;
+  name: string;
+  tickets: number;
+  called: number;
+  served: number;
+  noShows: number;
+  noShowRate: number | null;
+  waitP50Minutes: number | null;
+  waitP90Minutes: number | null;
+  waitMeanMinutes: number | null;
+  serviceMeanMinutes: number | null;
+  serviceP50Minutes: number | null;
+  serviceP90Minutes: number | null;
+  withinTarget: number | null;
+  satisfaction: number | null;
+}
+
+export interface Report {
+  branch: string;
+  period: Period;
+  from: string;
+  to: string;
+  rows: ReportRow[];
+}
+
+/** First and last business day of the period containing `date`. */
+export function periodRange(period: Period, date: string): { from: string; to: string } {
+  if (period === 'day') return { from: date, to: date };
+  if (period === 'week') {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday = 0
+    const from = addDays(date, -weekday);
+    return { from, to: addDays(from, 6) };
+  }
+  const from = `${date.slice(0, 7)}-01`;
+  const [y, m] = from.split('-').map(Number) as [number, number];
+  const to = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  return { from, to };
+}
+
+export function waitMinutes(f: TicketFact): number | null {
+  return f.calledAt === null ? null : (f.calledAt - f.issuedAt) / MINUTE;
+}
+
+export function serviceMinutes(f: TicketFact): number | null {
+  if (f.status !== 'done' || f.endedAt === null) return null;
+  const from = f.startedAt ?? f.calledAt;
+  return from === null ? null : (f.endedAt - from) / MINUTE;
+}
+
+function rowOf(group: ReportRow['group'], key: string, name: string, facts: TicketFact[], targetOf: (code: string) => number): ReportRow {
+  const called = facts.filter((f) => f.calledAt !== null);
+  const waits = called.map((f) => waitMinutes(f)!).sort((a, b) => a - b);
+  const services = facts.map(serviceMinutes).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const noShows = facts.filter((f) => f.status === 'no_show').length;
+  const within = called.filter((f) => waitMinutes(f)! <= targetOf(f.serviceCode)).length;
+  const mean = (xs: number[]) => (xs.length ? round(xs.reduce((s, x) => s + x, 0) / xs.length) : null);
+  const q = (xs: number[], p: number) => (xs.length ? round(quantile(xs, p)) : null);
+  return {
+    group,
+    key,
+    name,
+    tickets: facts.length,
+    called: called.length,
+    served: facts.filter((f) => f.status === 'done').length,
+    noShows,
+    noShowRate: called.length ? round(noShows / called.length, 4) : null,
+    waitP50Minutes: q(waits, 0.5),
+    waitP90Minutes: q(waits, 0.9),
+    waitMeanMinutes: mean(waits),
+    serviceMeanMinutes: mean(services),
+    serviceP50Minutes: q(services, 0.5),
+    serviceP90Minutes: q(services, 0.9),
+    withinTarget: called.length ? round(within / called.length, 4) : null,
+    // No feedback events exist yet (evaluators are a later piece): empty, not invented.
+    satisfaction: null,
+  };
+}
+
+function groupBy(facts: TicketFact[], key: (f: TicketFact) => string | null): Map<string, TicketFact[]> {
+  const m = new Map<string, TicketFact[]>();
+  for (const f of facts) {
+    const k = key(f);
+    if (k === null) continue;
+    const list = m.get(k);
+    if (list) list.push(f);
+    else m.set(k, [f]);
+  }
+  return new Map([...m.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
+}
+
+export function buildReport(facts: TicketFact[], config: QueueConfig, period: Period, from: string, to: string): Report {
+  const target = new Map(config.services.map((s) => [s.code, s.targetWaitMinutes]));
+  const targetOf = (code: string) => target.get(code) ?? Infinity;
+  const serviceName = new Map(config.services.map((s) => [s.code, `${s.name.zh} ${s.name.en}`]));
+  const counterName = new Map(config.counters.map((c) => [c.id, `${c.name.zh} ${c.name.en}`]));
+  const rows: ReportRow[] = [];
+  for (const [k, fs] of groupBy(facts, (f) => f.serviceCode)) rows.push(rowOf('service', k, serviceName.get(k) ?? k, fs, targetOf));
+  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.counterId : null))) rows.push(rowOf('counter', k, counterName.get(k) ?? k, fs, targetOf));
+  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(rowOf('teller', k, k, fs, targetOf));
+  return { branch: config.branch.id, period, from, to, rows };
+}
+
+export const CSV_COLUMNS: (keyof ReportRow)[] = [
+  'group',
+  'key',
+  'name',
+  'tickets',
+  'called',
+  'served',
+  'noShows',
+  'noShowRate',
+  'waitP50Minutes',
+  'waitP90Minutes',
+  'waitMeanMinutes',
+  'serviceMeanMinutes',
+  'serviceP50Minutes',
+  'serviceP90Minutes',
+  'withinTarget',
+  'satisfaction',
+];
+
+function csvField(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** RFC 4180 CSV with a UTF-8 byte order mark, so Excel opens the Chinese names correctly. */
+export function reportCsv(r: Report): string {
+  const lines = [CSV_COLUMNS.join(','), ...r.rows.map((row) => CSV_COLUMNS.map((c) => csvField(row[c])).join(','))];
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
