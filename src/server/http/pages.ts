@@ -30,6 +30,8 @@ export const PAGES: PageDef[] = [
   { entry: 'kiosk', title: '取号 · Take a number', routes: ['/kiosk'] },
   { entry: 'ticket', title: '排队进度 · Your place in the queue', routes: ['/t/:id'] },
   { entry: 'lab', title: '设备实验室 · Device lab', routes: ['/lab'] },
+  { entry: 'dashboard', title: '网点看板 · Branch dashboard', routes: ['/dashboard'] },
+  { entry: 'reports', title: '报表 · Reports', routes: ['/reports'] },
 ];
 
 const CSP = [

@@ -1,0 +1,198 @@
+/**
+ * Reports (/reports, supervisors): a day, week or month per service, counter and teller, with a
+ * chart of waits per service, CSV export (fetched with the staff token, saved as a file) and a
+ * print-friendly layout (print CSS hides the controls).
+ */
+import { render } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import '../shared/base.css';
+import '../dashboard/dashboard.css';
+import './reports.css';
+import { ApiError, api, getToken } from '../shared/api.js';
+import { SignIn } from '../dashboard/signin.js';
+
+interface Row {
+  group: 'service' | 'counter' | 'teller';
+  key: string;
+  name: string;
+  tickets: number;
+  called: number;
+  served: number;
+  noShows: number;
+  noShowRate: number | null;
+  waitP50Minutes: number | null;
+  waitP90Minutes: number | null;
+  waitMeanMinutes: number | null;
+  serviceMeanMinutes: number | null;
+  serviceP50Minutes: number | null;
+  serviceP90Minutes: number | null;
+  withinTarget: number | null;
+  satisfaction: number | null;
+}
+
+interface Report {
+  branch: string;
+  period: string;
+  from: string;
+  to: string;
+  rows: Row[];
+}
+
+const GROUPS: [Row['group'], string][] = [
+  ['service', '按业务 · By service'],
+  ['counter', '按窗口 · By counter'],
+  ['teller', '按柜员 · By teller'],
+];
+
+const num = (x: number | null) => (x === null ? '—' : String(x));
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+function WaitChart({ rows }: { rows: Row[] }) {
+  const max = Math.max(1, ...rows.map((r) => r.waitP90Minutes ?? 0));
+  const barH = 18;
+  const W = 640;
+  const left = 170;
+  return (
+    <svg class="chart" viewBox={`0 0 ${W} ${rows.length * (barH * 2 + 8) + 10}`} role="img" aria-label="waits per service">
+      {rows.map((r, i) => {
+        const y = 5 + i * (barH * 2 + 8);
+        const w = (v: number | null) => ((v ?? 0) / max) * (W - left - 60);
+        return (
+          <g key={r.key}>
+            <text x={0} y={y + barH} class="axis">
+              {r.name}
+            </text>
+            <rect class="bar-served" x={left} y={y} width={w(r.waitP50Minutes)} height={barH} />
+            <text x={left + w(r.waitP50Minutes) + 4} y={y + barH - 4} class="axis">
+              p50 {num(r.waitP50Minutes)}
+            </text>
+            <rect class="bar-arrivals" x={left} y={y + barH} width={w(r.waitP90Minutes)} height={barH} />
+            <text x={left + w(r.waitP90Minutes) + 4} y={y + 2 * barH - 4} class="axis">
+              p90 {num(r.waitP90Minutes)}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+function Reports({ onSignOut }: { onSignOut: () => void }) {
+  const [period, setPeriod] = useState('day');
+  const [date, setDate] = useState('');
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState('');
+
+  const query = `period=${period}${date ? `&date=${date}` : ''}`;
+  const load = useCallback(async () => {
+    try {
+      setReport(await api<Report>('GET', `/api/reports?${query}`));
+      setError('');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) onSignOut();
+      else setError(e instanceof Error ? e.message : String(e));
+    }
+  }, [query, onSignOut]);
+  useEffect(() => void load(), [load]);
+
+  const downloadCsv = async () => {
+    const res = await fetch(`/api/reports?${query}&format=csv`, { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
+    if (!res.ok) return setError(`CSV: ${res.status}`);
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `report-${report?.branch ?? 'branch'}-${period}-${report?.from ?? ''}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  return (
+    <main class="dash reports">
+      <header>
+        <h1>报表 · Reports</h1>
+        <a href="/dashboard" class="no-print">
+          看板 · Dashboard
+        </a>
+      </header>
+      <form class="controls no-print" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          周期 · Period{' '}
+          <select value={period} onChange={(e) => setPeriod(e.currentTarget.value)} name="period">
+            <option value="day">日 · Day</option>
+            <option value="week">周 · Week</option>
+            <option value="month">月 · Month</option>
+          </select>
+        </label>
+        <label>
+          日期 · Date <input type="date" name="date" value={date} onInput={(e) => setDate(e.currentTarget.value)} />
+        </label>
+        <button type="button" onClick={() => void downloadCsv()}>
+          导出 CSV · Export CSV
+        </button>
+        <button type="button" onClick={() => window.print()}>
+          打印 · Print
+        </button>
+      </form>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {report && (
+        <>
+          <p>
+            {report.branch} · {report.from} – {report.to}
+          </p>
+          <h2>等候时间 · Waits per service (min)</h2>
+          <WaitChart rows={report.rows.filter((r) => r.group === 'service')} />
+          {GROUPS.map(([g, title]) => (
+            <section key={g}>
+              <h2>{title}</h2>
+              <table data-group={g}>
+                <thead>
+                  <tr>
+                    <th />
+                    <th>号票 Tickets</th>
+                    <th>办结 Served</th>
+                    <th>过号率 No-show</th>
+                    <th>等候 p50</th>
+                    <th>等候 p90</th>
+                    <th>办理均时 Service mean</th>
+                    <th>达标 Within target</th>
+                    <th>满意度 Satisfaction</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.rows
+                    .filter((r) => r.group === g)
+                    .map((r) => (
+                      <tr key={r.key} data-key={r.key}>
+                        <td>{r.name}</td>
+                        <td>{r.tickets}</td>
+                        <td>{r.served}</td>
+                        <td>{pct(r.noShowRate)}</td>
+                        <td>{num(r.waitP50Minutes)}</td>
+                        <td>{num(r.waitP90Minutes)}</td>
+                        <td>{num(r.serviceMeanMinutes)}</td>
+                        <td>{pct(r.withinTarget)}</td>
+                        <td>{num(r.satisfaction)}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </section>
+          ))}
+        </>
+      )}
+    </main>
+  );
+}
+
+function App() {
+  const [signedIn, setSignedIn] = useState(!!getToken());
+  const signOut = useCallback(() => setSignedIn(false), []);
+  if (!signedIn) return <SignIn title="报表 · Reports" note="需要主管或管理员账号 · Needs a supervisor or admin account" onDone={() => setSignedIn(true)} />;
+  return <Reports onSignOut={signOut} />;
+}
+
+render(<App />, document.getElementById('app')!);
