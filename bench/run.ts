@@ -85,3 +85,4 @@ async function main(): Promise<void> {
 
 await main();
 await (await import('./calling-fanout.js')).printCallingFanout({ clients: num('BENCH_FANOUT_CLIENTS', 50), calls: num('BENCH_FANOUT_CALLS', 500) });
+await (await import('./insights.js')).printInsightsBench();

@@ -11,6 +11,7 @@ import type { InsightsStore } from '../../db/insights-store.js';
 import { dashboardSnapshot } from '../insights/dashboard.js';
 import { buildReport, periodRange, reportCsv } from '../insights/reports.js';
 import { staffingAdvice } from '../insights/staffing-advice.js';
+import type { DayFacts } from '../insights/day-facts.js';
 import { parseInput } from './validate.js';
 import { localEpoch } from '../../common/local-time.js';
 
@@ -18,6 +19,7 @@ export interface InsightsApiDeps {
   service: BranchService;
   auth: Auth;
   insights: InsightsStore;
+  dayFacts: DayFacts;
   alerts: AlertMonitor;
   devices: { list(): unknown[] };
 }
@@ -67,8 +69,7 @@ export function registerInsightsApi(app: FastifyInstance, deps: InsightsApiDeps)
   app.get('/api/staffing', async (req) => {
     staff(req, 'lobby', 'supervisor', 'admin');
     const now = service.clock();
-    const day = service.engine.businessDay;
-    return { at: new Date(now).toISOString(), services: staffingAdvice(service, deps.insights.ticketFacts(day, day), now) };
+    return { at: new Date(now).toISOString(), services: staffingAdvice(service, deps.dayFacts.today(), now) };
   });
 
   app.get('/api/reports', async (req, reply) => {

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createInsightsStore, type InsightsStore } from '../../db/insights-store.js';
 import type { Db } from '../../db/open-database.js';
 import { AlertMonitor } from '../alerts/alert-monitor.js';
+import { DayFacts } from './day-facts.js';
 import type { AlertSettings } from '../alerts/rules.js';
 import type { Auth } from '../auth.js';
 import type { BranchService } from '../branch-service.js';
@@ -25,11 +26,18 @@ export interface Insights {
 export function attachInsights(deps: { http: FastifyInstance; service: BranchService; auth: Auth; devices: DeviceRegistry; db: Db; log: Logger; alertSettings?: Partial<AlertSettings> }): Insights {
   const store = createInsightsStore(deps.db);
   const alerts = new AlertMonitor(deps.service, store, deps.devices, deps.log, deps.alertSettings);
-  registerInsightsApi(deps.http, { service: deps.service, auth: deps.auth, insights: store, alerts, devices: deps.devices });
+  const dayFacts = new DayFacts(deps.service, store);
+  registerInsightsApi(deps.http, { service: deps.service, auth: deps.auth, insights: store, dayFacts, alerts, devices: deps.devices });
   return {
     store,
     alerts,
-    start: () => alerts.start(),
-    stop: () => alerts.stop(),
+    start() {
+      dayFacts.start();
+      alerts.start();
+    },
+    stop() {
+      alerts.stop();
+      dayFacts.stop();
+    },
   };
 }

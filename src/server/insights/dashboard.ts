@@ -9,6 +9,7 @@ import type { AlertMonitor } from '../alerts/alert-monitor.js';
 import type { BranchService } from '../branch-service.js';
 import { accuracyOf, MINUTE } from './stats.js';
 import { staffingAdvice } from './staffing-advice.js';
+import type { DayFacts } from './day-facts.js';
 
 export const BUCKET_MINUTES = 15;
 const HISTORY_WEEKS = 4;
@@ -16,6 +17,7 @@ const HISTORY_WEEKS = 4;
 export interface DashboardDeps {
   service: BranchService;
   insights: InsightsStore;
+  dayFacts: DayFacts;
   devices: { list(): unknown[] };
   alerts: AlertMonitor;
 }
@@ -97,7 +99,7 @@ export function dashboardSnapshot(deps: DashboardDeps) {
   const now = service.clock();
   const queue = service.queueView();
   const day = queue.businessDay;
-  const facts = insights.ticketFacts(day, day);
+  const facts = deps.dayFacts.today();
   return {
     ...queue,
     bucketMinutes: BUCKET_MINUTES,
