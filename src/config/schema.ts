@@ -135,6 +135,15 @@ export const configFileSchema = z
       })
       .strict()
       .default({ lockoutAttempts: 5, lockoutMinutes: 15, sessionHours: 12, ticketRateLimitPerMinute: 60, kioskAddresses: [...LOOPBACK] }),
+    alerts: z
+      .object({
+        // A counter open and idle this long while its services have customers waiting raises an alert.
+        idleGraceMinutes: z.number().min(0).max(120).default(2),
+        // How often waits are re-checked against their targets.
+        checkEverySeconds: z.number().int().min(1).max(600).default(15),
+      })
+      .strict()
+      .default({ idleGraceMinutes: 2, checkEverySeconds: 15 }),
     devices: z
       .object({
         printer: z.string().optional(),

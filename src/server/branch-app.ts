@@ -40,7 +40,7 @@ export interface BranchAppOptions {
   devices?: { printer?: string; cardReaders?: string[]; displays?: string[] };
   /** Overrides the configuration file's ticket rate limit (benchmarks and tests). */
   ticketRateLimitPerMinute?: number;
-  /** Alert rule settings (idle grace, timer interval); defaults in src/server/alerts/rules.ts. */
+  /** Overrides the configuration file's alert settings (tests). */
   alertSettings?: Partial<AlertSettings>;
 }
 
@@ -101,7 +101,12 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? config.file.security.ticketRateLimitPerMinute,
       startedAt: Date.now(),
     });
-    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings: opts.alertSettings });
+    const alertSettings = {
+      idleGraceMinutes: config.file.alerts.idleGraceMinutes,
+      intervalMs: config.file.alerts.checkEverySeconds * 1000,
+      ...opts.alertSettings,
+    };
+    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings });
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });

@@ -189,9 +189,8 @@ export function simulate(opts: SimOptions): SimResult {
   };
   let nextDayAt = dayBoundaryAfter(now);
   const run = <R>(decide: (t: number) => Outcome<R>): R => {
-    // The service asks the engine to roll over before every command; that check scans every
-    // ticket of the day, which a simulated day of tens of thousands of tickets cannot afford,
-    // so the simulator asks only when the local date has moved on.
+    // The service asks the engine to roll over before every command, which formats the local
+    // date each time; the simulator knows when the next day starts, so it asks only then.
     if (now >= nextDayAt) {
       nextDayAt = dayBoundaryAfter(now);
       const roll = engine.rollover(now);
