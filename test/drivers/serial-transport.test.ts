@@ -1,5 +1,6 @@
 /** SerialTransport on its own over a socat pty: open retries, offline writes, reconnect, drain. */
 import { test } from 'node:test';
+import { renameSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { createPtyPair } from '../support/pty.js';
 import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
@@ -53,4 +54,33 @@ test('keeps retrying a missing port, opens when it appears, reopens after a loss
   }
   assert.equal(product.state, 'closed');
   await assert.rejects(product.write(Uint8Array.of(1)), isOffline);
+});
+
+test('a port whose device node now names another device is reopened, with no hangup to go by', async () => {
+  const first = await createPtyPair();
+  const second = await createPtyPair();
+  const a = new SerialTransport({ path: first.productPath, baudRate: 9600, minDelayMs: 20, maxDelayMs: 100, presenceCheckMs: 50 });
+  const oldEnd = new SerialTransport({ path: first.devicePath, baudRate: 9600 });
+  const newEnd = new SerialTransport({ path: second.devicePath, baudRate: 9600 });
+  const toOld: Buffer[] = [];
+  const toNew: Buffer[] = [];
+  oldEnd.on('data', (c) => toOld.push(c));
+  newEnd.on('data', (c) => toNew.push(c));
+  for (const t of [a, oldEnd, newEnd]) t.open();
+  try {
+    await waitFor(() => a.state === 'open' && oldEnd.state === 'open' && newEnd.state === 'open', 'all open');
+    // The old device stays alive (no hangup ever reaches the open port), but the node the
+    // product opens by name is now the other device, as after a replug on a new adapter.
+    renameSync(second.productPath, first.productPath);
+    for (let tries = 0; toNew.length === 0; tries++) {
+      assert.ok(tries < 400, 'bytes never reached the device now behind the path');
+      await a.write(Buffer.from('x')).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(a.state, 'open');
+  } finally {
+    for (const t of [a, oldEnd, newEnd]) await t.close();
+    await first.close();
+    await second.close();
+  }
 });

@@ -1,9 +1,12 @@
 /**
  * A serial port (RS-232, USB virtual COM, or a socat pty in tests) as a Transport.
  * Loss is detected from read errors/close (serialport reports a hangup as a "disconnected" close),
- * so a data listener is always attached: without a pending read a pulled cable goes unnoticed
- * until the next write.
+ * so a data listener is always attached. A hangup is not always reported, though (when no read
+ * is pending at that instant the poller never sees it, and a quiet device would then look
+ * connected until the next write), so the device node is also checked every `presenceCheckMs`:
+ * when it is gone, or is now another device, the link is lost.
  */
+import { lstat, stat } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
 import { ReconnectingTransport, type Link, type LinkHooks, type ReconnectOptions } from './reconnecting-transport.js';
 
@@ -14,6 +17,23 @@ export interface SerialTransportOptions extends ReconnectOptions {
   uri?: string;
   /** Hardware flow control (RTS/CTS); many receipt printers use it at high baud rates. */
   rtscts?: boolean;
+  /** How often the device node is checked for being unplugged. Default 500 ms. */
+  presenceCheckMs?: number;
+}
+
+/**
+ * What a path names now, or undefined when it is gone. The node's own inode and change time
+ * (lstat) tell a re-created node or link from the old one even when the kernel hands the new
+ * device the same number (a replugged adapter, a new pty with a reused index); the target's
+ * device number (stat) catches a link pointed elsewhere.
+ */
+async function deviceId(path: string): Promise<string | undefined> {
+  try {
+    const [l, s] = await Promise.all([lstat(path), stat(path)]);
+    return `${l.ino}:${l.ctimeMs}:${s.rdev}`;
+  } catch {
+    return undefined;
+  }
 }
 
 export class SerialTransport extends ReconnectingTransport {
@@ -31,6 +51,8 @@ export class SerialTransport extends ReconnectingTransport {
       rtscts: this.#opts.rtscts ?? false,
       autoOpen: false,
     });
+    const path = this.#opts.path;
+    const checkEvery = this.#opts.presenceCheckMs ?? 500;
     return new Promise<Link>((resolve, reject) => {
       port.open((err) => {
         if (err) {
@@ -38,6 +60,20 @@ export class SerialTransport extends ReconnectingTransport {
           return;
         }
         let destroyed = false;
+        let presence: NodeJS.Timeout | undefined;
+        void deviceId(path).then((opened) => {
+          if (destroyed) return;
+          if (opened === undefined) {
+            hooks.lost(`${path} disappeared`);
+            return;
+          }
+          presence = setInterval(() => {
+            void deviceId(path).then((now) => {
+              if (!destroyed && now !== opened) hooks.lost(now === undefined ? `${path} disappeared` : `${path} is now another device`);
+            });
+          }, checkEvery);
+          presence.unref();
+        });
         port.on('data', (chunk: Buffer) => hooks.data(chunk));
         port.on('error', (e: Error) => hooks.lost(e.message));
         port.on('close', (e?: Error) => {
@@ -55,6 +91,7 @@ export class SerialTransport extends ReconnectingTransport {
           destroy: () =>
             new Promise<void>((res) => {
               destroyed = true;
+              clearInterval(presence);
               if (!port.isOpen) {
                 res();
                 return;
