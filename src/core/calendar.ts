@@ -42,7 +42,20 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-export function localParts(epochMs: number, timeZone: string): LocalParts {
+// Every command asks for the local time (day rollover, opening hours); formatting with Intl
+// costs microseconds each time, so the answer is kept per zone for the current UTC minute.
+const lastParts = new Map<string, { minute: number; parts: LocalParts }>();
+
+export function localParts(epochMs: number, timeZone: string): Readonly<LocalParts> {
+  const minute = Math.floor(epochMs / 60_000);
+  const hit = lastParts.get(timeZone);
+  if (hit && hit.minute === minute) return hit.parts;
+  const parts = formatLocalParts(minute * 60_000, timeZone);
+  lastParts.set(timeZone, { minute, parts });
+  return parts;
+}
+
+function formatLocalParts(epochMs: number, timeZone: string): LocalParts {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(epochMs)) parts[p.type] = p.value;
   return {

@@ -179,7 +179,7 @@ function fromLogRatio(model: number, q: number): number {
   return Math.max(0, (model + 1) * Math.exp(q) - 1);
 }
 
-export function estimateWait(input: EstimateInput): WaitEstimate {
+export function estimateWait(input: EstimateInput): WaitEstimate & { modelMinutes: number } {
   const model = modelWaitMinutes(input);
   const cal = input.calibration;
   const lo = fromLogRatio(model, cal.lo);
@@ -194,6 +194,7 @@ export function estimateWait(input: EstimateInput): WaitEstimate {
     maxMinutes: max,
     expectedMinutes: round1(fromLogRatio(model, cal.mid)),
     baselineMinutes: round1(baselineWaitMinutes(input.ahead, open || input.counters.length, mean)),
+    modelMinutes: Math.round(model * 1000) / 1000,
   };
 }
 

@@ -3,7 +3,7 @@
  * arrivals that will overtake regular customers; the error of each printed estimate once the
  * ticket is called) and turns the queue facts the engine gathers into the printed range.
  */
-import { estimateWait, modelWaitMinutes, type EstimateInput, type WaitEstimate } from './estimate.js';
+import { estimateWait, type EstimateInput, type WaitEstimate } from './estimate.js';
 import type { Ticket } from './types.js';
 import { WaitCalibration } from './wait-calibration.js';
 
@@ -43,7 +43,7 @@ export class WaitEstimator {
 
   estimate(facts: Omit<EstimateInput, 'calibration'>): WaitEstimate & { modelMinutes: number } {
     const input: EstimateInput = { ...facts, calibration: this.calibration.quantiles(facts.serviceCode, facts.ahead) };
-    return { ...estimateWait(input), modelMinutes: Math.round(modelWaitMinutes(input) * 1000) / 1000 };
+    return estimateWait(input);
   }
 
   private learn(t: Ticket): void {
