@@ -5,7 +5,7 @@
  */
 import type { Outcome, EngineSnapshot } from '../core/engine.js';
 import { EVENT_VERSION, streamOf, type BranchEvent, type EventDraft, type StreamName } from '../core/events.js';
-import type { CounterState, NumberSequence, StaffRole, Ticket } from '../core/types.js';
+import { ACTIVE_STATUSES, type CounterState, type NumberSequence, type StaffRole, type Ticket } from '../core/types.js';
 import type { Db } from './open-database.js';
 
 export interface StaffRecord {
@@ -92,7 +92,8 @@ function toEvent(r: Row, branch: string): BranchEvent {
 
 export function createBranchStore(db: Db): BranchStore {
   const stmt = {
-    activeOrDay: db.prepare(`SELECT data FROM tickets WHERE business_day = ? OR status IN ('waiting','called','serving')`),
+    // Today's tickets, and the latest earlier day's (whose unfinished tickets the engine then closes).
+    ticketsOfDays: db.prepare('SELECT data FROM tickets WHERE business_day IN (?, ?)'),
     counters: db.prepare('SELECT data FROM counters'),
     sequences: db.prepare('SELECT * FROM number_sequences WHERE business_day = ?'),
     latestDay: db.prepare('SELECT MAX(business_day) AS day FROM number_sequences'),
@@ -178,7 +179,9 @@ export function createBranchStore(db: Db): BranchStore {
   return {
     loadSnapshot(businessDay) {
       return {
-        tickets: (stmt.activeOrDay.all(businessDay) as Row[]).map((r) => JSON.parse(r.data as string) as Ticket),
+        tickets: (stmt.ticketsOfDays.all(businessDay, ((stmt.latestDay.get() as Row).day as string | null) ?? businessDay) as Row[])
+          .map((r) => JSON.parse(r.data as string) as Ticket)
+          .filter((t) => t.businessDay === businessDay || ACTIVE_STATUSES.includes(t.status)),
         counters: (stmt.counters.all() as Row[]).map((r) => JSON.parse(r.data as string) as CounterState),
         sequences: (stmt.sequences.all(businessDay) as Row[]).map((r) => ({
           businessDay: r.business_day as string,

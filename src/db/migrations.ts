@@ -28,7 +28,9 @@ export const MIGRATIONS: Migration[] = [
         -- The last line of defence: a number is never issued twice in a business day.
         UNIQUE (business_day, service_code, seq)
       ) STRICT;
-      CREATE INDEX tickets_active ON tickets (status) WHERE status IN ('waiting', 'called', 'serving');
+      -- No index on status: active tickets only ever belong to the latest business day (closing
+      -- a day cancels what is left), so start-up finds them through the index above, and every
+      -- ticket write saves a page.
       -- Queries by day use the unique index above, which starts with business_day.
 
       CREATE TABLE number_sequences (

@@ -37,6 +37,7 @@ export class AlertMonitor {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private evaluating = false;
+  private pending: NodeJS.Immediate | undefined;
   readonly settings: AlertSettings;
 
   constructor(
@@ -52,7 +53,7 @@ export class AlertMonitor {
   start(): void {
     this.unsubscribe = this.service.hub.subscribe((e) => {
       // Its own events would only evaluate again what was just evaluated.
-      if (!e.type.startsWith('alert.')) this.safeEvaluate();
+      if (!e.type.startsWith('alert.')) this.evaluateSoon();
     });
     this.timer = setInterval(() => this.safeEvaluate(), this.settings.intervalMs);
     this.timer.unref();
@@ -62,6 +63,20 @@ export class AlertMonitor {
   stop(): void {
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
+    if (this.pending) clearImmediate(this.pending);
+    this.pending = undefined;
+  }
+
+  /**
+   * Evaluates once after the current burst of events, off the request that caused them: a
+   * ticket's answer does not wait for the alert rules, and ten events cost one evaluation.
+   */
+  private evaluateSoon(): void {
+    if (this.pending) return;
+    this.pending = setImmediate(() => {
+      this.pending = undefined;
+      this.safeEvaluate();
+    });
   }
 
   private safeEvaluate(): void {

@@ -104,6 +104,7 @@ export class CallingDevices {
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    if (this.padsPending) clearImmediate(this.padsPending);
     for (const m of this.padMessages.values()) clearTimeout(m.timer);
     this.padMessages.clear();
     // The registry stops the drivers; the simulated far ends are ours.
@@ -150,7 +151,18 @@ export class CallingDevices {
     const counterId = 'counterId' in e.data ? e.data.counterId : undefined;
     if (typeof counterId === 'string') this.paintCounter(counterId);
     // Waiting counts change with most queue events; pads whose screen is unchanged are skipped.
-    this.paintPads();
+    // Coalesced and run after the request that caused the events has been answered.
+    this.paintPadsSoon();
+  }
+
+  private padsPending: NodeJS.Immediate | undefined;
+
+  private paintPadsSoon(): void {
+    if (this.padsPending) return;
+    this.padsPending = setImmediate(() => {
+      this.padsPending = undefined;
+      this.paintPads();
+    });
   }
 
   private seedRecent(): void {
