@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isValidTimeZone, parseHhMm } from '../core/calendar.js';
 import type { OpeningHours, QueueConfig } from '../core/types.js';
+import { ticketTemplateSchema } from './ticket-template-schema.js';
 
 const localized = z.object({
   zh: z.string().min(1, 'needs the Chinese name'),
@@ -135,6 +136,7 @@ export const configFileSchema = z
       })
       .strict()
       .default({ lockoutAttempts: 5, lockoutMinutes: 15, sessionHours: 12, ticketRateLimitPerMinute: 60, kioskAddresses: [...LOOPBACK] }),
+    ticket: ticketTemplateSchema.default({}),
     alerts: z
       .object({
         // A counter open and idle this long while its services have customers waiting raises an alert.

@@ -7,7 +7,7 @@ import { createSimPrinter, type SimPrinter } from '../sim/sim-printer.js';
 import { Printer, type PrinterOptions } from './printer.js';
 
 export { Printer, type PrinterOptions } from './printer.js';
-export { renderTicket, DEFAULT_TICKET_TEMPLATE, mergeTemplate, type TicketPrintData, type TicketTemplate, type TicketBlock, type TicketLabels } from './ticket-layout.js';
+export { renderTicket, DEFAULT_TICKET_TEMPLATE, mergeTemplate, type TicketPrintData, type TicketTemplate, type TicketTemplateOverrides, type TicketBlock, type TicketLabels } from './ticket-layout.js';
 export { EscPosBuilder, encodeText, qrCommands, statusRequest, asbEnable } from './escpos.js';
 export { StatusParser, stateOf, decodeRealtime, decodeAsb, type PrinterCondition, type StatusReport } from './status.js';
 

@@ -118,7 +118,10 @@ export function columns(s: string): number {
   return w;
 }
 
-export function mergeTemplate(overrides: Partial<TicketTemplate> = {}): TicketTemplate {
+/** What a branch may change: any field, and any single label. */
+export type TicketTemplateOverrides = Partial<Omit<TicketTemplate, 'labels'>> & { labels?: Partial<TicketLabels> };
+
+export function mergeTemplate(overrides: TicketTemplateOverrides = {}): TicketTemplate {
   return {
     ...DEFAULT_TICKET_TEMPLATE,
     ...overrides,
@@ -127,7 +130,7 @@ export function mergeTemplate(overrides: Partial<TicketTemplate> = {}): TicketTe
 }
 
 /** Renders a ticket to ESC/POS bytes (ESC @ … cut), ready for Printer.print(). */
-export function renderTicket(data: TicketPrintData, template: Partial<TicketTemplate> = {}): Uint8Array {
+export function renderTicket(data: TicketPrintData, template: TicketTemplateOverrides = {}): Uint8Array {
   const t = mergeTemplate(template);
   const b = new EscPosBuilder().init();
 

@@ -53,6 +53,7 @@ export function attachKiosk(o: KioskOptions): Kiosk {
     devices: o.devices,
     baseUrl,
     log: o.log,
+    template: o.config.file.ticket,
   });
   const cards = new CardIdentity({
     uris: cardReaderUris(o.uris?.cardReaders, o.config.file.devices.cardReader, o.demo),

@@ -2,7 +2,7 @@
  * Builds the ticket printer from its device URI (command line over configuration; `sim` in demo
  * mode when none is given), registers it with the device registry, and wraps it for tickets.
  */
-import { createPrinter, type PrinterOptions } from '../../drivers/printer/index.js';
+import { createPrinter, type PrinterOptions, type TicketTemplateOverrides } from '../../drivers/printer/index.js';
 import type { SimPrinter } from '../../drivers/sim/sim-printer.js';
 import type { BranchService } from '../branch-service.js';
 import type { DeviceRegistry } from '../devices.js';
@@ -27,14 +27,16 @@ export function setupPrinter(opts: {
   baseUrl: () => string;
   log: Logger;
   driver?: PrinterOptions;
+  /** The branch file's `ticket` section. */
+  template?: TicketTemplateOverrides;
 }): PrinterSetup {
   if (!opts.uri) {
-    return { printing: new TicketPrinting({ service: opts.service, printer: undefined, baseUrl: opts.baseUrl, log: opts.log }), close: async () => {} };
+    return { printing: new TicketPrinting({ service: opts.service, printer: undefined, baseUrl: opts.baseUrl, template: opts.template, log: opts.log }), close: async () => {} };
   }
   const { printer, sim } = createPrinter(opts.uri, { id: 'printer', logger: opts.log.child({ device: 'printer' }), ...opts.driver });
   opts.devices.add(printer);
   return {
-    printing: new TicketPrinting({ service: opts.service, printer, baseUrl: opts.baseUrl, log: opts.log }),
+    printing: new TicketPrinting({ service: opts.service, printer, baseUrl: opts.baseUrl, template: opts.template, log: opts.log }),
     ...(sim ? { sim } : {}),
     // The registry stops the driver; the fake's end of the cable stops here.
     close: async () => {

@@ -4,7 +4,7 @@
  * the dashboard read it) and reported to the caller so the kiosk can show the ticket on screen.
  */
 import { draft } from '../../core/events.js';
-import { renderTicket, type Printer, type TicketTemplate } from '../../drivers/printer/index.js';
+import { renderTicket, type Printer, type TicketTemplateOverrides } from '../../drivers/printer/index.js';
 import type { BranchService } from '../branch-service.js';
 import type { Logger } from '../logger.js';
 import { ticketPrintData } from './ticket-paper.js';
@@ -20,7 +20,7 @@ export interface TicketPrintingOptions {
   printer: Printer | undefined;
   /** Base of the QR code's URL; read per ticket so it can follow a configuration change. */
   baseUrl: () => string;
-  template?: Partial<TicketTemplate>;
+  template?: TicketTemplateOverrides;
   log: Logger;
 }
 
