@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the branch service's figures against DESIGN §8's goals. Prints, never
  * asserts: a figure that misses its goal is marked, not failed. Counts can be changed with
- * BENCH_REQUESTS, BENCH_CLIENTS, BENCH_THROUGHPUT, BENCH_WAITING and BENCH_CALLS.
+ * BENCH_REQUESTS, BENCH_CLIENTS, BENCH_THROUGHPUT, BENCH_WAITING, BENCH_CALLS and BENCH_MONTH_DAYS.
  * docs/benchmarks.md explains each line.
  */
 import { benchCallNext } from './call-next.js';
@@ -86,3 +86,10 @@ async function main(): Promise<void> {
 await main();
 await (await import('./calling-fanout.js')).printCallingFanout({ clients: num('BENCH_FANOUT_CLIENTS', 50), calls: num('BENCH_FANOUT_CALLS', 500) });
 await (await import('./insights.js')).printInsightsBench();
+// Memory over a simulated month runs in its own process, with --expose-gc for honest readings.
+{
+  const { spawnSync } = await import('node:child_process');
+  const script = new URL('./memory-month.ts', import.meta.url).pathname;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(num('BENCH_MONTH_DAYS', 30))], { stdio: 'inherit' });
+  if (r.status !== 0) console.log(`memory over a month: the bench process failed (${r.status ?? r.signal})`);
+}
