@@ -11,7 +11,7 @@ import './dashboard.css';
 import { ApiError, act, api, getToken, setToken } from '../shared/api.js';
 import { openStream, type StreamState } from '../shared/stream.js';
 import { TimelineChart, type Bucket } from './chart.js';
-import { SignIn } from './signin.js';
+import { SignIn } from '../shared/sign-in.js';
 
 type L = { zh: string; en: string };
 

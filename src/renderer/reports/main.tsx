@@ -9,7 +9,7 @@ import '../shared/base.css';
 import '../dashboard/dashboard.css';
 import './reports.css';
 import { ApiError, api, getToken } from '../shared/api.js';
-import { SignIn } from '../dashboard/signin.js';
+import { SignIn } from '../shared/sign-in.js';
 
 interface Row {
   group: 'service' | 'counter' | 'teller';

@@ -1,6 +1,7 @@
 /** Sign-in with staff id and PIN, then the choice of counter (only those the staff may open). */
 import { useState } from 'preact/hooks';
-import { ApiError, act, api, setToken } from '../shared/api.js';
+import { ApiError, act } from '../shared/api.js';
+import { SignIn } from '../shared/sign-in.js';
 
 export interface Me {
   staffId: string;
@@ -16,49 +17,9 @@ export interface CounterDef {
 }
 
 export function Login({ onDone }: { onDone: () => void }) {
-  const [staffId, setStaffId] = useState('');
-  const [pin, setPin] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      const r = await api<{ token: string }>('POST', '/api/auth/login', { body: { staffId: staffId.trim(), pin }, token: null });
-      setToken(r.token);
-      onDone();
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setBusy(false);
-      setPin('');
-    }
-  };
-  return (
-    <form class="card login" onSubmit={submit}>
-      <h1>柜员登录 · Teller sign-in</h1>
-      <label>
-        工号 · Staff id
-        <input name="staffId" autoComplete="username" value={staffId} onInput={(e) => setStaffId(e.currentTarget.value)} required autoFocus />
-      </label>
-      <label>
-        密码 · PIN
-        <input name="pin" type="password" inputMode="numeric" autoComplete="current-password" value={pin} onInput={(e) => setPin(e.currentTarget.value)} required />
-      </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" class="primary" disabled={busy}>
-        登录 · Sign in
-      </button>
-    </form>
-  );
+  return <SignIn title="柜员登录 · Teller sign-in" formClass="card login" buttonClass="primary" onDone={onDone} />;
 }
 
-/** Counters this staff member may open: a teller only their assigned ones (none listed = any). */
 export function allowedCounters(me: Me, counters: CounterDef[]): CounterDef[] {
   if (me.roles.includes('supervisor') || me.roles.includes('admin')) return counters;
   if (!me.roles.includes('teller')) return [];

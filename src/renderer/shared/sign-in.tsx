@@ -1,8 +1,17 @@
-/** Staff sign-in for the dashboard and reports pages (POST /api/auth/login); the token stays in this tab. */
+/** Staff sign-in with staff id and PIN (POST /api/auth/login); the token stays in this tab. */
 import { useState } from 'preact/hooks';
-import { ApiError, api, setToken } from '../shared/api.js';
+import { ApiError, api, setToken } from './api.js';
 
-export function SignIn({ title, note, onDone }: { title: string; note?: string; onDone: () => void }) {
+export interface SignInProps {
+  title: string;
+  note?: string;
+  /** Classes of the form and of its button, so each page keeps its own look. */
+  formClass?: string;
+  buttonClass?: string;
+  onDone: () => void;
+}
+
+export function SignIn({ title, note, formClass = 'signin', buttonClass, onDone }: SignInProps) {
   const [staffId, setStaffId] = useState('');
   const [pin, setPin] = useState('');
   const [error, setError] = useState('');
@@ -23,7 +32,7 @@ export function SignIn({ title, note, onDone }: { title: string; note?: string; 
     }
   };
   return (
-    <form class="signin" onSubmit={submit} aria-label="sign in">
+    <form class={formClass} onSubmit={submit} aria-label="sign in">
       <h1>{title}</h1>
       {note && <p class="note">{note}</p>}
       <label>
@@ -39,7 +48,7 @@ export function SignIn({ title, note, onDone }: { title: string; note?: string; 
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy}>
+      <button type="submit" class={buttonClass} disabled={busy}>
         登录 · Sign in
       </button>
     </form>
