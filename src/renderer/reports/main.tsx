@@ -10,33 +10,10 @@ import '../dashboard/dashboard.css';
 import './reports.css';
 import { ApiError, api, getToken } from '../shared/api.js';
 import { SignIn } from '../shared/sign-in.js';
+import type { Report, ReportRow } from '../../server/insights/reports.js';
 
-interface Row {
-  group: 'service' | 'counter' | 'teller';
-  key: string;
-  name: string;
-  tickets: number;
-  called: number;
-  served: number;
-  noShows: number;
-  noShowRate: number | null;
-  waitP50Minutes: number | null;
-  waitP90Minutes: number | null;
-  waitMeanMinutes: number | null;
-  serviceMeanMinutes: number | null;
-  serviceP50Minutes: number | null;
-  serviceP90Minutes: number | null;
-  withinTarget: number | null;
-  satisfaction: number | null;
-}
-
-interface Report {
-  branch: string;
-  period: string;
-  from: string;
-  to: string;
-  rows: Row[];
-}
+// The answer's shape is the server's own type (a type-only import: no server code is bundled).
+type Row = ReportRow;
 
 const GROUPS: [Row['group'], string][] = [
   ['service', '按业务 · By service'],
