@@ -25,3 +25,20 @@ test('pages are served with a strict CSP and render in Chromium', async () => {
     await b.close();
   }
 });
+
+test('every page bundles and is served with its script and styles', async () => {
+  const { PAGES } = await import('../../src/server/http/pages.js');
+  const b = await startTestBranch();
+  try {
+    for (const page of PAGES) {
+      const html = await fetch(`${b.url}${page.routes[0]!.replace(':id', 'x')}`);
+      assert.equal(html.status, 200, page.entry);
+      assert.match(await html.text(), new RegExp(`/assets/${page.entry}\\.js`));
+      const js = await fetch(`${b.url}/assets/${page.entry}.js`);
+      assert.equal(js.status, 200, `${page.entry}.js`);
+      assert.ok((await js.text()).length > 1000, `${page.entry}.js has the app`);
+    }
+  } finally {
+    await b.close();
+  }
+});
