@@ -26,7 +26,8 @@ export class StatusKeeper {
     if (state === this.current.state && detail === this.current.detail) return;
     const { id, kind, uri } = this.current;
     this.current = { id, kind, uri, state, ...(detail !== undefined ? { detail } : {}), since: new Date().toISOString() };
-    this.log.info({ device: id, state, detail }, 'device status');
+    // The branch service logs every device's status changes; this line is for driver debugging.
+    this.log.debug({ state, detail }, 'reader status');
     const snapshot = this.get();
     for (const l of this.listeners) {
       try {
