@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { draft } from '../core/events.js';
 import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
 import { createBranchStore } from '../db/branch-store.js';
-import { openDatabase } from '../db/open-database.js';
+import { openDatabase, type Db } from '../db/open-database.js';
 import { Auth } from './auth.js';
 import { BranchService, type Clock } from './branch-service.js';
 import { attachCalling, type Calling } from './calling/index.js';
@@ -48,6 +48,8 @@ export interface BranchApp {
   url: string;
   port: number;
   service: BranchService;
+  /** The open database, for maintenance tools and tests (limits, integrity checks); queue code goes through the store. */
+  db: Db;
   devices: DeviceRegistry;
   config: LoadedConfig;
   http: FastifyInstance;
@@ -122,6 +124,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       url: `http://127.0.0.1:${port}`,
       port,
       service,
+      db,
       devices,
       config,
       http,
