@@ -2,6 +2,7 @@
  * Figures of a simulated day: waits per service and segment, no-shows, counter utilisation,
  * and how well the printed wait ranges held (against the queue-length baseline).
  */
+import { accuracyTotals } from '../core/estimate-accuracy.js';
 import { quantile } from '../core/wait-calibration.js';
 import type { QueueConfig } from '../core/types.js';
 import type { SimResult, SimTicket } from './simulator.js';
@@ -67,36 +68,21 @@ export function waitStats(tickets: SimTicket[], targetOf: (code: string) => numb
 
 /** Accuracy over tickets whose wait is known and who did not rejoin (their wait restarted). */
 export function estimatorAccuracy(tickets: SimTicket[]): EstimatorAccuracy {
-  const rows = tickets.filter((t) => t.waitMinutes !== undefined && t.estimate && t.rejoins === 0);
-  let eEst = 0;
-  let eBase = 0;
-  let inside = 0;
-  let width = 0;
-  let qEst = 0;
-  let qBase = 0;
-  let queued = 0;
-  for (const t of rows) {
-    const w = t.waitMinutes!;
-    const e = t.estimate!;
-    eEst += Math.abs(e.expectedMinutes - w);
-    eBase += Math.abs(e.baselineMinutes - w);
-    if (w >= e.minMinutes && w <= e.maxMinutes) inside++;
-    width += e.maxMinutes - e.minMinutes;
-    if (t.ahead > 0) {
-      queued++;
-      qEst += Math.abs(e.expectedMinutes - w);
-      qBase += Math.abs(e.baselineMinutes - w);
-    }
-  }
-  const n = rows.length || 1;
+  const t = accuracyTotals(
+    tickets
+      .filter((x) => x.waitMinutes !== undefined && x.estimate && x.rejoins === 0)
+      .map((x) => ({ waitMinutes: x.waitMinutes!, ...x.estimate!, ahead: x.ahead })),
+  );
+  const n = t.tickets || 1;
+  const queued = t.queuedPoints || 1;
   return {
-    tickets: rows.length,
-    maeEstimator: round(eEst / n),
-    maeBaseline: round(eBase / n),
-    insideRange: round(inside / n, 3),
-    meanRangeWidth: round(width / n),
-    maeEstimatorQueued: round(qEst / (queued || 1)),
-    maeBaselineQueued: round(qBase / (queued || 1)),
+    tickets: t.tickets,
+    maeEstimator: round(t.errorEstimator / n),
+    maeBaseline: round(t.errorBaseline / n),
+    insideRange: round(t.inside / n, 3),
+    meanRangeWidth: round(t.widthSum / n),
+    maeEstimatorQueued: round(t.queuedErrorEstimator / queued),
+    maeBaselineQueued: round(t.queuedErrorBaseline / queued),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Small statistics shared by the dashboard and the reports. */
 export { quantile } from '../../core/wait-calibration.js';
+import { accuracyTotals } from '../../core/estimate-accuracy.js';
 
 export const MINUTE = 60_000;
 
@@ -18,29 +19,19 @@ export interface Accuracy {
 }
 
 export function accuracyOf(rows: { issuedAt: number; calledAt: number | null; rejoins: number; estMin: number | null; estMax: number | null; estExpected: number | null; estBaseline: number | null }[]): Accuracy {
-  let n = 0;
-  let inside = 0;
-  let width = 0;
-  let e = 0;
-  let b = 0;
-  let points = 0;
-  for (const r of rows) {
-    if (r.calledAt === null || r.rejoins > 0 || r.estMin === null || r.estMax === null) continue;
-    const w = (r.calledAt - r.issuedAt) / MINUTE;
-    n++;
-    if (w >= r.estMin && w <= r.estMax) inside++;
-    width += r.estMax - r.estMin;
-    if (r.estExpected !== null && r.estBaseline !== null) {
-      points++;
-      e += Math.abs(r.estExpected - w);
-      b += Math.abs(r.estBaseline - w);
-    }
-  }
+  const t = accuracyTotals(
+    rows.flatMap((r) =>
+      r.calledAt === null || r.rejoins > 0 || r.estMin === null || r.estMax === null
+        ? []
+        : [{ waitMinutes: (r.calledAt - r.issuedAt) / MINUTE, minMinutes: r.estMin, maxMinutes: r.estMax, expectedMinutes: r.estExpected, baselineMinutes: r.estBaseline }],
+    ),
+  );
+  const n = t.tickets;
   return {
     tickets: n,
-    insideRange: n ? round(inside / n, 3) : null,
-    meanRangeWidth: n ? round(width / n, 1) : null,
-    maeEstimator: points ? round(e / points) : null,
-    maeBaseline: points ? round(b / points) : null,
+    insideRange: n ? round(t.inside / n, 3) : null,
+    meanRangeWidth: n ? round(t.widthSum / n, 1) : null,
+    maeEstimator: t.points ? round(t.errorEstimator / t.points) : null,
+    maeBaseline: t.points ? round(t.errorBaseline / t.points) : null,
   };
 }
