@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     // core/ is the pure domain: no I/O, no knowledge of SQL, HTTP or devices.
-    files: ['src/core/**/*.ts'],
+    files: ['core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // Drivers speak bytes to devices; they know nothing of tickets or queues.
-    files: ['src/drivers/**/*.ts'],
+    files: ['drivers/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['../core/*', '../../core/*', '../db/*', '../../db/*', '../server/*', '../../server/*'] }],
     },

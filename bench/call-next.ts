@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfigFile } from '../src/config/load-config.js';
-import type { Outcome } from '../src/core/engine.js';
-import { QueueEngine } from '../src/core/engine.js';
-import { createBranchStore } from '../src/db/branch-store.js';
-import { openDatabase } from '../src/db/open-database.js';
+import { loadConfigFile } from '../config/load-config.js';
+import type { Outcome } from '../core/engine.js';
+import { QueueEngine } from '../core/engine.js';
+import { createBranchStore } from '../db/branch-store.js';
+import { openDatabase } from '../db/open-database.js';
 import { msSince, progress } from './stats.js';
 
 export const BENCH_CONFIG = fileURLToPath(new URL('./bench-branch.yaml', import.meta.url));

@@ -45,7 +45,7 @@ export async function benchCallingFanout(opts: { clients?: number; calls?: numbe
   progress(`call fan-out: starting the branch service, ${clients} stream clients, ${calls} calls`);
   const server = await startChildServer(
     'branch service',
-    ['src/server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dir, '--log', 'json', '--log-level', 'warn', '--ticket-rate-limit', '100000'],
+    ['server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dir, '--log', 'json', '--log-level', 'warn', '--ticket-rate-limit', '100000'],
     /(http:\/\/127\.0\.0\.1:\d+)/,
   );
   const sockets: WebSocket[] = [];

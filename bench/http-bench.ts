@@ -43,7 +43,7 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<HttpBenchResult
   try {
     const service = await startChildServer(
       'branch service',
-      ['src/server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'service'), '--log', 'json', '--ticket-rate-limit', '1000000'],
+      ['server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'service'), '--log', 'json', '--ticket-rate-limit', '1000000'],
       /Branch service ready at (http:\/\/127\.0\.0\.1:\d+)/,
     );
     servers.push(service);

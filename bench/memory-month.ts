@@ -10,10 +10,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBranchApp } from '../src/server/branch-app.js';
-import { silentLogger } from '../src/server/logger.js';
-import { isAppError } from '../src/common/errors.js';
-import type { Outcome } from '../src/core/engine.js';
+import { startBranchApp } from '../server/branch-app.js';
+import { silentLogger } from '../server/logger.js';
+import { isAppError } from '../common/errors.js';
+import type { Outcome } from '../core/engine.js';
 
 const DAYS = Number(process.argv[2] ?? 30);
 const PER_DAY = Number(process.argv[3] ?? 600);

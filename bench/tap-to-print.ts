@@ -10,9 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFakePrinterOnPath } from '../src/drivers/sim/run-fake-printer.js';
-import { startBranchApp } from '../src/server/branch-app.js';
-import { silentLogger } from '../src/server/logger.js';
+import { runFakePrinterOnPath } from '../drivers/sim/run-fake-printer.js';
+import { startBranchApp } from '../server/branch-app.js';
+import { silentLogger } from '../server/logger.js';
 import { createPtyPair } from '../test/support/pty.js';
 import { ms, msSince, progress, summarize, table } from './stats.js';
 

@@ -2,14 +2,14 @@
 # Renders the lobby display's offline voice clips with espeak-ng and sox: the fixed phrases,
 # letters A–Z and digits of each language, plus the chime. The display page joins clips at play
 # time when the browser has no suitable local speech voice. Re-run after changing a phrase or
-# adding a language; commit the output (src/renderer/static/voice/).
+# adding a language; commit the output (renderer/static/voice/).
 #
 # Usage: scripts/render-voice.sh [lang ...]      (default: zh en yue)
 # Needs: espeak-ng (voices cmn, en, yue) and sox with Ogg Vorbis support (Debian: sox, libsox-fmt-all).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT="$ROOT/src/renderer/static/voice"
+OUT="$ROOT/renderer/static/voice"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -89,4 +89,4 @@ for lang in "$@"; do
     *) echo "render-voice: no phrase set for language \"$lang\" (add a render_$lang function)" >&2; exit 2 ;;
   esac
 done
-echo "voice clips written to src/renderer/static/voice/"
+echo "voice clips written to renderer/static/voice/"

@@ -1,17 +1,17 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { idCardRead, magstripeRead } from '../src/drivers/cardreader/card-read.js';
+import { idCardRead, magstripeRead } from '../drivers/cardreader/card-read.js';
 import {
   createSegmentLookup,
   deriveIdentity,
   identityHash,
   loadOrCreateIdentityKey,
   parseSegmentConfig,
-} from '../src/identity/index.js';
-import { isAppError } from '../src/common/errors.js';
+} from '../identity/index.js';
+import { isAppError } from '../common/errors.js';
 
 const KEY_A = Buffer.alloc(32, 1);
 const KEY_B = Buffer.alloc(32, 2);

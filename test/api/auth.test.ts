@@ -1,15 +1,15 @@
 /** Staff sign-in over real HTTP: login, wrong PINs, lockout and its expiry on the manual clock, logout, /me, staff admin. */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { TestBranch } from '../support/branch.js';
 import { assertError, MONDAY_10AM, pinOf, startBranch, WRONG_PIN } from './support.js';
 
 describe('staff sign-in', () => {
   let b: TestBranch;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   const login = (staffId: string, pin: string, counter?: string) =>
     b.api('POST', '/api/auth/login', { body: { staffId, pin, ...(counter ? { counter } : {}) } });
@@ -145,10 +145,10 @@ describe('staff sign-in', () => {
 
 describe('staff accounts', () => {
   let b: TestBranch;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   test('GET /api/staff: supervisors and admins see the list without PIN hashes; others 403; no token 401', async () => {
     const r = await b.api('GET', '/api/staff', { token: await b.login('S01') });

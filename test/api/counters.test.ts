@@ -1,5 +1,5 @@
 /** Counter actions over real HTTP: the call cycle, permissions, transfer, no-show and rejoin, idempotent and concurrent calls. */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { TestBranch } from '../support/branch.js';
 import { assertError, eventsAfter, issue, MONDAY_10AM, serviceView, startBranch } from './support.js';
@@ -9,11 +9,11 @@ const post = (b: TestBranch, path: string, token?: string, body?: unknown, heade
 describe('a teller works a counter', () => {
   let b: TestBranch;
   let t01: string;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
     t01 = await b.login('T01');
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   test('open: 200 with the counter state; the session is signed into it', async () => {
     const r = await post(b, '/api/counters/1/open', t01);
@@ -131,13 +131,13 @@ describe('who may act at a counter', () => {
   let b: TestBranch;
   let t01: string;
   let t02: string;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
     t01 = await b.login('T01', '1');
     t02 = await b.login('T02', '2');
     for (let i = 0; i < 4; i++) await issue(b, 'A');
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   test('every counter action without a token: 401 UNAUTHENTICATED', async () => {
     for (const action of ['open', 'close', 'next', 'recall', 'start', 'complete', 'no-show', 'transfer', 'pause', 'resume']) {
@@ -224,12 +224,12 @@ describe('transfer, no-show and rejoin, cancel', () => {
   let b: TestBranch;
   let t01: string;
   let l01: string;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
     t01 = await b.login('T01', '1');
     l01 = await b.login('L01');
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   test('transfer: 404 to an unknown service, 400 to the same one or without a body; 200 moves the customer', async () => {
     const a = await issue(b, 'A');
@@ -327,10 +327,10 @@ describe('transfer, no-show and rejoin, cancel', () => {
 
 describe('calls are never doubled', () => {
   let b: TestBranch;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   test('tickets issued in the same millisecond are called in number order', async () => {
     const t01 = await b.login('T01', '1');

@@ -2,7 +2,7 @@
  * Input hardening over real HTTP (DESIGN §7): every kind of bad input gets a clear 4xx in the
  * product's error shape, never a 500, a crash or a partial write.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { TestBranch } from '../support/branch.js';
@@ -35,13 +35,13 @@ describe('bad input never crashes the service or writes anything', () => {
   let b: TestBranch;
   let tokens: Record<string, string>;
   let lastEventBefore: number;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
     tokens = { teller: await b.login('T01', '1'), lobby: await b.login('L01'), supervisor: await b.login('S01'), admin: await b.login('A01') };
     await issue(b, 'A');
     lastEventBefore = (await b.api('GET', '/api/health')).body.lastEventId;
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   const bodies: { name: string; body: string; type?: string; expect: [number, string] }[] = [
     { name: 'array', body: '[]', expect: [400, 'VALIDATION_FAILED'] },

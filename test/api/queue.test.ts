@@ -1,5 +1,5 @@
 /** Read endpoints over real HTTP: the mobile ticket page, queue, services, health, devices, config, events, unknown paths. */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { TestBranch } from '../support/branch.js';
@@ -26,10 +26,10 @@ interface ServiceRow {
 
 describe('GET /api/tickets/:id (the mobile ticket page)', () => {
   let b: TestBranch;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   test('the position falls as others are called; then the ticket shows where to go', async () => {
     const t01 = await b.login('T01', '1');
@@ -92,11 +92,11 @@ describe('GET /api/tickets/:id (the mobile ticket page)', () => {
 describe('queue, services, health, devices, config, events', () => {
   let b: TestBranch;
   let t01: string;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
     t01 = await b.login('T01', '1');
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   test('GET /api/health: the contract shape', async () => {
     const r = await b.api('GET', '/api/health');

@@ -1,5 +1,5 @@
 /** WebSocket /api/stream over a real connection: event envelope, live events, resume with ?after= without loss or duplicates. */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import type { TestBranch } from '../support/branch.js';
@@ -103,11 +103,11 @@ function assertEnvelope(e: StreamEvent): void {
 describe('WebSocket /api/stream', () => {
   let b: TestBranch;
   let supervisor: string;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
     supervisor = await b.login('S01');
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   const lastEventId = async () => (await b.api('GET', '/api/health')).body.lastEventId as number;
 

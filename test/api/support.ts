@@ -7,9 +7,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { DEMO_CONFIG_PATH } from '../../src/config/load-config.js';
-import type { ConfigFile } from '../../src/config/schema.js';
-import type { BranchEvent } from '../../src/core/events.js';
+import { DEMO_CONFIG_PATH } from '../../config/load-config.js';
+import type { ConfigFile } from '../../config/schema.js';
+import type { BranchEvent } from '../../core/events.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 
 /** Monday 2025-03-03 10:00 in Asia/Shanghai, the demo branch's zone. */

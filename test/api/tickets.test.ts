@@ -1,5 +1,5 @@
 /** POST /api/tickets over real HTTP: shape, numbering, validation, closed and capped services, segments, rate limit, idempotency. */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { TestBranch } from '../support/branch.js';
 import { assertError, eventsAfter, issue, MONDAY_10AM, serviceView, startBranch, variantConfig } from './support.js';
@@ -9,11 +9,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 describe('POST /api/tickets on the demo branch', () => {
   let b: TestBranch;
   let supervisor: string;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch();
     supervisor = await b.login('S01');
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   const issuedCount = async (code: string) => (await serviceView(b, code)).issuedToday;
 
@@ -178,7 +178,7 @@ describe('POST /api/tickets on the demo branch', () => {
 describe('POST /api/tickets: closed and capped services, closed branch', () => {
   let b: TestBranch;
   let cfg: { path: string; remove: () => void };
-  before(async () => {
+  beforeAll(async () => {
     cfg = variantConfig((c) => {
       c.services.find((s) => s.code === 'G')!.enabled = false;
       c.services.find((s) => s.code === 'H')!.dailyCap = 2;
@@ -186,7 +186,7 @@ describe('POST /api/tickets: closed and capped services, closed branch', () => {
     });
     b = await startBranch({ configPath: cfg.path });
   });
-  after(async () => {
+  afterAll(async () => {
     await b.close();
     cfg.remove();
   });
@@ -232,10 +232,10 @@ describe('POST /api/tickets: closed and capped services, closed branch', () => {
 
 describe('POST /api/tickets: the kiosk rate limit', () => {
   let b: TestBranch;
-  before(async () => {
+  beforeAll(async () => {
     b = await startBranch({ ticketRateLimitPerMinute: 3 });
   });
-  after(() => b.close());
+  afterAll(() => b.close());
 
   test('429 RATE_LIMITED with Retry-After past the limit; allowed again after waiting', async () => {
     for (let i = 0; i < 3; i++) await issue(b, 'A');

@@ -4,7 +4,7 @@
  * configured language (the real Web Audio clip path plays); a recall is announced again; two
  * quick calls are announced in order, the second only after the first has finished.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser, Page, Request } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
@@ -18,7 +18,7 @@ describe('teller console and lobby display', () => {
   let display: Page;
   const displayRequests: Request[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     branch = await startTestBranch();
     browser = await launchBrowser();
     teller = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
@@ -30,7 +30,7 @@ describe('teller console and lobby display', () => {
     await signInTeller(teller, branch, 'T03', '3');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await branch?.close();
   });

@@ -3,7 +3,7 @@
  * cables, listed on GET /api/devices, and driven from the device lab's endpoints through the
  * same drivers and bytes as real hardware.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { issue, waitUntil } from './support.js';
@@ -14,10 +14,10 @@ describe('simulated calling devices (demo lab)', () => {
   const screen = async (kind: string, address: number) =>
     (await lab()).displays.find((d: { kind: string }) => d.kind === kind)?.screens.find((s: { address: number }) => s.address === address);
 
-  before(async () => {
+  beforeAll(async () => {
     branch = await startTestBranch();
   });
-  after(async () => {
+  afterAll(async () => {
     await branch?.close();
   });
 

@@ -5,7 +5,7 @@
  * twice; calls made elsewhere while the page was away show up after it reconnects; the page
  * says it was offline. Checked against GET /api/queue and the event log.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
@@ -26,7 +26,7 @@ describe('teller console network drop', () => {
   const counter3 = async () => (await branch.api('GET', '/api/queue')).body.counters.find((c: { id: string }) => c.id === '3');
   const shown = (n: string) => page.waitForFunction((x) => document.querySelector('[data-testid=ticket-number]')?.textContent === x, n, { timeout: 30_000 });
 
-  before(async () => {
+  beforeAll(async () => {
     branch = await startTestBranch();
     supervisor = await branch.login('S01');
     browser = await launchBrowser();
@@ -35,7 +35,7 @@ describe('teller console network drop', () => {
     await signInTeller(page, branch, 'T03', '3');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await branch?.close();
   });

@@ -5,16 +5,16 @@
  * pad screen shows it with the waiting count; an unplugged display never holds up a call, and
  * after it is plugged back in it shows the latest call. Garbage on the pad line changes nothing.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { DEMO_CONFIG_PATH } from '../../src/config/load-config.js';
-import { FakeCallPad } from '../../src/drivers/sim/fake-callpad.js';
-import { FakeDisplay } from '../../src/drivers/sim/fake-display.js';
-import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
+import { DEMO_CONFIG_PATH } from '../../config/load-config.js';
+import { FakeCallPad } from '../../drivers/sim/fake-callpad.js';
+import { FakeDisplay } from '../../drivers/sim/fake-display.js';
+import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { createPtyPair, type PtyPair } from '../support/pty.js';
 import { issue, waitUntil } from './support.js';
@@ -35,7 +35,7 @@ describe('call pad and LED displays over ptys', () => {
   const deviceState = async (idPart: string) =>
     ((await branch.api('GET', '/api/devices')).body as { id: string; state: string }[]).find((d) => d.id.includes(idPart))?.state;
 
-  before(async () => {
+  beforeAll(async () => {
     [displayPair, boardPair, padPair] = await Promise.all([createPtyPair(), createPtyPair(), createPtyPair()]);
     dir = mkdtempSync(join(tmpdir(), 'calling-cfg-'));
     const cfg = parse(readFileSync(DEMO_CONFIG_PATH, 'utf8'));
@@ -55,7 +55,7 @@ describe('call pad and LED displays over ptys', () => {
     await waitUntil(async () => (await deviceState(displayPair.productPath)) === 'online', 'counter display online');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await branch?.close();
     await Promise.allSettled([display?.stop(), board?.stop(), pad?.stop()]);
     await Promise.allSettled([displayPair?.close(), boardPair?.close(), padPair?.close()]);

@@ -3,7 +3,7 @@
  * the console offers only their own counters; the lobby display needs no sign-in, and nobody
  * without a staff token can change the queue.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
@@ -14,12 +14,12 @@ describe('calling permissions', () => {
   let branch: TestBranch;
   let browser: Browser;
 
-  before(async () => {
+  beforeAll(async () => {
     branch = await startTestBranch();
     browser = await launchBrowser();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await branch?.close();
   });

@@ -1,13 +1,13 @@
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_CONFIG_PATH, loadConfigFile, parseConfigText } from '../../src/config/load-config.js';
-import { isAppError } from '../../src/common/errors.js';
-import { startBranchApp } from '../../src/server/branch-app.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { DEMO_CONFIG_PATH, loadConfigFile, parseConfigText } from '../../config/load-config.js';
+import { isAppError } from '../../common/errors.js';
+import { startBranchApp } from '../../server/branch-app.js';
+import { silentLogger } from '../../server/logger.js';
 
 const demo = readFileSync(DEMO_CONFIG_PATH, 'utf8');
 
@@ -79,7 +79,7 @@ describe('branch configuration file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const bad = join(dir, 'branch.yaml');
     writeFileSync(bad, demo.replace('timeZone: Asia/Shanghai', 'timeZone: Nowhere'));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--port', '0', '--data', join(dir, 'data'), '--config', bad], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--data', join(dir, 'data'), '--config', bad], {
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -90,10 +90,10 @@ describe('branch configuration file', () => {
   });
 
   test('bad command-line options are refused with the usage text', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--port', 'eighty'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', 'eighty'], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--port must be 0–65535/);
-    const r2 = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--printer', 'lpt1'], { encoding: 'utf8', timeout: 60_000 });
+    const r2 = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--printer', 'lpt1'], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r2.status, 2);
     assert.match(r2.stderr, /device URI "lpt1"/);
   });

@@ -1,8 +1,8 @@
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { EngineHarness, TEST_BRANCH_YAML } from '../support/engine.js';
-import { isAppError } from '../../src/common/errors.js';
+import { isAppError } from '../../common/errors.js';
 
 function code(fn: () => unknown): string {
   try {

@@ -1,8 +1,8 @@
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
-import { businessDay } from '../../src/core/calendar.js';
+import { businessDay } from '../../core/calendar.js';
 import { EngineHarness, TEST_BRANCH_YAML, testConfig } from '../support/engine.js';
-import { QueueEngine } from '../../src/core/engine.js';
+import { QueueEngine } from '../../core/engine.js';
 
 const inZone = (zone: string, dayStartsAt = '00:00') =>
   TEST_BRANCH_YAML.replace('timeZone: Asia/Shanghai', `timeZone: ${zone}\n  dayStartsAt: "${dayStartsAt}"`);

@@ -13,7 +13,7 @@
  * CRASH_CYCLES (default 20) sets the kill/restart cycles, CRASH_SEED replays a run. Nothing
  * here asserts on timing: the kill point is a count of answers, not a delay.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -287,10 +287,10 @@ function checkDatabaseFile(path: string, services: ServiceInfo[], answered: Map<
   }
 }
 
-test(`no ticket lost or duplicated over ${CYCLES} kill -9 cycles during issue bursts`, { timeout: 10 * 60_000 }, async (t) => {
+test(`no ticket lost or duplicated over ${CYCLES} kill -9 cycles during issue bursts`, { timeout: 10 * 60_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'branch-crash-'));
   const random = rng(SEED);
-  t.diagnostic(`seed ${SEED} (replay with CRASH_SEED=${SEED}), ${CYCLES} cycles, ${IN_FLIGHT} requests in flight`);
+  console.log(`seed ${SEED} (replay with CRASH_SEED=${SEED}), ${CYCLES} cycles, ${IN_FLIGHT} requests in flight`);
   const args = ['--ticket-rate-limit', '1000000'];
   const answered = new Map<string, string>();
   let svc: ServiceProcess | undefined;
@@ -323,7 +323,7 @@ test(`no ticket lost or duplicated over ${CYCLES} kill -9 cycles during issue bu
     svc = undefined;
     assert.equal(exit.code, 0, `the final clean stop should exit 0, got ${JSON.stringify(exit)}`);
     const unanswered = checkDatabaseFile(join(dataDir, 'branch.db'), services, answered);
-    t.diagnostic(`${CYCLES} kills; ${killedAfter} tickets answered 201 in bursts, ${answered.size} in all, every one found, no number twice; ${unanswered} committed whose answer the kill cut off`);
+    console.log(`${CYCLES} kills; ${killedAfter} tickets answered 201 in bursts, ${answered.size} in all, every one found, no number twice; ${unanswered} committed whose answer the kill cut off`);
     ok = true;
   } finally {
     if (svc) {
@@ -331,6 +331,6 @@ test(`no ticket lost or duplicated over ${CYCLES} kill -9 cycles during issue bu
       await svc.exited;
     }
     if (ok) rmSync(dataDir, { recursive: true, force: true });
-    else t.diagnostic(`data folder kept for inspection: ${dataDir}`);
+    else console.log(`data folder kept for inspection: ${dataDir}`);
   }
 });

@@ -1,5 +1,5 @@
 /**
- * The branch service as a real child process (`src/server/main.ts` through tsx), for tests that
+ * The branch service as a real child process (`server/main.ts` through tsx), for tests that
  * kill it. Resolves once the service printed its ready line; keeps draining its output so a
  * full pipe never stalls it, and keeps the last lines for a failure message.
  */
@@ -23,7 +23,7 @@ const READY = /Branch service ready at (http:\/\/127\.0\.0\.1:\d+)/;
 export function startServiceProcess(dataDir: string, extraArgs: string[] = []): Promise<ServiceProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs],
+    ['--import', 'tsx', 'server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
   );
   const lines: string[] = [];

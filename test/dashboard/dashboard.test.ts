@@ -5,9 +5,9 @@
  * clock is moved and the monitor evaluated — no sleeping) and goes once acknowledged.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { conditions, DEFAULT_ALERT_SETTINGS } from '../../src/server/alerts/rules.js';
+import { conditions, DEFAULT_ALERT_SETTINGS } from '../../server/alerts/rules.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { launchBrowser } from '../support/browser.js';
 
@@ -35,11 +35,11 @@ async function expectText(page: Page, testId: string, expected: string) {
 describe('dashboard', () => {
   let b: TestBranch;
   let browser: Browser;
-  before(async () => {
+  beforeAll(async () => {
     b = await startTestBranch({ manualClock: START });
     browser = await launchBrowser();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser.close();
     await b.close();
   });

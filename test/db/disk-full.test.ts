@@ -3,7 +3,7 @@
  * full file system gives). The request gets a clear 503, nothing half-happens, no number is
  * used up, and once space is back the queue goes on where it was.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestBranch } from '../support/branch.js';
 

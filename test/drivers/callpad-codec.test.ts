@@ -1,9 +1,9 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CALL_PAD_KEYS, type PadMessage } from '../../src/drivers/callpad/protocol.js';
-import { padFrameProtocol as pad } from '../../src/drivers/callpad/protocols/pad-frame.js';
-import { getCallPadProtocol } from '../../src/drivers/callpad/registry.js';
+import { CALL_PAD_KEYS, type PadMessage } from '../../drivers/callpad/protocol.js';
+import { padFrameProtocol as pad } from '../../drivers/callpad/protocols/pad-frame.js';
+import { getCallPadProtocol } from '../../drivers/callpad/registry.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 

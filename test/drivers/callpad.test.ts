@@ -1,9 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createPtyPair, type PtyPair } from '../support/pty.js';
-import { CallPadDevice, type CallPadKeyEvent } from '../../src/drivers/callpad/callpad-device.js';
-import { FakeCallPad } from '../../src/drivers/sim/fake-callpad.js';
-import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
+import { CallPadDevice, type CallPadKeyEvent } from '../../drivers/callpad/callpad-device.js';
+import { FakeCallPad } from '../../drivers/sim/fake-callpad.js';
+import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 
 /** Polls for a condition instead of sleeping; the limit is generous (behaviour, not speed). */
 async function waitUntil(check: () => boolean, what: string, limitMs = 8000): Promise<void> {
@@ -25,7 +25,7 @@ describe('call pad over a pty', () => {
   const noop = () => {};
   const logger = { debug: (_o: unknown, msg?: string) => debug.push(msg ?? ''), info: noop, warn: noop, error: noop };
 
-  before(async () => {
+  beforeAll(async () => {
     pair = await createPtyPair();
     pad = new FakeCallPad({ transport: serial(pair.devicePath) });
     pad.start();
@@ -37,7 +37,7 @@ describe('call pad over a pty', () => {
     await waitUntil(() => device.status().state === 'online' && pad.connected, 'both ends open');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await device.stop();
     await pad.stop();
     await pair.close();

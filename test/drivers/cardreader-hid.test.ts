@@ -1,11 +1,11 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { HidCardReader } from '../../src/drivers/cardreader/hid-reader.js';
-import { encodeHidMsrReport, decodeHidMsrReport } from '../../src/drivers/cardreader/hid-report.js';
-import { loadNodeHidBackend } from '../../src/drivers/cardreader/hid-device.js';
-import type { CardRead } from '../../src/drivers/cardreader/card-read.js';
-import type { DeviceStatus } from '../../src/drivers/device.js';
-import { deriveIdentity, type Identity } from '../../src/identity/index.js';
+import { HidCardReader } from '../../drivers/cardreader/hid-reader.js';
+import { encodeHidMsrReport, decodeHidMsrReport } from '../../drivers/cardreader/hid-report.js';
+import { loadNodeHidBackend } from '../../drivers/cardreader/hid-device.js';
+import type { CardRead } from '../../drivers/cardreader/card-read.js';
+import type { DeviceStatus } from '../../drivers/device.js';
+import { deriveIdentity, type Identity } from '../../identity/index.js';
 import { FakeHidBackend, waitFor } from './cardreader-support.js';
 
 const PAN = '4111111111111111';

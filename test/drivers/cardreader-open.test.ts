@@ -1,12 +1,12 @@
-import { describe, it, after, before } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { openCardReader } from '../../src/drivers/cardreader/open-card-reader.js';
-import { HidCardReader } from '../../src/drivers/cardreader/hid-reader.js';
-import { SamIdReader } from '../../src/drivers/cardreader/sam-reader.js';
-import { encodeHidMsrReport } from '../../src/drivers/cardreader/hid-report.js';
-import { withLuhnDigit } from '../../src/drivers/cardreader/track-data.js';
-import { FakeIdReader, sampleIdCard } from '../../src/drivers/sim/fake-id-reader.js';
-import { createSegmentLookup, identityFeed, identityHash, type Identity } from '../../src/identity/index.js';
+import { openCardReader } from '../../drivers/cardreader/open-card-reader.js';
+import { HidCardReader } from '../../drivers/cardreader/hid-reader.js';
+import { SamIdReader } from '../../drivers/cardreader/sam-reader.js';
+import { encodeHidMsrReport } from '../../drivers/cardreader/hid-report.js';
+import { withLuhnDigit } from '../../drivers/cardreader/track-data.js';
+import { FakeIdReader, sampleIdCard } from '../../drivers/sim/fake-id-reader.js';
+import { createSegmentLookup, identityFeed, identityHash, type Identity } from '../../identity/index.js';
 import { createPtyPair, type PtyPair } from '../support/pty.js';
 import { DeviceEnd, FakeHidBackend, waitFor } from './cardreader-support.js';
 
@@ -64,10 +64,10 @@ describe('openCardReader', () => {
 
   describe('serial over a pty with the product transport', () => {
     let pty: PtyPair;
-    before(async () => {
+    beforeAll(async () => {
       pty = await createPtyPair();
     });
-    after(async () => {
+    afterAll(async () => {
       await pty.close();
     });
 

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
@@ -8,11 +8,11 @@ import {
   SAM_MAX_LENGTH,
   SAM_PREAMBLE,
   SamFrameParser,
-} from '../../src/drivers/cardreader/sam-frame.js';
-import { decodeHidMsrReport, encodeHidMsrReport, MAGTEK_LAYOUT } from '../../src/drivers/cardreader/hid-report.js';
-import { idNumberFromBaseData } from '../../src/drivers/cardreader/sam-base-info.js';
-import { parseSwipe, withLuhnDigit } from '../../src/drivers/cardreader/track-data.js';
-import { WedgeDetector } from '../../src/drivers/cardreader/wedge-detector.js';
+} from '../../drivers/cardreader/sam-frame.js';
+import { decodeHidMsrReport, encodeHidMsrReport, MAGTEK_LAYOUT } from '../../drivers/cardreader/hid-report.js';
+import { idNumberFromBaseData } from '../../drivers/cardreader/sam-base-info.js';
+import { parseSwipe, withLuhnDigit } from '../../drivers/cardreader/track-data.js';
+import { WedgeDetector } from '../../drivers/cardreader/wedge-detector.js';
 
 /** Bytes biased towards the preamble and frame-like pieces, which is where parsers break. */
 const nastyBytes = fc

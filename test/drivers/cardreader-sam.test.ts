@@ -1,13 +1,13 @@
-import { describe, it, before, after } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { SamIdReader } from '../../src/drivers/cardreader/sam-reader.js';
-import { decodeSamCommand, encodeSamCommand, encodeSamResponse, SamCommand, SamFrameParser } from '../../src/drivers/cardreader/sam-frame.js';
-import { encodeBaseData, idNumberFromBaseData } from '../../src/drivers/cardreader/sam-base-info.js';
-import { idNumberValid } from '../../src/drivers/cardreader/id-number.js';
-import { FakeIdReader, sampleIdCard } from '../../src/drivers/sim/fake-id-reader.js';
-import { deriveIdentity, type Identity } from '../../src/identity/index.js';
+import { SamIdReader } from '../../drivers/cardreader/sam-reader.js';
+import { decodeSamCommand, encodeSamCommand, encodeSamResponse, SamCommand, SamFrameParser } from '../../drivers/cardreader/sam-frame.js';
+import { encodeBaseData, idNumberFromBaseData } from '../../drivers/cardreader/sam-base-info.js';
+import { idNumberValid } from '../../drivers/cardreader/id-number.js';
+import { FakeIdReader, sampleIdCard } from '../../drivers/sim/fake-id-reader.js';
+import { deriveIdentity, type Identity } from '../../identity/index.js';
 import { createPtyPair, type PtyPair } from '../support/pty.js';
-import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
+import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { DeviceEnd, waitFor } from './cardreader-support.js';
 
 const KEY = Buffer.alloc(32, 9);
@@ -60,10 +60,10 @@ describe('SAM ID reader over a pty', () => {
   let pty: PtyPair;
   let fake: FakeIdReader;
   let deviceEnd: DeviceEnd;
-  before(async () => {
+  beforeAll(async () => {
     pty = await createPtyPair();
   });
-  after(async () => {
+  afterAll(async () => {
     await pty.close();
   });
 

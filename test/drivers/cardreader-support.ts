@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
-import type { HidBackend, HidDevice, HidDeviceInfo } from '../../src/drivers/cardreader/hid-device.js';
+import type { HidBackend, HidDevice, HidDeviceInfo } from '../../drivers/cardreader/hid-device.js';
 
 /** Waits for a condition; the limit is generous because CI machines are slow, never a timing assertion. */
 export async function waitFor(check: () => boolean, what: string, limitMs = 15000): Promise<void> {

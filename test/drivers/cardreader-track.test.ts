@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import {
   luhnValid,
@@ -6,9 +6,9 @@ import {
   parseTrack1,
   parseTrack2,
   withLuhnDigit,
-} from '../../src/drivers/cardreader/track-data.js';
-import { WedgeDetector, type WedgeOutcome } from '../../src/drivers/cardreader/wedge-detector.js';
-import { idCardRead, magstripeRead } from '../../src/drivers/cardreader/card-read.js';
+} from '../../drivers/cardreader/track-data.js';
+import { WedgeDetector, type WedgeOutcome } from '../../drivers/cardreader/wedge-detector.js';
+import { idCardRead, magstripeRead } from '../../drivers/cardreader/card-read.js';
 import { inspect } from 'node:util';
 
 const PAN = '4111111111111111';

@@ -1,12 +1,12 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { crc16Modbus, xor8 } from '../../src/drivers/display/checksum.js';
-import { decodeGb, encodeGb2312 } from '../../src/drivers/display/gb-text.js';
-import { getDisplayProtocol, displayProtocolNames } from '../../src/drivers/display/registry.js';
-import { framedProtocol } from '../../src/drivers/display/protocols/framed.js';
-import { lineProtocol } from '../../src/drivers/display/protocols/line.js';
-import type { AddressedInstruction, DisplayCommand } from '../../src/drivers/display/protocol.js';
+import { crc16Modbus, xor8 } from '../../drivers/display/checksum.js';
+import { decodeGb, encodeGb2312 } from '../../drivers/display/gb-text.js';
+import { getDisplayProtocol, displayProtocolNames } from '../../drivers/display/registry.js';
+import { framedProtocol } from '../../drivers/display/protocols/framed.js';
+import { lineProtocol } from '../../drivers/display/protocols/line.js';
+import type { AddressedInstruction, DisplayCommand } from '../../drivers/display/protocol.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 

@@ -1,8 +1,8 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { openDisplay, parseDisplayTarget } from '../../src/drivers/display/open-display.js';
-import { openCallPad, parseCallPadTarget } from '../../src/drivers/callpad/open-callpad.js';
-import type { CallPadKeyEvent } from '../../src/drivers/callpad/callpad-device.js';
+import { openDisplay, parseDisplayTarget } from '../../drivers/display/open-display.js';
+import { openCallPad, parseCallPadTarget } from '../../drivers/callpad/open-callpad.js';
+import type { CallPadKeyEvent } from '../../drivers/callpad/callpad-device.js';
 
 async function waitUntil(check: () => boolean, what: string, limitMs = 8000): Promise<void> {
   const start = Date.now();

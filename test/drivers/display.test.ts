@@ -1,10 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createPtyPair, type PtyPair } from '../support/pty.js';
-import { DisplayDevice } from '../../src/drivers/display/display-device.js';
-import { FakeDisplay } from '../../src/drivers/sim/fake-display.js';
-import type { DeviceState } from '../../src/drivers/device.js';
-import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
+import { DisplayDevice } from '../../drivers/display/display-device.js';
+import { FakeDisplay } from '../../drivers/sim/fake-display.js';
+import type { DeviceState } from '../../drivers/device.js';
+import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 
 /** Polls for a condition instead of sleeping; the limit is generous (behaviour, not speed). */
 async function waitUntil(check: () => boolean, what: string, limitMs = 8000): Promise<void> {
@@ -24,7 +24,7 @@ for (const protocol of ['framed', 'line']) {
     let fake: FakeDisplay;
     const states: DeviceState[] = [];
 
-    before(async () => {
+    beforeAll(async () => {
       pair = await createPtyPair();
       fake = new FakeDisplay({ transport: serial(pair.devicePath), protocol });
       fake.start();
@@ -45,7 +45,7 @@ for (const protocol of ['framed', 'line']) {
       await waitUntil(() => device.status().state === 'online' && fake.connected, 'both ends open');
     });
 
-    after(async () => {
+    afterAll(async () => {
       await device.stop();
       await fake.stop();
       await pair.close();

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { EscPosBuilder, encodeText, qrCommands, statusRequest, asbEnable } from '../../src/drivers/printer/escpos.js';
-import { renderTicket } from '../../src/drivers/printer/ticket-layout.js';
-import { FakePrinter, ticketText } from '../../src/drivers/sim/fake-printer.js';
+import { EscPosBuilder, encodeText, qrCommands, statusRequest, asbEnable } from '../../drivers/printer/escpos.js';
+import { renderTicket } from '../../drivers/printer/ticket-layout.js';
+import { FakePrinter, ticketText } from '../../drivers/sim/fake-printer.js';
 import { sampleTicket } from './wait.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

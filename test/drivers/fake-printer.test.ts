@@ -1,8 +1,8 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FakePrinter } from '../../src/drivers/sim/fake-printer.js';
-import { renderTicket } from '../../src/drivers/printer/ticket-layout.js';
+import { FakePrinter } from '../../drivers/sim/fake-printer.js';
+import { renderTicket } from '../../drivers/printer/ticket-layout.js';
 import { sampleTicket } from './wait.js';
 
 test('answers DLE EOT per its condition and ASB on change', () => {

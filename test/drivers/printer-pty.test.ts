@@ -3,15 +3,15 @@
  * SerialTransport, the FakePrinter on the device end. Short poll intervals keep it quick; every
  * check waits for a condition with a generous limit rather than for a fixed time.
  */
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createPtyPair, type PtyPair } from '../support/pty.js';
-import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
-import { Printer } from '../../src/drivers/printer/printer.js';
-import { renderTicket } from '../../src/drivers/printer/ticket-layout.js';
-import { runFakePrinterOnPath, type RunningFakePrinter } from '../../src/drivers/sim/run-fake-printer.js';
-import { isAppError } from '../../src/common/errors.js';
-import type { DeviceState } from '../../src/drivers/device.js';
+import { SerialTransport } from '../../drivers/transport/serial-transport.js';
+import { Printer } from '../../drivers/printer/printer.js';
+import { renderTicket } from '../../drivers/printer/ticket-layout.js';
+import { runFakePrinterOnPath, type RunningFakePrinter } from '../../drivers/sim/run-fake-printer.js';
+import { isAppError } from '../../common/errors.js';
+import type { DeviceState } from '../../drivers/device.js';
 import { sampleTicket, waitFor } from './wait.js';
 
 let pair: PtyPair;
@@ -32,7 +32,7 @@ async function rejectsPrintFailed(p: Promise<void>, message: RegExp): Promise<vo
   });
 }
 
-before(async () => {
+beforeAll(async () => {
   pair = await createPtyPair();
   device = runFakePrinterOnPath(pair.devicePath);
   await waitFor(() => device.transport.state === 'open', 'fake printer port open');
@@ -46,7 +46,7 @@ before(async () => {
   await waitState('online');
 });
 
-after(async () => {
+afterAll(async () => {
   await printer.stop();
   await device.close();
   await pair.close();

@@ -1,12 +1,12 @@
 /** SerialTransport on its own over a socat pty: open retries, offline writes, reconnect, drain. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { renameSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { createPtyPair } from '../support/pty.js';
-import { SerialTransport } from '../../src/drivers/transport/serial-transport.js';
-import { openTransport } from '../../src/drivers/transport/open-transport.js';
-import { parseDeviceUri } from '../../src/drivers/uri.js';
-import { isAppError } from '../../src/common/errors.js';
+import { SerialTransport } from '../../drivers/transport/serial-transport.js';
+import { openTransport } from '../../drivers/transport/open-transport.js';
+import { parseDeviceUri } from '../../drivers/uri.js';
+import { isAppError } from '../../common/errors.js';
 import { waitFor } from './wait.js';
 
 const isOffline = (e: unknown) => isAppError(e) && e.code === 'DEVICE_OFFLINE';

@@ -1,10 +1,10 @@
 /** Demo mode's printer: the real driver over an in-process cable to the fake printer. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { createPrinter } from '../../src/drivers/printer/index.js';
-import { renderTicket } from '../../src/drivers/printer/ticket-layout.js';
-import { createMemoryCable } from '../../src/drivers/transport/memory-transport.js';
-import { isAppError } from '../../src/common/errors.js';
+import { createPrinter } from '../../drivers/printer/index.js';
+import { renderTicket } from '../../drivers/printer/ticket-layout.js';
+import { createMemoryCable } from '../../drivers/transport/memory-transport.js';
+import { isAppError } from '../../common/errors.js';
 import { sampleTicket, waitFor } from './wait.js';
 
 test('memory cable: data flows both ways, unplug stops it, plug in restores it', async () => {

@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { StatusParser, stateOf, type StatusReport } from '../../src/drivers/printer/status.js';
+import { StatusParser, stateOf, type StatusReport } from '../../drivers/printer/status.js';
 
 function collect() {
   const reports: StatusReport[] = [];

@@ -2,17 +2,17 @@
  * TcpTransport and the printer driver against a network printer faked with net.Server on
  * 127.0.0.1 (port 0), each connection served by a FakePrinter.
  */
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { TcpTransport } from '../../src/drivers/transport/tcp-transport.js';
-import { openTransport } from '../../src/drivers/transport/open-transport.js';
-import { parseDeviceUri } from '../../src/drivers/uri.js';
-import { Printer } from '../../src/drivers/printer/printer.js';
-import { renderTicket } from '../../src/drivers/printer/ticket-layout.js';
-import { FakePrinter } from '../../src/drivers/sim/fake-printer.js';
-import { isAppError } from '../../src/common/errors.js';
+import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
+import { openTransport } from '../../drivers/transport/open-transport.js';
+import { parseDeviceUri } from '../../drivers/uri.js';
+import { Printer } from '../../drivers/printer/printer.js';
+import { renderTicket } from '../../drivers/printer/ticket-layout.js';
+import { FakePrinter } from '../../drivers/sim/fake-printer.js';
+import { isAppError } from '../../common/errors.js';
 import { sampleTicket, waitFor } from './wait.js';
 
 const fake = new FakePrinter();
@@ -20,7 +20,7 @@ const sockets = new Set<Socket>();
 let server: Server;
 let port: number;
 
-before(async () => {
+beforeAll(async () => {
   server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -34,7 +34,7 @@ before(async () => {
   port = (server.address() as AddressInfo).port;
 });
 
-after(async () => {
+afterAll(async () => {
   for (const s of sockets) s.destroy();
   await new Promise<void>((r) => server.close(() => r()));
 });

@@ -7,7 +7,7 @@ export async function waitFor(check: () => boolean, what: string, limitMs = 8000
   }
 }
 
-import type { TicketPrintData } from '../../src/drivers/printer/ticket-layout.js';
+import type { TicketPrintData } from '../../drivers/printer/ticket-layout.js';
 
 export function sampleTicket(over: Partial<TicketPrintData> = {}): TicketPrintData {
   return {

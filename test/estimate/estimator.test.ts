@@ -4,12 +4,12 @@
  * and its error against the queue-length baseline (n+1)/(s·μ).
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { estimateWait, modelWaitMinutes, PRIOR_CALIBRATION, type EstimateCounter, type EstimateInput } from '../../src/core/estimate.js';
-import { WaitCalibration } from '../../src/core/wait-calibration.js';
-import { loadProfile, SAMPLE_PROFILE_PATH } from '../../src/sim/profile.js';
-import { simulate } from '../../src/sim/simulator.js';
-import { estimatorAccuracy } from '../../src/sim/summary.js';
+import { test } from 'vitest';
+import { estimateWait, modelWaitMinutes, PRIOR_CALIBRATION, type EstimateCounter, type EstimateInput } from '../../core/estimate.js';
+import { WaitCalibration } from '../../core/wait-calibration.js';
+import { loadProfile, SAMPLE_PROFILE_PATH } from '../../sim/profile.js';
+import { simulate } from '../../sim/simulator.js';
+import { estimatorAccuracy } from '../../sim/summary.js';
 
 const line = (waiting: number, mean: number, extra: Partial<EstimateInput['lines'][string]> = {}) => ({
   waiting,

@@ -4,7 +4,7 @@
  * endpoints. Afterwards the service still answers, still prints, and answered every bad request
  * with a 4xx in the product's error shape.
  */
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
@@ -12,12 +12,12 @@ import { deviceState, waitUntil } from './support.js';
 
 let b: TestBranch;
 
-before(async () => {
+beforeAll(async () => {
   b = await startTestBranch();
   await waitUntil(async () => (await deviceState(b, 'printer')) === 'online', 'printer online');
 });
 
-after(async () => {
+afterAll(async () => {
   await b.close();
 });
 

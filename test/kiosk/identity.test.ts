@@ -3,14 +3,14 @@
  * with a masked tail and segment; the token sets a ticket's segment; the clear number is found
  * nowhere afterwards (database file and its WAL, logs, answers, stream events).
  */
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { DEMO_CONFIG_PATH } from '../../src/config/load-config.js';
+import { DEMO_CONFIG_PATH } from '../../config/load-config.js';
 import { join } from 'node:path';
-import { identityHash } from '../../src/identity/index.js';
-import { TEST_CARDS } from '../../src/server/lab/card-lab.js';
+import { identityHash } from '../../identity/index.js';
+import { TEST_CARDS } from '../../server/lab/card-lab.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { captureLogs, collectEvents, waitUntil, type Collected } from './support.js';
 
@@ -21,12 +21,12 @@ let b: TestBranch;
 let stream: Collected;
 const logs = captureLogs();
 
-before(async () => {
+beforeAll(async () => {
   b = await startTestBranch({ log: logs.log });
   stream = await collectEvents(b.url);
 });
 
-after(async () => {
+afterAll(async () => {
   stream.close();
   await b.close();
 });

@@ -2,11 +2,11 @@
  * The kiosk page end to end in headless Chromium against a real service with the simulated
  * printer (the real driver and ESC/POS bytes, decoded by the fake printer).
  */
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { ticketText } from '../../src/drivers/sim/fake-printer.js';
-import { TEST_CARDS } from '../../src/server/lab/card-lab.js';
+import { ticketText } from '../../drivers/sim/fake-printer.js';
+import { TEST_CARDS } from '../../server/lab/card-lab.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { launchBrowser } from '../support/browser.js';
 import { deviceState, waitUntil } from './support.js';
@@ -14,13 +14,13 @@ import { deviceState, waitUntil } from './support.js';
 let b: TestBranch;
 let browser: Browser;
 
-before(async () => {
+beforeAll(async () => {
   b = await startTestBranch();
   browser = await launchBrowser();
   await waitUntil(async () => (await deviceState(b, 'printer')) === 'online', 'printer online');
 });
 
-after(async () => {
+afterAll(async () => {
   await browser.close();
   await b.close();
 });

@@ -1,5 +1,5 @@
 /** The mobile ticket page and the device lab in headless Chromium. */
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
@@ -9,13 +9,13 @@ import { deviceState, waitUntil } from './support.js';
 let b: TestBranch;
 let browser: Browser;
 
-before(async () => {
+beforeAll(async () => {
   b = await startTestBranch();
   browser = await launchBrowser();
   await waitUntil(async () => (await deviceState(b, 'printer')) === 'online', 'printer online');
 });
 
-after(async () => {
+afterAll(async () => {
   await browser.close();
   await b.close();
 });

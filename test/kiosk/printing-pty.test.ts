@@ -2,10 +2,10 @@
  * Ticket printing through the service over a real serial line: a socat pty pair, the product's
  * serial transport on one end and the fake ESC/POS printer decoding the bytes on the other.
  */
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
-import { ticketText } from '../../src/drivers/sim/fake-printer.js';
-import { runFakePrinterOnPath, type RunningFakePrinter } from '../../src/drivers/sim/run-fake-printer.js';
+import { ticketText } from '../../drivers/sim/fake-printer.js';
+import { runFakePrinterOnPath, type RunningFakePrinter } from '../../drivers/sim/run-fake-printer.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { createPtyPair, type PtyPair } from '../support/pty.js';
 import { collectEvents, deviceState, waitUntil, type Collected } from './support.js';
@@ -15,7 +15,7 @@ let device: RunningFakePrinter;
 let b: TestBranch;
 let stream: Collected;
 
-before(async () => {
+beforeAll(async () => {
   pty = await createPtyPair();
   device = runFakePrinterOnPath(pty.devicePath, { baudRate: 115200 });
   b = await startTestBranch({ devices: { printer: `serial://${pty.productPath}?baud=115200` } });
@@ -23,7 +23,7 @@ before(async () => {
   await waitUntil(async () => (await deviceState(b, 'printer')) === 'online', 'printer online');
 });
 
-after(async () => {
+afterAll(async () => {
   stream.close();
   await b.close();
   await device.close();

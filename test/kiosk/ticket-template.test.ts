@@ -1,12 +1,12 @@
 /** The branch file's `ticket` section changes what the printer receives; mistakes name the field. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_CONFIG_PATH, parseConfigText } from '../../src/config/load-config.js';
-import { ticketText } from '../../src/drivers/sim/fake-printer.js';
-import { isAppError } from '../../src/common/errors.js';
+import { DEMO_CONFIG_PATH, parseConfigText } from '../../config/load-config.js';
+import { ticketText } from '../../drivers/sim/fake-printer.js';
+import { isAppError } from '../../common/errors.js';
 import { startTestBranch } from '../support/branch.js';
 
 const demo = readFileSync(DEMO_CONFIG_PATH, 'utf8');

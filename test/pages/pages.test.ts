@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestBranch } from '../support/branch.js';
 import { launchBrowser } from '../support/browser.js';
@@ -27,7 +27,7 @@ test('pages are served with a strict CSP and render in Chromium', async () => {
 });
 
 test('every page bundles and is served with its script and styles', async () => {
-  const { PAGES } = await import('../../src/server/http/pages.js');
+  const { PAGES } = await import('../../server/http/pages.js');
   const b = await startTestBranch();
   try {
     for (const page of PAGES) {

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import Database from 'better-sqlite3';
-import { loadProfile, SAMPLE_PROFILE_PATH } from '../../src/sim/profile.js';
-import { simulate } from '../../src/sim/simulator.js';
+import { loadProfile, SAMPLE_PROFILE_PATH } from '../../sim/profile.js';
+import { simulate } from '../../sim/simulator.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 
 interface T {
@@ -91,7 +91,7 @@ describe('reports', () => {
   let sup: string;
   const tickets = new Map<string, T>();
 
-  before(async () => {
+  beforeAll(async () => {
     simulate({ profile, config, seed: 5, storage: 'file', dbPath: join(dir, 'branch.db') });
     // The event log, read directly: each ticket's state is the last one an event carried.
     const db = new Database(join(dir, 'branch.db'), { readonly: true });
@@ -104,7 +104,7 @@ describe('reports', () => {
     b = await startTestBranch({ dataDir: dir, manualClock: Date.UTC(2026, 2, 25, 11, 0) });
     sup = await b.login('S01');
   });
-  after(async () => {
+  afterAll(async () => {
     await b.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -172,7 +172,7 @@ describe('reports', () => {
 });
 
 test('CSV quoting: commas, quotes and line breaks survive the round trip', async () => {
-  const { reportCsv } = await import('../../src/server/insights/reports.js');
+  const { reportCsv } = await import('../../server/insights/reports.js');
   const row = { group: 'service', key: 'X', name: '对公, "大客户"\n第二行', tickets: 1, called: 1, served: 1, noShows: 0, noShowRate: 0, waitP50Minutes: 1.5, waitP90Minutes: 2, waitMeanMinutes: 1.5, serviceMeanMinutes: 3, serviceP50Minutes: 3, serviceP90Minutes: 3, withinTarget: 1, satisfaction: null } as const;
   const csv = reportCsv({ branch: 'b', period: 'day', from: 'd', to: 'd', rows: [row] });
   assert.ok(csv.startsWith('\uFEFF'));

@@ -1,6 +1,6 @@
 /** A one-service branch for checking the simulator against queueing theory (M/M/c). */
-import type { QueueConfig } from '../../src/core/types.js';
-import type { SimProfile } from '../../src/sim/profile.js';
+import type { QueueConfig } from '../../core/types.js';
+import type { SimProfile } from '../../sim/profile.js';
 
 const ALL_DAY = [{ open: '00:00', close: '24:00' }];
 

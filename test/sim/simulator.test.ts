@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import Database from 'better-sqlite3';
-import { erlangC, erlangCMeanWait } from '../../src/core/staffing.js';
-import { loadProfile, SAMPLE_PROFILE_PATH } from '../../src/sim/profile.js';
-import { simulate } from '../../src/sim/simulator.js';
-import { summarise } from '../../src/sim/summary.js';
+import { erlangC, erlangCMeanWait } from '../../core/staffing.js';
+import { loadProfile, SAMPLE_PROFILE_PATH } from '../../sim/profile.js';
+import { simulate } from '../../sim/simulator.js';
+import { summarise } from '../../sim/summary.js';
 import { mmcConfig, mmcProfile } from './mmc.js';
 
 const { profile, config } = loadProfile(SAMPLE_PROFILE_PATH);

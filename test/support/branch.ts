@@ -5,9 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBranchApp, type BranchApp, type BranchAppOptions } from '../../src/server/branch-app.js';
-import { silentLogger, type Logger } from '../../src/server/logger.js';
-import type { Credential } from '../../src/server/staff-seed.js';
+import { startBranchApp, type BranchApp, type BranchAppOptions } from '../../server/branch-app.js';
+import { silentLogger, type Logger } from '../../server/logger.js';
+import type { Credential } from '../../server/staff-seed.js';
 
 export interface TestBranch {
   app: BranchApp;

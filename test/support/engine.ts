@@ -1,7 +1,7 @@
 /** A queue engine on a small test branch, with commands that decide and apply like the service. */
-import { parseConfigText } from '../../src/config/load-config.js';
-import { QueueEngine, type Outcome } from '../../src/core/engine.js';
-import type { EventDraft } from '../../src/core/events.js';
+import { parseConfigText } from '../../config/load-config.js';
+import { QueueEngine, type Outcome } from '../../core/engine.js';
+import type { EventDraft } from '../../core/events.js';
 
 export const TEST_BRANCH_YAML = `
 branch:

@@ -10,7 +10,7 @@ export interface StreamEvent {
   v: number;
   at: string;
   branch: string;
-  // The event payloads are typed in src/core/events.ts; pages read the fields they show.
+  // The event payloads are typed in core/events.ts; pages read the fields they show.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   data: any;
 }

@@ -168,7 +168,7 @@ export const configFileSchema = z
       .strict()
       .optional(),
     // The lobby display page (/display): notice ticker, voice languages (clips under
-    // src/renderer/static/voice/<lang>/ or a local speech voice), rows of recent calls.
+    // renderer/static/voice/<lang>/ or a local speech voice), rows of recent calls.
     lobby: z
       .object({
         notice: z.string().min(1).max(500).optional(),

@@ -1,6 +1,6 @@
 /**
  * Lab panel for the LED displays and call pads. Its routes (/api/lab/calling/…) are registered
- * by the calling feature itself (src/server/calling/routes.ts), which owns the simulated devices
+ * by the calling feature itself (server/calling/routes.ts), which owns the simulated devices
  * and is attached after the lab; this entry only lists the panel on GET /api/lab.
  */
 import type { LabPanelServer } from './lab-panel.js';

@@ -89,7 +89,7 @@ export const MIGRATIONS: Migration[] = [
     version: 2,
     name: 'alerts',
     sql: `
-      -- Alerts raised by the branch service (src/server/alerts); who acknowledged and when is kept.
+      -- Alerts raised by the branch service (server/alerts); who acknowledged and when is kept.
       CREATE TABLE alerts (
         id TEXT PRIMARY KEY,
         key TEXT NOT NULL,

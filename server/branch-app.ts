@@ -65,7 +65,7 @@ export interface BranchApp {
   close(): Promise<void>;
 }
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp> {
   const { log } = opts;

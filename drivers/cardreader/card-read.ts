@@ -1,6 +1,6 @@
 /**
  * What a card or ID reader yields. The clear number lives only in memory, for the instant it
- * takes to derive the keyed identity (src/identity): it is never logged, stored or sent to a page.
+ * takes to derive the keyed identity (identity): it is never logged, stored or sent to a page.
  *
  * As a guard against accidents, a CardRead serialises and inspects as a redacted value: a stray
  * `logger.info({ read })`, `JSON.stringify(read)` or `console.log(read)` shows no digits.

@@ -33,7 +33,7 @@ export interface OpenCardReaderOptions {
 export interface OpenedCardReader {
   /** Status for GET /api/devices and device.status events. */
   device: Device;
-  /** Card reads: subscribe with identityFeed() (src/identity) so the clear number goes no further. */
+  /** Card reads: subscribe with identityFeed() (identity) so the clear number goes no further. */
   reads: CardReadSource;
   /** Demo mode only: the simulated ID reader (the lab page puts and removes cards) and its cable. */
   sim?: { fake: FakeIdReader; cable: MemoryCable };

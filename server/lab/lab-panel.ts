@@ -1,6 +1,6 @@
 /**
  * The device lab (demo mode only) is a list of panels. Each panel is one file here with its
- * `/api/lab/<id>/…` endpoints, and one file under src/renderer/lab/panels/ with its view. To add
+ * `/api/lab/<id>/…` endpoints, and one file under renderer/lab/panels/ with its view. To add
  * a panel (LED displays, call pads…): write both files, put the server one in LAB_PANELS
  * (lab-routes.ts) and the view in the renderer's panel list. A panel whose simulator is absent
  * (e.g. a real printer was given with --printer) says so through `available`.

@@ -17,7 +17,7 @@ export interface DeviceLister {
 }
 
 /**
- * What POST /api/tickets needs from the kiosk side (src/server/kiosk): card identity tokens and
+ * What POST /api/tickets needs from the kiosk side (server/kiosk): card identity tokens and
  * the ticket printer. Absent in tools that run the API without devices.
  */
 export interface TicketHooks {

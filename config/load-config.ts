@@ -11,7 +11,7 @@ import { AppError } from '../common/errors.js';
 import { configFileSchema, toQueueConfig, type ConfigFile } from './schema.js';
 import type { QueueConfig } from '../core/types.js';
 
-export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../config/demo-branch.yaml', import.meta.url));
+export const DEMO_CONFIG_PATH = fileURLToPath(new URL('./demo-branch.yaml', import.meta.url));
 
 export interface LoadedConfig {
   file: ConfigFile;

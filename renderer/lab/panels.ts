@@ -1,6 +1,6 @@
 /**
  * The device lab's panel list. A panel is a component in ./panels/ showing one simulated device
- * kind; its server side is a LabPanelServer under src/server/lab/ answering /api/lab/<id>/….
+ * kind; its server side is a LabPanelServer under server/lab/ answering /api/lab/<id>/….
  * To add one (LED displays, call pads…): write the component, add it here with the same id.
  */
 import type { ComponentType } from 'preact';

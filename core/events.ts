@@ -105,7 +105,7 @@ export const eventDataSchemas = {
   'config.applied': z.object({ hash: z.string(), source: z.string(), services: z.number().int(), counters: z.number().int() }),
   'staff.login_locked': z.object({ staffId: z.string(), until: z.number() }),
   'day.closed': z.object({ businessDay: z.string(), cancelled: z.number().int() }),
-  // Alerts for the lobby manager and supervisor (src/server/alerts): raised when a condition
+  // Alerts for the lobby manager and supervisor (server/alerts): raised when a condition
   // starts, cleared when it ends, acknowledged by a person.
   'alert.raised': z.object({ alert: alertSchema }),
   'alert.cleared': z.object({ alertId: z.string(), key: z.string() }),

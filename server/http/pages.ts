@@ -1,5 +1,5 @@
 /**
- * Serves the branch's web pages (Preact apps under src/renderer/<page>/main.tsx). Each page
+ * Serves the branch's web pages (Preact apps under renderer/<page>/main.tsx). Each page
  * is bundled by esbuild on its first request and kept in memory, so there is no build step
  * between `npm install` and `npm start`, and tests that never open a page never pay for it.
  * Every page gets a strict Content-Security-Policy: scripts only from this service.
@@ -15,7 +15,7 @@ const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
 const STATIC_DIR = join(RENDERER_DIR, 'static');
 
 export interface PageDef {
-  /** Folder under src/renderer with main.tsx. */
+  /** Folder under renderer with main.tsx. */
   entry: string;
   title: string;
   /** Routes that serve this page's HTML shell. */
@@ -144,7 +144,7 @@ export function registerPages(app: FastifyInstance, log: Logger, pages: PageDef[
     }
   });
 
-  // Static files (icons, sounds, voice clips) from src/renderer/static, no directory escapes.
+  // Static files (icons, sounds, voice clips) from renderer/static, no directory escapes.
   app.get('/static/*', async (req, reply) => {
     const rel = normalize((req.params as { '*': string })['*']).replace(/^(\.\.(\/|\\|$))+/, '');
     const path = join(STATIC_DIR, rel);
