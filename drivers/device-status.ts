@@ -105,6 +105,15 @@ export class DeviceStatusHolder {
     this.#listeners.emit({ ...next }, { device: this.id });
   }
 
+  /**
+   * The device is reachable but has not answered yet. Only a change from another state is told:
+   * a device already `connecting` stays so quietly, since every detail change becomes a
+   * `device.status` event that head office receives too.
+   */
+  waiting(detail: string): void {
+    if (this.#status.state !== 'connecting') this.set('connecting', detail);
+  }
+
   subscribe(listener: (status: DeviceStatus) => void): () => void {
     return this.#listeners.add(listener);
   }
@@ -124,7 +133,6 @@ export class DeviceStatusHolder {
       if (this.#link === Link.Connecting) this.set('offline', `${this.#noun} port cannot be opened${why(source.lastError)}: check the cable, power and configured port`);
     }, this.#graceMs);
     this.#grace.unref();
-    if (this.#link === Link.Connecting) this.set('connecting', `opening the ${this.#noun} port`);
     if (source.state === 'open') onState('open');
   }
 
@@ -150,14 +158,11 @@ export class DeviceStatusHolder {
         clearTimeout(this.#grace);
         const before = this.#sets;
         onLink?.(next);
-        if (this.#sets === before) this.set('connecting', `waiting for the ${this.#noun} to answer`);
+        if (this.#sets === before) this.waiting(`waiting for the ${this.#noun} to answer`);
         return;
       }
       case Link.Lost:
         this.set('offline', `${this.#noun} disconnected${why(reason)}: check its cable and power; reconnecting`);
-        break;
-      case Link.Connecting:
-        this.set('connecting', `opening the ${this.#noun} port`);
         break;
       case Link.Closed:
         clearTimeout(this.#grace);

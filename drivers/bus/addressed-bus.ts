@@ -473,7 +473,7 @@ export abstract class AddressedBus<K extends DeviceKind, C, M> extends DeviceBas
     const answering = [...this.#health.values()].filter((h) => h === 'answering').length;
     const noun = this.#names.device;
     if (silent.length === 0) {
-      if (answering === 0 && (this.#queue.size > 0 || this.#pumping)) this.statusHolder.set('connecting', `port open, waiting for the ${noun}s to answer`);
+      if (answering === 0 && (this.#queue.size > 0 || this.#pumping)) this.statusHolder.waiting(`port open, waiting for the ${noun}s to answer`);
       else this.statusHolder.set('online');
     } else if (answering === 0) {
       this.statusHolder.set('offline', `no answer from ${noun} address ${silent.join(', ')}`);

@@ -245,7 +245,7 @@ export class Printer extends DeviceBase<'printer'> {
     const now = Date.now();
     if (!this.#answeredSinceOpen) {
       if (now - this.#openedAt >= this.#opts.offlineAfterMs) this.statusHolder.set('offline', 'printer does not answer: check that it is switched on');
-      else this.statusHolder.set('connecting', 'waiting for the printer to answer');
+      else this.statusHolder.waiting('waiting for the printer to answer');
     } else if (now - this.#lastAnswerAt >= this.#opts.offlineAfterMs) {
       this.statusHolder.set('offline', 'printer stopped answering: check that it is switched on');
     } else {

@@ -60,32 +60,56 @@ describe('device status holder', () => {
     const cable = createMemoryCable('sim://bus');
     const { h, heard } = holder();
     const links: Link[] = [];
+    let judge = false;
     h.watch(cable.product, (link) => {
       links.push(link);
       // A driver that can judge its device at once sets the status when the link opens.
-      if (link === Link.Open && links.filter((l) => l === Link.Open).length === 2) h.set('online');
+      if (link === Link.Open && judge) h.set('online');
     });
     assert.equal(h.link, Link.Connecting);
-    assert.equal(h.get().detail, 'opening the display bus port');
     cable.product.open();
     await waitFor(() => h.link === Link.Open, 'link open');
-    // Nobody judged the device on the first open: the holder says what it waits for.
-    assert.deepEqual([h.get().state, h.get().detail], ['connecting', 'waiting for the display bus to answer']);
+    // Nobody judged the device: it stays `connecting`, quietly (no event for a detail alone).
+    assert.equal(h.get().state, 'connecting');
+    assert.equal(heard.length, 0);
     cable.unplug();
     assert.equal(h.link, Link.Lost);
     assert.deepEqual([h.get().state, h.get().detail], ['offline', 'display bus disconnected (unplugged): check its cable and power; reconnecting']);
+    // Back, nobody judges: from offline, the holder says what it waits for.
+    cable.plugIn();
+    assert.deepEqual([h.get().state, h.get().detail], ['connecting', 'waiting for the display bus to answer']);
+    cable.unplug();
+    judge = true;
     cable.plugIn();
     assert.equal(h.link, Link.Open);
     assert.equal(h.get().state, 'online');
-    assert.deepEqual(links, [Link.Open, Link.Lost, Link.Open]);
-    // Open → online on the second open, with no "waiting" status in between.
-    assert.deepEqual(heard.map((s) => s.state).slice(-3), ['connecting', 'offline', 'online']);
+    assert.deepEqual(links, [Link.Open, Link.Lost, Link.Open, Link.Lost, Link.Open]);
+    // Offline → online directly when the driver judges on open: no "waiting" in between.
+    assert.deepEqual(
+      heard.map((s) => s.state),
+      ['offline', 'connecting', 'offline', 'online'],
+    );
     h.stop();
     assert.equal(h.link, Link.Closed);
     assert.deepEqual([h.get().state, h.get().detail], ['offline', 'stopped']);
     cable.unplug(); // no longer followed
     assert.equal(h.get().detail, 'stopped');
     await cable.product.close();
+  });
+
+  it('waiting() is told only as a change from another state', () => {
+    const { h, heard } = holder();
+    h.waiting('waiting for the displays to answer'); // already connecting: quiet
+    assert.equal(heard.length, 0);
+    h.set('offline', 'no answer from display address 1');
+    h.waiting('waiting for the displays to answer');
+    assert.deepEqual(
+      heard.map((s) => [s.state, s.detail]),
+      [
+        ['offline', 'no answer from display address 1'],
+        ['connecting', 'waiting for the displays to answer'],
+      ],
+    );
   });
 
   it('a port that never opens turns offline after the grace period, saying why', async () => {

@@ -95,7 +95,7 @@ function tryFrame(buf: Uint8Array, at: number): Attempt {
   if (buf.length - at < size) return 'incomplete';
   if (buf[at + size - 1] !== EOF) return 'invalid';
   if (buf[at + size - 2] !== xor8(buf.subarray(at + 1, at + 4 + len))) return 'invalid';
-  return { frame: { address: buf[at + 1]!, command, data: buf.slice(at + 4, at + 4 + len) }, size };
+  return { frame: { address: buf[at + 1]!, command, data: Uint8Array.from(buf.subarray(at + 4, at + 4 + len)) }, size };
 }
 
 function findCompleteFrame(buf: Uint8Array, from: number): number {
