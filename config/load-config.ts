@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { AppError } from '../common/errors.js';
+import { describeIssues, formatPath } from '../common/zod-issues.js';
 import { configFileSchema, toQueueConfig, type ConfigFile } from './schema.js';
 import type { QueueConfig } from '../core/types.js';
 
@@ -21,19 +21,7 @@ export interface LoadedConfig {
   source: string;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
-  return out || '(top level)';
-}
-
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => {
-    if (i.code === 'unrecognized_keys') return `${formatPath(i.path)}: unknown field(s) ${i.keys.join(', ')}`;
-    if (i.code === 'invalid_type' && i.message.includes('received undefined')) return `${formatPath(i.path)}: is required`;
-    return `${formatPath(i.path)}: ${i.message}`;
-  });
-}
+export { describeIssues, formatPath };
 
 export function parseConfigText(text: string, source: string): LoadedConfig {
   let raw: unknown;

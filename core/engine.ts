@@ -31,6 +31,8 @@ export interface Outcome<R = unknown> {
   sequences: NumberSequence[];
   events: EventDraft[];
   result: R;
+  /** Set by the day's rollover: the business day that begins once this outcome is applied. */
+  startsDay?: string;
 }
 
 export interface EngineSnapshot {
@@ -196,7 +198,7 @@ export class QueueEngine {
   rollover(now: number): Outcome<{ day: string }> | null {
     const today = laterDay(businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt), this.day);
     if (today === this.day && !this.staleActive) return null;
-    const out = emptyOutcome({ day: today });
+    const out: Outcome<{ day: string }> = { ...emptyOutcome({ day: today }), startsDay: today };
     let cancelled = 0;
     for (const t of this.tickets.values()) {
       if (t.businessDay === today || !ACTIVE.has(t.status)) continue;
@@ -463,8 +465,8 @@ export class QueueEngine {
       this.putTicket(t);
       this.serviceTimes.learn(t);
     }
-    const day = (out.result as { day?: unknown } | null)?.day;
-    if (out.events.some((e) => e.type === 'day.closed') && typeof day === 'string') {
+    const day = out.startsDay;
+    if (day !== undefined) {
       this.day = day;
       this.staleActive = false;
       // Finished tickets of earlier days are history now; keep memory to the current day.

@@ -62,6 +62,7 @@ const STATUS: Readonly<Record<string, number>> = {
   PRINT_FAILED: 503,
   // Faults of the branch computer itself: logged, answered 500.
   DB_ROW_INVALID: 500,
+  EVENT_INVALID: 500,
   IDENTITY_KEY_INVALID: 500,
   IDENTITY_KEY_UNREADABLE: 500,
   IDENTITY_KEY_UNWRITABLE: 500,
