@@ -87,6 +87,7 @@ export interface InsightsStore {
   ticketFacts(fromDay: string, toDay: string): TicketFact[];
   /** Issue and end times of the given days' tickets (for the same-weekday average). */
   dayTimes(days: string[]): DayTime[];
+  /** Alert writes run inside the service's record(), so the row and its event commit together. */
   insertAlert(a: AlertRecord): void;
   clearAlert(id: string, at: number): void;
   acknowledgeAlert(id: string, staffId: string, at: number): boolean;
@@ -96,8 +97,6 @@ export interface InsightsStore {
   /** Alerts nobody has acknowledged yet, active or cleared. */
   unacknowledgedAlerts(): AlertRecord[];
   alertsSince(time: number): AlertRecord[];
-  /** Runs `fn` in one transaction (an alert row and its event commit together). */
-  transaction<T>(fn: () => T): T;
 }
 
 const FACT_COLUMNS = `id, business_day AS businessDay, service_code AS serviceCode, status, issued_at AS issuedAt,
@@ -149,6 +148,5 @@ export function createInsightsStore(db: Db, opts: { reportRowError?: RowErrorRep
     activeAlerts: () => rows.all(alertRow, 'alerts', ['id'], stmt.active.all()),
     unacknowledgedAlerts: () => rows.all(alertRow, 'alerts', ['id'], stmt.unacked.all()),
     alertsSince: (time) => rows.all(alertRow, 'alerts', ['id'], stmt.since.all(time)),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
   };
 }

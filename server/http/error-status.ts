@@ -19,6 +19,10 @@ const STATUS: Readonly<Record<string, number>> = {
   UNKNOWN_DISPLAY_PROTOCOL: 400,
   UNKNOWN_CALL_PAD_PROTOCOL: 400,
   WEAK_PIN: 400,
+  CONFIG_INVALID: 400,
+  CONFIG_UNREADABLE: 400,
+  SEGMENT_CONFIG_INVALID: 400,
+  PROFILE_INVALID: 400,
   // Who is asking.
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
@@ -62,6 +66,9 @@ const STATUS: Readonly<Record<string, number>> = {
   PRINT_FAILED: 503,
   // Faults of the branch computer itself: logged, answered 500.
   DB_ROW_INVALID: 500,
+  DB_OPEN_FAILED: 500,
+  DB_CORRUPT: 500,
+  DB_TOO_NEW: 500,
   EVENT_INVALID: 500,
   IDENTITY_KEY_INVALID: 500,
   IDENTITY_KEY_UNREADABLE: 500,

@@ -53,7 +53,7 @@ export class DayFacts {
 
   /** The current business day's tickets. */
   today(): TicketFact[] {
-    const day = this.service.engine.businessDay;
+    const day = this.service.businessDay;
     if (day !== this.day) {
       this.facts.clear();
       for (const f of this.store.ticketFacts(day, day)) this.facts.set(f.id, f);
