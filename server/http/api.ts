@@ -79,6 +79,8 @@ const staffBody = z
   })
   .strict();
 
+const issuedBody = z.looseObject({ id: z.string() });
+
 // Segments a customer may choose at the kiosk without staff: the rest come from a staff member or a card lookup.
 const SELF_SERVICE_SEGMENTS = new Set(['regular', 'priority']);
 
@@ -154,7 +156,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     let answer = service.issue({ serviceCode: body.serviceCode, segment, channel }, idemOpts);
     if (answer.status === 201 && body.identityToken) deps.kiosk?.identityUsed(body.identityToken, idemOpts?.key);
     if (answer.status === 201 && body.print) {
-      const issued = answer.body as { id: string };
+      // The answer may be a replay read back from the database: take the id through a schema.
+      const issued = issuedBody.parse(answer.body);
       const print = deps.kiosk ? await deps.kiosk.print(issued.id) : { status: 'skipped' as const, reason: 'no ticket printer on this service' };
       answer = { status: 201, body: { ...issued, print } };
     }
