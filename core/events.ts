@@ -5,6 +5,10 @@
  * a change that is not backwards compatible gets a new version, never a silent edit.
  */
 import { z } from 'zod';
+import { complaintChannelSchema, complaintKindSchema, informedHowSchema } from './complaints.js';
+import { consentMethodSchema } from './consent.js';
+import { consentKindSchema } from './customer-file.js';
+import { followUpCancelReasonSchema, followUpOutcomeSchema, followUpResultSchema } from './followups.js';
 import { callReasonSchema, localizedSchema, ticketSchema } from './types.js';
 
 // Re-exported: head office and older code import the record schemas from here.
@@ -28,7 +32,7 @@ export const alertSchema = z.object({
   id: z.string(),
   /** One alert per condition at a time: e.g. wait:A, idle:3, device:printer-1:paper_near_end. */
   key: z.string(),
-  kind: z.enum(['wait_over_target', 'counter_idle', 'device_offline', 'printer_paper', 'device_fault']),
+  kind: z.enum(['wait_over_target', 'counter_idle', 'device_offline', 'printer_paper', 'device_fault', 'complaint_overdue']),
   severity: z.enum(['warning', 'critical']),
   message: localizedSchema,
   raisedAt: z.string(),
@@ -80,6 +84,68 @@ export const eventDataSchemas = {
   'alert.raised': z.object({ alert: alertSchema }),
   'alert.cleared': z.object({ alertId: z.string(), key: z.string() }),
   'alert.acknowledged': z.object({ alertId: z.string(), key: z.string(), staffId: z.string() }),
+  /**
+   * Complaints and opinions (投诉与意见, core/complaints.ts), follow-up calls (回访,
+   * core/followups.ts) and customer files (客户档案, core/customer-file.ts). These events say who
+   * did what and when, never the customer's words, contact, notes or card hash: the stream is open
+   * to every screen on the LAN. `by` is the staff member who acted; it is absent when the customer
+   * acted on their own phone. `complaint.staffId` is the teller a complaint names (staff
+   * performance counts it for them, in the period it was recorded; docs/customer-care.md).
+   */
+  'complaint.recorded': z.object({
+    complaint: z.object({
+      id: z.string().min(1),
+      ref: z.string(),
+      kind: complaintKindSchema,
+      category: z.string(),
+      channel: complaintChannelSchema,
+      ticketId: z.string().optional(),
+      counterId: z.string().optional(),
+      staffId: z.string().optional(),
+      ownerId: z.string().optional(),
+      dueAt: z.number(),
+      /** The customer left a contact, with consent (the contact itself is not here). */
+      hasContact: z.boolean(),
+    }),
+    by: z.string().optional(),
+  }),
+  'complaint.assigned': z.object({ complaintId: z.string(), ownerId: z.string(), by: z.string() }),
+  'complaint.started': z.object({ complaintId: z.string(), ownerId: z.string(), by: z.string() }),
+  'complaint.noted': z.object({ complaintId: z.string(), by: z.string() }),
+  'complaint.resolved': z.object({ complaintId: z.string(), by: z.string(), customerInformed: z.boolean(), informedHow: informedHowSchema.optional() }),
+  'complaint.reopened': z.object({ complaintId: z.string(), by: z.string() }),
+  'complaint.closed': z.object({ complaintId: z.string(), by: z.string() }),
+  /** The customer's words and contact removed: erasure on request. */
+  'complaint.redacted': z.object({ complaintId: z.string(), by: z.string() }),
+  'followup.created': z.object({
+    followUp: z.object({ id: z.string(), customerId: z.string(), ticketId: z.string(), serviceCode: z.string(), ownerId: z.string().optional(), dueAt: z.number() }),
+  }),
+  'followup.attempted': z.object({ followUpId: z.string(), outcome: followUpOutcomeSchema, by: z.string(), done: z.boolean(), result: followUpResultSchema.optional() }),
+  'followup.assigned': z.object({ followUpId: z.string(), ownerId: z.string(), by: z.string() }),
+  'followup.cancelled': z.object({ followUpId: z.string(), reason: followUpCancelReasonSchema, by: z.string().optional() }),
+  'customer.file_created': z.object({ customerId: z.string(), by: z.string().optional() }),
+  'customer.consent_recorded': z.object({ customerId: z.string(), consent: consentKindSchema, granted: z.boolean(), how: consentMethodSchema, by: z.string().optional() }),
+  'customer.do_not_contact': z.object({ customerId: z.string(), set: z.boolean(), how: consentMethodSchema, by: z.string().optional() }),
+  /** Which parts changed (names only). */
+  'customer.updated': z.object({ customerId: z.string(), fields: z.array(z.enum(['preferences', 'contact'])), by: z.string() }),
+  'customer.note_added': z.object({ customerId: z.string(), noteId: z.string(), by: z.string() }),
+  'customer.note_removed': z.object({ customerId: z.string(), noteId: z.string(), by: z.string() }),
+  'customer.exported': z.object({ customerId: z.string(), by: z.string() }),
+  /** The file and what it held are gone: on the customer's request, or when no consent was left. */
+  'customer.erased': z.object({
+    customerId: z.string(),
+    by: z.string().optional(),
+    reason: z.enum(['request', 'no_consent']),
+    removed: z.object({ visits: z.number().int(), notes: z.number().int(), followUps: z.number().int(), complaints: z.number().int() }),
+  }),
+  /** The daily retention job: how much it purged that had passed its period (counts only). */
+  'customer.retention_purged': z.object({
+    files: z.number().int(),
+    visits: z.number().int(),
+    notes: z.number().int(),
+    followUps: z.number().int(),
+    complaintContacts: z.number().int(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
