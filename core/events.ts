@@ -5,6 +5,7 @@
  * a change that is not backwards compatible gets a new version, never a silent edit.
  */
 import { z } from 'zod';
+import { ratingSchema } from './feedback.js';
 import { callReasonSchema, localizedSchema, ticketSchema } from './types.js';
 
 // Re-exported: head office and older code import the record schemas from here.
@@ -60,7 +61,11 @@ export const eventDataSchemas = {
   'ticket.cancelled': z.object({ ticket: ticketSchema, reason: z.string(), staffId: z.string().optional() }),
   'ticket.print_failed': z.object({ ticketId: z.string(), number: z.string(), reason: z.string(), deviceId: z.string() }),
   'counter.opened': counterRef,
-  'counter.paused': counterRef.extend({ reason: z.string() }),
+  /**
+   * A pause, with its reason. A system fault (reason `system_fault`, core/faults.ts) may interrupt
+   * a service: `ticketId` is then the ticket still at the counter.
+   */
+  'counter.paused': counterRef.extend({ reason: z.string(), ticketId: z.string().optional() }),
   'counter.resumed': counterRef,
   'counter.closed': counterRef,
   'device.status': z.object({ device: deviceStatusSchema }),
@@ -80,6 +85,26 @@ export const eventDataSchemas = {
   'alert.raised': z.object({ alert: alertSchema }),
   'alert.cleared': z.object({ alertId: z.string(), key: z.string() }),
   'alert.acknowledged': z.object({ alertId: z.string(), key: z.string(), staffId: z.string() }),
+  // Satisfaction ratings (core/feedback.ts): one per ticket, from an evaluator pad, a counter
+  // tablet or the customer's phone, tied to the ticket's counter and teller.
+  'feedback.rated': z.object({ rating: ratingSchema }),
+  // A counter tablet was bound to a counter as its evaluator (by a supervisor), or unbound.
+  'feedback.tablet_bound': z.object({ tabletId: z.string(), counterId: z.string(), label: z.string(), staffId: z.string() }),
+  'feedback.tablet_revoked': z.object({ tabletId: z.string(), counterId: z.string(), staffId: z.string().optional(), reason: z.string() }),
+  /**
+   * Complaints and opinions (投诉与意见). The complaints part owns these events and extends this
+   * schema (added fields are backwards compatible); staff performance reads `id` and `staffId`:
+   * a complaint counts for the teller it names, in the period it was recorded.
+   */
+  'complaint.recorded': z.object({
+    complaint: z.object({
+      id: z.string().min(1),
+      category: z.string(),
+      ticketId: z.string().optional(),
+      counterId: z.string().optional(),
+      staffId: z.string().optional(),
+    }),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
