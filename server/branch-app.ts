@@ -113,7 +113,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       ...opts.alertSettings,
     };
     const feedback = attachFeedback({ http, service, auth, registry: devices, db, config, demo: opts.demo, log });
-    registerFaultRoutes(http, { service });
+    registerFaultRoutes(http, { service, auth });
     const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings, reportExtras: (from, to) => feedback.reportExtras(from, to) });
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
