@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DomainError } from '../common/errors.js';
 import { ratingSchema, type Rating } from '../core/feedback.js';
 import { eventSchema, type BranchEvent, type EventType } from '../core/events.js';
+import { skillLevelSchema, ticketStatusSchema } from '../core/types.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open-database.js';
 import { jsonColumn, optionalColumn, rowReader, type RowErrorReporter } from './rows.js';
@@ -54,6 +55,30 @@ const tabletRow = z
     }),
   );
 const eventRow = z.looseObject({ data: jsonColumn(z.unknown()) }).pipe(eventSchema);
+const nullableNumber = z.number().nullable();
+const nullableString = z.string().nullable();
+
+/** A finished ticket as staff performance reads it (only the fields it needs: a month is read at once). */
+export const servedFactSchema = z.object({
+  id: z.string(),
+  serviceCode: z.string(),
+  status: ticketStatusSchema,
+  issuedAt: z.number(),
+  calledAt: nullableNumber,
+  startedAt: nullableNumber,
+  endedAt: nullableNumber,
+  counterId: nullableString,
+  staffId: nullableString,
+});
+export type ServedFact = z.infer<typeof servedFactSchema>;
+
+/** A call as staff performance audits it: who called, and why that ticket. */
+export const callFactSchema = z
+  .object({ id: z.number().int(), staffId: optionalColumn(z.string()), tier: skillLevelSchema, rule: z.string(), passedOver: z.number().int().nonnegative() })
+  .transform((r) => ({ staffId: r.staffId, reason: { tier: r.tier, rule: r.rule, passedOver: r.passedOver } }));
+export type CallFact = z.infer<typeof callFactSchema>;
+
+const complaintFactSchema = z.object({ id: z.number().int(), staffId: optionalColumn(z.string()) }).transform((r) => ({ staffId: r.staffId }));
 
 export interface FeedbackStore {
   rating(ticketId: string): Rating | undefined;
@@ -74,6 +99,12 @@ export interface FeedbackStore {
   touchTablet(id: string, at: number): void;
   /** Audited events of the given types from `fromIso` (inclusive) to `toIso` (exclusive), in log order. */
   auditEvents(types: readonly AuditedEvent[], fromIso: string, toIso: string): BranchEvent[];
+  /** Tickets done on business days [fromDay, toDay]. */
+  servedFacts(fromDay: string, toDay: string): ServedFact[];
+  /** Calls (ticket.called) from `fromIso` to `toIso` with who called and the reason. */
+  callFacts(fromIso: string, toIso: string): CallFact[];
+  /** Complaints recorded from `fromIso` to `toIso`, with the teller each names. */
+  complaintFacts(fromIso: string, toIso: string): { staffId?: string }[];
 }
 
 export function createFeedbackStore(db: Db, opts: { reportRowError?: RowErrorReporter } = {}): FeedbackStore {
@@ -93,6 +124,23 @@ export function createFeedbackStore(db: Db, opts: { reportRowError?: RowErrorRep
     ),
     revokeTablet: db.prepare('UPDATE counter_tablets SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     touchTablet: db.prepare('UPDATE counter_tablets SET last_seen_at = ? WHERE id = ?'),
+    // Only the fields performance needs: each json_extract parses the ticket's JSON again.
+    served: db.prepare(
+      `SELECT id, service_code AS serviceCode, status, issued_at AS issuedAt,
+         json_extract(data, '$.calledAt') AS calledAt, json_extract(data, '$.startedAt') AS startedAt,
+         json_extract(data, '$.endedAt') AS endedAt, json_extract(data, '$.counterId') AS counterId,
+         json_extract(data, '$.staffId') AS staffId
+       FROM tickets WHERE business_day BETWEEN ? AND ? AND status = 'done' ORDER BY issued_at`,
+    ),
+    calls: db.prepare(
+      `SELECT id, json_extract(data, '$.staffId') AS staffId, json_extract(data, '$.reason.tier') AS tier,
+         json_extract(data, '$.reason.rule') AS rule, json_extract(data, '$.reason.passedOver') AS passedOver
+       FROM events WHERE ${AUDIT_CONDITION} AND type = 'ticket.called' AND at >= ? AND at < ? ORDER BY id`,
+    ),
+    complaints: db.prepare(
+      `SELECT id, json_extract(data, '$.complaint.staffId') AS staffId
+       FROM events WHERE ${AUDIT_CONDITION} AND type = 'complaint.recorded' AND at >= ? AND at < ? ORDER BY id`,
+    ),
   };
   const auditQueries = new Map<string, Statement<unknown[]>>();
   const auditQuery = (types: readonly AuditedEvent[]) => {
@@ -135,6 +183,9 @@ export function createFeedbackStore(db: Db, opts: { reportRowError?: RowErrorRep
     insertTablet: (t) => void stmt.insertTablet.run(t.id, t.tokenHash, t.counterId, t.label, t.boundBy, t.boundAt),
     revokeTablet: (id, at) => stmt.revokeTablet.run(at, id).changes > 0,
     touchTablet: (id, at) => void stmt.touchTablet.run(at, id),
+    servedFacts: (from, to) => rows.all(servedFactSchema, 'tickets', ['id'], stmt.served.all(from, to)),
+    callFacts: (from, to) => rows.all(callFactSchema, 'events', ['id'], stmt.calls.all(from, to)),
+    complaintFacts: (from, to) => rows.all(complaintFactSchema, 'events', ['id'], stmt.complaints.all(from, to)),
     auditEvents(types, fromIso, toIso) {
       if (types.length === 0) return [];
       const params: unknown[] = [branchId(), ...types, fromIso, toIso];

@@ -8,7 +8,6 @@ import type { FastifyInstance } from 'fastify';
 import { addDays, localEpoch, hhmmToMinutes } from '../../common/local-time.js';
 import type { LoadedConfig } from '../../config/load-config.js';
 import { createFeedbackStore } from '../../db/feedback-store.js';
-import { createInsightsStore } from '../../db/insights-store.js';
 import type { Db } from '../../db/open-database.js';
 import type { Auth } from '../auth.js';
 import type { BranchService } from '../branch-service.js';
@@ -51,7 +50,6 @@ export function attachFeedback(opts: FeedbackOptions): Feedback {
   const { service, log } = opts;
   const settings = opts.config.file.feedback;
   const store = createFeedbackStore(opts.db, { reportRowError: rowErrorReporter(log) });
-  const facts = createInsightsStore(opts.db, { reportRowError: rowErrorReporter(log) });
   const ratings = new RatingCommands(service, store, settings);
   const requests = new RatingRequests(service, settings, log);
   const pads = new EvaluatorPads({ service, registry: opts.registry, file: opts.config.file, demo: opts.demo, requests, ratings, settings, log });
@@ -78,14 +76,13 @@ export function attachFeedback(opts: FeedbackOptions): Feedback {
     performance(period, date) {
       const { from, to } = periodRange(period, date);
       const { fromIso, toIso } = span(from, to);
-      const audited = store.auditEvents(['ticket.called', 'complaint.recorded'], fromIso, toIso);
       return buildPerformance({
         from,
         to,
-        facts: facts.ticketFacts(from, to),
+        facts: store.servedFacts(from, to),
         ratings: store.ratingsOfDays(from, to),
-        calls: audited.flatMap((e) => (e.type === 'ticket.called' ? [{ staffId: e.data.staffId, reason: e.data.reason }] : [])),
-        complaints: audited.flatMap((e) => (e.type === 'complaint.recorded' ? [{ staffId: e.data.complaint.staffId }] : [])),
+        calls: store.callFacts(fromIso, toIso),
+        complaints: store.complaintFacts(fromIso, toIso),
         config: service.queueConfig,
         staff: opts.auth.listStaff(),
       });

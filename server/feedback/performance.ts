@@ -25,8 +25,12 @@ import { round } from '../insights/stats.js';
 
 export interface CallFact {
   staffId?: string;
-  reason: CallReason;
+  /** The calling rules' reason; `rule` may grow new values, counted as they come. */
+  reason: Pick<CallReason, 'tier' | 'passedOver'> & { rule: string };
 }
+
+/** What performance reads of a ticket. */
+export type ServedTicket = Pick<TicketFact, 'id' | 'serviceCode' | 'status' | 'issuedAt' | 'calledAt' | 'startedAt' | 'endedAt' | 'counterId' | 'staffId'>;
 
 export interface ComplaintFact {
   staffId?: string;
@@ -42,7 +46,8 @@ export interface StaffFact {
 export interface PerformanceInputs {
   from: string;
   to: string;
-  facts: TicketFact[];
+  /** The period's tickets (those not done are left out). */
+  facts: ServedTicket[];
   ratings: Rating[];
   calls: CallFact[];
   complaints: ComplaintFact[];

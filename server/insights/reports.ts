@@ -68,11 +68,11 @@ export function periodRange(period: Period, date: string): { from: string; to: s
   return { from, to };
 }
 
-export function waitMinutes(f: TicketFact): number | null {
+export function waitMinutes(f: Pick<TicketFact, 'calledAt' | 'issuedAt'>): number | null {
   return f.calledAt === null ? null : (f.calledAt - f.issuedAt) / MINUTE;
 }
 
-export function serviceMinutes(f: TicketFact): number | null {
+export function serviceMinutes(f: Pick<TicketFact, 'status' | 'endedAt' | 'startedAt' | 'calledAt'>): number | null {
   if (f.status !== 'done' || f.endedAt === null) return null;
   const from = f.startedAt ?? f.calledAt;
   return from === null ? null : (f.endedAt - from) / MINUTE;
