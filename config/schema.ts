@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { isValidTimeZone, parseHhMm } from '../core/calendar.js';
+import { FAULT_PAUSE_REASON, FAULT_REASON_NAME } from '../core/faults.js';
 import type { OpeningHours, QueueConfig } from '../core/types.js';
+import { feedbackSettingsSchema } from './feedback-schema.js';
 import { ticketTemplateSchema } from './ticket-template-schema.js';
 
 const localized = z.object({
@@ -154,6 +156,8 @@ export const configFileSchema = z
       })
       .default({ cardReader: [] }),
     publicBaseUrl: z.string().url('must be a URL such as https://wifi.branch.example/').optional(),
+    // Satisfaction ratings after each service (config/feedback-schema.ts; docs/feedback.md).
+    feedback: feedbackSettingsSchema,
     /**
      * Card-swipe segment lookup (docs/devices/card-readers.md): issuer BIN ranges and keyed
      * identity hashes of known VIPs, each naming one of the segments above.
@@ -250,6 +254,9 @@ export function toQueueConfig(cfg: ConfigFile): QueueConfig {
       ],
     })),
     segments: cfg.segments,
-    rules: cfg.rules,
+    // A system fault is always a pause reason (core/faults.ts), whether the file lists it or not.
+    rules: cfg.rules.pauseReasons.some((r) => r.code === FAULT_PAUSE_REASON)
+      ? cfg.rules
+      : { ...cfg.rules, pauseReasons: [...cfg.rules.pauseReasons, { code: FAULT_PAUSE_REASON, name: FAULT_REASON_NAME }] },
   };
 }

@@ -11,6 +11,7 @@ import { businessDay, isOpenAt } from './calendar.js';
 import type { WaitEstimate } from './estimate.js';
 import { gatherEstimateInput, ServiceTimes, type QueueFacts } from './estimate-inputs.js';
 import { draft, type EventDraft } from './events.js';
+import { FAULT_PAUSE_REASON } from './faults.js';
 import { DailyNumbers, laterDay } from './numbering.js';
 import { selectNext } from './selection.js';
 import type {
@@ -289,9 +290,15 @@ export class QueueEngine {
     }
     const c = this.counter(counterId);
     if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${counterId} is closed; open it first.`);
-    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish the current ticket before pausing counter ${counterId}.`);
+    // A system fault may interrupt a service (core/faults.ts); the customer stays at the counter.
+    const interrupted = reason === FAULT_PAUSE_REASON ? c.currentTicketId : undefined;
+    if (c.currentTicketId && !interrupted) fail('TICKET_AT_COUNTER', `Finish the current ticket before pausing counter ${counterId}.`);
     const next: CounterState = { ...c, status: 'paused', pauseReason: reason, since: now };
-    return { ...emptyOutcome(next), counters: [next], events: [draft('counter.paused', now, { counterId, staffId: actor.staffId, reason })] };
+    return {
+      ...emptyOutcome(next),
+      counters: [next],
+      events: [draft('counter.paused', now, { counterId, staffId: actor.staffId, reason, ...(interrupted ? { ticketId: interrupted } : {}) })],
+    };
   }
 
   resume(counterId: string, actor: Actor, now: number): Outcome<CounterState> {

@@ -5,6 +5,7 @@
  * asks for them.
  */
 import type { EstimateCounter, EstimateInput, LineFacts } from './estimate.js';
+import { isFault } from './faults.js';
 import type { CounterDef, CounterState, ServiceDef, Ticket } from './types.js';
 
 // Weight of the newest service time in the running mean: recent enough to follow a slow
@@ -54,7 +55,8 @@ export interface QueueFacts {
 export function openPrimaryCounters(q: QueueFacts, serviceCode: string): number {
   let n = 0;
   for (const def of q.counterDefs.values()) {
-    if (q.counter(def.id).status === 'closed') continue;
+    const st = q.counter(def.id);
+    if (st.status === 'closed' || isFault(st)) continue;
     if (def.services.some((s) => s.code === serviceCode && s.level === 'primary')) n++;
   }
   return n;
@@ -101,7 +103,9 @@ export function gatherEstimateInput(
         };
       }
     }
-    counters.push({ status: st.status, statusMinutes: Math.max(0, (now - st.since) / 60_000), busyMinutes, primary, secondary });
+    // A counter with a system fault is left out like a closed one: nobody knows when it is fixed.
+    const status = isFault(st) ? 'closed' : st.status;
+    counters.push({ status, statusMinutes: Math.max(0, (now - st.since) / 60_000), busyMinutes, primary, secondary });
   }
   if (!lines[serviceCode]) {
     lines[serviceCode] = {

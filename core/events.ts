@@ -9,6 +9,7 @@ import { complaintChannelSchema, complaintKindSchema, informedHowSchema } from '
 import { consentMethodSchema } from './consent.js';
 import { consentKindSchema } from './customer-file.js';
 import { followUpCancelReasonSchema, followUpOutcomeSchema, followUpResultSchema } from './followups.js';
+import { ratingSchema } from './feedback.js';
 import { callReasonSchema, localizedSchema, ticketSchema } from './types.js';
 
 // Re-exported: head office and older code import the record schemas from here.
@@ -64,7 +65,11 @@ export const eventDataSchemas = {
   'ticket.cancelled': z.object({ ticket: ticketSchema, reason: z.string(), staffId: z.string().optional() }),
   'ticket.print_failed': z.object({ ticketId: z.string(), number: z.string(), reason: z.string(), deviceId: z.string() }),
   'counter.opened': counterRef,
-  'counter.paused': counterRef.extend({ reason: z.string() }),
+  /**
+   * A pause, with its reason. A system fault (reason `system_fault`, core/faults.ts) may interrupt
+   * a service: `ticketId` is then the ticket still at the counter.
+   */
+  'counter.paused': counterRef.extend({ reason: z.string(), ticketId: z.string().optional() }),
   'counter.resumed': counterRef,
   'counter.closed': counterRef,
   'device.status': z.object({ device: deviceStatusSchema }),
@@ -84,6 +89,12 @@ export const eventDataSchemas = {
   'alert.raised': z.object({ alert: alertSchema }),
   'alert.cleared': z.object({ alertId: z.string(), key: z.string() }),
   'alert.acknowledged': z.object({ alertId: z.string(), key: z.string(), staffId: z.string() }),
+  // Satisfaction ratings (core/feedback.ts): one per ticket, from an evaluator pad, a counter
+  // tablet or the customer's phone, tied to the ticket's counter and teller.
+  'feedback.rated': z.object({ rating: ratingSchema }),
+  // A counter tablet was bound to a counter as its evaluator (by a supervisor), or unbound.
+  'feedback.tablet_bound': z.object({ tabletId: z.string(), counterId: z.string(), label: z.string(), staffId: z.string() }),
+  'feedback.tablet_revoked': z.object({ tabletId: z.string(), counterId: z.string(), staffId: z.string().optional(), reason: z.string() }),
   /**
    * Complaints and opinions (投诉与意见, core/complaints.ts), follow-up calls (回访,
    * core/followups.ts) and customer files (客户档案, core/customer-file.ts). These events say who

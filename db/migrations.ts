@@ -106,4 +106,41 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX alerts_raised ON alerts (raised_at);
     `,
   },
+  {
+    version: 3,
+    name: 'ratings, counter tablets, audit index',
+    sql: `
+      -- Satisfaction ratings (core/feedback.ts). The ticket is the key: one rating per ticket,
+      -- whichever channel comes first. The JSON holds the full record, the columns what reports need.
+      CREATE TABLE ratings (
+        ticket_id TEXT PRIMARY KEY,
+        business_day TEXT NOT NULL,
+        staff_id TEXT,
+        counter_id TEXT,
+        score INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        rated_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX ratings_day ON ratings (business_day);
+
+      -- Counter tablets bound as evaluators. Only a hash of the tablet's token is kept.
+      CREATE TABLE counter_tablets (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        counter_id TEXT NOT NULL,
+        label TEXT NOT NULL,
+        bound_by TEXT NOT NULL,
+        bound_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        last_seen_at INTEGER
+      ) STRICT;
+
+      -- The events that staff performance and the day's report audit by time (calls and their
+      -- reasons, pauses for faults, complaints). A partial index: the other events, most of the
+      -- log, cost it nothing when written.
+      CREATE INDEX events_audit ON events (type, at)
+        WHERE type IN ('ticket.called', 'counter.paused', 'counter.resumed', 'counter.closed', 'complaint.recorded');
+    `,
+  },
 ];

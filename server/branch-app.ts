@@ -16,6 +16,8 @@ import { DeviceRegistry } from './devices.js';
 import { EventHub } from './event-hub.js';
 import { attachKiosk, type Kiosk } from './kiosk/attach-kiosk.js';
 import { attachInsights, type Insights } from './insights/attach-insights.js';
+import { attachFeedback, type Feedback } from './feedback/index.js';
+import { registerFaultRoutes } from './faults/routes.js';
 import type { AlertSettings } from './alerts/rules.js';
 import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
@@ -60,6 +62,8 @@ export interface BranchApp {
   calling: Calling;
   /** Dashboard, alerts, staffing advice, reports (issue #5). */
   insights: Insights;
+  /** Satisfaction ratings, evaluators, staff performance (issue #13). */
+  feedback: Feedback;
   credentialsFile?: string;
   initialAdminFile?: string;
   close(): Promise<void>;
@@ -108,7 +112,9 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       intervalMs: config.file.alerts.checkEverySeconds * 1000,
       ...opts.alertSettings,
     };
-    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings });
+    const feedback = attachFeedback({ http, service, auth, registry: devices, db, config, demo: opts.demo, log });
+    registerFaultRoutes(http, { service, auth });
+    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings, reportExtras: (from, to) => feedback.reportExtras(from, to) });
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
@@ -119,6 +125,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     service.startDayWatch();
     devices.startAll();
     insights.start();
+    feedback.start();
 
     return {
       url: `http://127.0.0.1:${port}`,
@@ -132,11 +139,13 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       calling,
       kiosk,
       insights,
+      feedback,
       credentialsFile,
       initialAdminFile,
       async close() {
         service.stop();
         insights.stop();
+        await feedback.stop();
         stream.close();
         await devices.stopAll();
         await kiosk.close();

@@ -186,6 +186,11 @@ export class BranchService {
     return this.engine.ticket(id);
   }
 
+  /** A ticket of any day: from memory when it is today's, else from the database. */
+  ticketRecord(id: string): Ticket | undefined {
+    return this.engine.ticket(id) ?? this.store.ticket(id);
+  }
+
   waitingCount(serviceCode: string): number {
     return this.engine.waitingCount(serviceCode);
   }

@@ -87,3 +87,19 @@ export abstract class DelimitedParser<T> extends ByteParser<T> {
     if (outside >= 0) this.discard(`bytes outside a ${unit}`, chunk.subarray(outside));
   }
 }
+
+/**
+ * The sending side of a DLE-stuffed framing: `start`, the body with every start, end and escape
+ * byte written as `escape, byte ^ 0x20`, then `end`. The receiving side is DelimitedParser with
+ * the same bytes.
+ */
+export function stuffFrame(body: Uint8Array, bytes: { start: number; end: number; escape: number }): Uint8Array {
+  const { start, end, escape } = bytes;
+  const out: number[] = [start];
+  for (const b of body) {
+    if (b === start || b === end || b === escape) out.push(escape, b ^ 0x20);
+    else out.push(b);
+  }
+  out.push(end);
+  return Uint8Array.from(out);
+}

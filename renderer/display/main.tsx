@@ -15,6 +15,8 @@ import './display.css';
 import { api } from '../shared/api.js';
 import { openStream, type StreamEvent, type StreamState } from '../shared/stream.js';
 import { Announcer, type VoiceMode } from './announcer.js';
+import { FaultBanner } from './fault-banner.js';
+import { useFaultNotices } from '../shared/faults.js';
 
 interface Call {
   key: string;
@@ -85,6 +87,8 @@ function Display() {
   const [conn, setConn] = useState<StreamState>('connecting');
   const [, setTick] = useState(0);
   const [announcer, setAnnouncer] = useState<Announcer | undefined>();
+  const [queueChanged, setQueueChanged] = useState(0);
+  const faults = useFaultNotices(queueChanged);
 
   useEffect(() => {
     let stream: { close(): void } | undefined;
@@ -119,6 +123,7 @@ function Display() {
           api<QueueView>('GET', '/api/queue', { token: null })
             .then((v) => setServices(v.services))
             .catch(() => undefined);
+          setQueueChanged((n) => n + 1); // a fault's new waits move with the queue
         }, 300);
       };
 
@@ -162,6 +167,7 @@ function Display() {
         </div>
         <Clock timeZone={settings.branch.timeZone} />
       </header>
+      <FaultBanner faults={faults} />
       <main>
         <section class="now" aria-live="assertive">
           {newest ? (

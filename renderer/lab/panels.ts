@@ -6,6 +6,7 @@
 import type { ComponentType } from 'preact';
 import { CallingPanel } from './panels/calling-panel.js';
 import { CardsPanel } from './panels/cards-panel.js';
+import { EvaluatorPanel } from './panels/evaluator-panel.js';
 import { PrinterPanel } from './panels/printer-panel.js';
 
 export interface LabPanelView {
@@ -18,4 +19,5 @@ export const LAB_PANEL_VIEWS: LabPanelView[] = [
   { id: 'printer', title: { zh: '号票打印机', en: 'Ticket printer' }, component: PrinterPanel },
   { id: 'cards', title: { zh: '刷卡 / 身份证', en: 'Cards and ID' }, component: CardsPanel },
   { id: 'calling', title: { zh: '叫号器 / LED 屏', en: 'Call pads and LED displays' }, component: CallingPanel },
+  { id: 'evaluators', title: { zh: '评价器', en: 'Evaluator pads' }, component: EvaluatorPanel },
 ];

@@ -152,13 +152,47 @@ function Reports({ onSignOut }: { onSignOut: () => void }) {
                         <td>{num(r.waitP90Minutes)}</td>
                         <td>{num(r.serviceMeanMinutes)}</td>
                         <td>{pct(r.withinTarget)}</td>
-                        <td>{num(r.satisfaction)}</td>
+                        <td>
+                          {num(r.satisfaction)}
+                          {r.ratings > 0 && <small> ({r.ratings})</small>}
+                        </td>
                       </tr>
                     ))}
                 </tbody>
               </table>
             </section>
           ))}
+          <section>
+            <h2>系统故障中断 · Service interrupted by system faults</h2>
+            {report.interruptions.length === 0 ? (
+              <p class="muted">无 · None</p>
+            ) : (
+              <table data-group="interruptions">
+                <thead>
+                  <tr>
+                    <th>窗口 Counter</th>
+                    <th>柜员 Teller</th>
+                    <th>开始 From</th>
+                    <th>结束 To</th>
+                    <th>分钟 Minutes</th>
+                    <th>中断的号票 Interrupted ticket</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.interruptions.map((i) => (
+                    <tr key={`${i.counterId}-${i.from}`} data-counter={i.counterId}>
+                      <td>{i.counterId}</td>
+                      <td>{i.staffId ?? '—'}</td>
+                      <td>{new Date(i.from).toLocaleString('zh-CN', { hour12: false })}</td>
+                      <td>{i.to ? new Date(i.to).toLocaleString('zh-CN', { hour12: false }) : '进行中 · ongoing'}</td>
+                      <td>{i.minutes}</td>
+                      <td>{i.ticketNumber ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
         </>
       )}
     </main>

@@ -4,7 +4,7 @@
  */
 import type { CallReason, Ticket, TicketStatus } from '../../core/types.js';
 
-export type ActionId = 'next' | 'recall' | 'start' | 'complete' | 'no-show' | 'transfer' | 'pause' | 'resume';
+export type ActionId = 'next' | 'recall' | 'start' | 'complete' | 'no-show' | 'transfer' | 'pause' | 'fault' | 'resume';
 
 export interface CounterTicket {
   id: string;
@@ -43,6 +43,8 @@ export const ACTIONS: ActionDef[] = [
   { id: 'no-show', zh: '过号', en: 'No-show', key: 'X', enabled: (s) => at(s, 'called') },
   { id: 'transfer', zh: '转移', en: 'Transfer', key: 'T', choose: 'service', enabled: (s) => at(s, 'called', 'serving') },
   { id: 'pause', zh: '暂停', en: 'Pause', key: 'P', choose: 'reason', enabled: (s) => s.status === 'open' && s.ticket === null },
+  // A system fault may interrupt a service: the customer stays; waiting customers are told.
+  { id: 'fault', zh: '系统故障', en: 'System fault', key: 'F', enabled: (s) => s.status === 'open' },
   { id: 'resume', zh: '恢复', en: 'Resume', key: 'U', enabled: (s) => s.status === 'paused' },
 ];
 

@@ -13,6 +13,7 @@ import { ACTIONS, type ActionDef, type CounterTicket } from './actions.js';
 import { answerNote, applyAnswer, applyEvent, changesWaiting, type ActionAnswer, type CounterView } from './counter-state.js';
 import type { Me } from './login.js';
 import { actionId, PendingKeys } from './pending-keys.js';
+import { changesRating, RatingStatus } from './rating-status.js';
 
 export interface Config {
   services: { code: string; name: { zh: string; en: string } }[];
@@ -57,6 +58,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
   const [offlineSince, setOfflineSince] = useState<number | null>(null);
   const [lastOutage, setLastOutage] = useState<{ from: number; to: number } | null>(null);
   const [loaded, setLoaded] = useState(false);
+  const [ratingChanged, setRatingChanged] = useState(0);
   const offlineRef = useRef<number | null>(null);
   const busyRef = useRef(false);
 
@@ -94,6 +96,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
     const onEvent = (e: StreamEvent) => {
       setState((s) => applyEvent(s, e, counterId));
       if (changesWaiting(e)) scheduleWaiting();
+      if (changesRating(e, counterId)) setRatingChanged((n) => n + 1);
     };
     const start = async () => {
       for (let attempt = 0; !closed; attempt++) {
@@ -256,12 +259,18 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
         <section class="ticket" data-testid="ticket" aria-live="polite">
           {!loaded ? (
             <p>正在加载 · Loading…</p>
-          ) : state.status === 'paused' ? (
+          ) : state.status === 'paused' && !t ? (
             <div class="paused">
               暂停中 · Paused{reason ? ` — ${reason.name.zh} · ${reason.name.en}` : ''}
             </div>
           ) : t ? (
             <>
+              {state.status === 'paused' && (
+                // A system fault interrupted this service; the customer waits at the counter.
+                <div class="paused" data-testid="interrupted">
+                  暂停中 · Paused{reason ? ` — ${reason.name.zh} · ${reason.name.en}` : ''}
+                </div>
+              )}
               <div class="number" data-testid="ticket-number">
                 {t.number}
               </div>
@@ -284,6 +293,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
           ) : (
             <div class="idle">当前无客户 · No customer at the counter</div>
           )}
+          <RatingStatus counterId={counterId} changed={ratingChanged} />
         </section>
         <section class="actions">
           {ACTIONS.map((a) => (

@@ -61,6 +61,7 @@ export function applyAnswer(state: CounterView, action: ActionId, answer: Action
     case 'transfer':
       return { ...state, ticket: null };
     case 'pause':
+    case 'fault':
     case 'resume':
       return answer?.counter ? { ...state, status: answer.counter.status, pauseReason: answer.counter.pauseReason } : state;
   }

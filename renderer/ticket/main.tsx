@@ -7,8 +7,12 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../shared/api.js';
 import { openStream } from '../shared/stream.js';
+import { useFaultNotices, type FaultNotice } from '../shared/faults.js';
 import '../shared/base.css';
 import './ticket.css';
+import './rating.css';
+import { FaultNoticeView } from './fault-notice.js';
+import { RateVisit } from './rate-visit.js';
 
 interface Localized {
   zh: string;
@@ -35,7 +39,7 @@ interface CounterInfo {
 const POLL_MS = 10_000;
 const id = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
 
-function Status({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
+function Status({ t, counters, faults }: { t: TicketView; counters: CounterInfo[]; faults: FaultNotice[] }) {
   const counter = counters.find((c) => c.id === t.counterId);
   const counterName = counter ? `${counter.name.zh} / ${counter.name.en}` : `${t.counterId ?? ''}`;
   switch (t.status) {
@@ -59,17 +63,21 @@ function Status({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
               预计等候 {t.estimate.minMinutes}–{t.estimate.maxMinutes} 分钟 <span lang="en">· about {t.estimate.minMinutes}–{t.estimate.maxMinutes} min</span>
             </p>
           )}
+          <FaultNoticeView t={t} faults={faults} />
         </div>
       );
     case 'called':
     case 'serving':
       return (
-        <p class="called" data-testid="state">
-          请到 {counter ? counter.name.zh : `${t.counterId ?? ''} 号窗口`} 办理
-          <br />
-          <span lang="en">Please go to {counter ? counter.name.en : `counter ${t.counterId ?? ''}`}</span>
-          <span class="visually-hidden">{counterName}</span>
-        </p>
+        <>
+          <p class="called" data-testid="state">
+            请到 {counter ? counter.name.zh : `${t.counterId ?? ''} 号窗口`} 办理
+            <br />
+            <span lang="en">Please go to {counter ? counter.name.en : `counter ${t.counterId ?? ''}`}</span>
+            <span class="visually-hidden">{counterName}</span>
+          </p>
+          <FaultNoticeView t={t} faults={faults} />
+        </>
       );
     case 'transferred':
       return (
@@ -78,7 +86,12 @@ function Status({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
         </p>
       );
     case 'done':
-      return <p data-testid="state">业务已办理完毕，感谢光临 · Thank you for your visit</p>;
+      return (
+        <div>
+          <p data-testid="state">业务已办理完毕，感谢光临 · Thank you for your visit</p>
+          <RateVisit ticketId={t.id} />
+        </div>
+      );
     case 'no_show':
       return <p data-testid="state">已过号，请联系大堂经理 · Your number was missed; please ask the lobby staff</p>;
     case 'cancelled':
@@ -90,6 +103,9 @@ function TicketPage() {
   const [ticket, setTicket] = useState<TicketView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [counters, setCounters] = useState<CounterInfo[]>([]);
+  // Faults are reloaded when a counter changes (paused, resumed), not on every queue event.
+  const [counterChanged, setCounterChanged] = useState(0);
+  const faults = useFaultNotices(counterChanged);
 
   useEffect(() => {
     let alive = true;
@@ -108,7 +124,12 @@ function TicketPage() {
     api<{ counters: CounterInfo[] }>('GET', '/api/config').then((c) => alive && setCounters(c.counters), () => undefined);
     const poll = setInterval(load, POLL_MS);
     // Any queue event may move this ticket up; reload on each (cheap, and no personal data flows).
-    const stream = openStream({ onEvent: (e) => e.stream === 'queue' && void load() });
+    const stream = openStream({
+      onEvent: (e) => {
+        if (e.stream === 'queue') void load();
+        if (e.type.startsWith('counter.')) setCounterChanged((n) => n + 1);
+      },
+    });
     return () => {
       alive = false;
       clearInterval(poll);
@@ -130,7 +151,7 @@ function TicketPage() {
               {ticket.serviceName.zh} · {ticket.serviceName.en}
             </p>
           )}
-          <Status t={ticket} counters={counters} />
+          <Status t={ticket} counters={counters} faults={faults} />
         </section>
       )}
     </main>

@@ -18,6 +18,8 @@ const STATUS: Readonly<Record<string, number>> = {
   BAD_DEVICE_URI: 400,
   UNKNOWN_DISPLAY_PROTOCOL: 400,
   UNKNOWN_CALL_PAD_PROTOCOL: 400,
+  UNKNOWN_EVALUATOR_PROTOCOL: 400,
+  RATING_INVALID: 400,
   WEAK_PIN: 400,
   CONFIG_INVALID: 400,
   CONFIG_UNREADABLE: 400,
@@ -30,6 +32,7 @@ const STATUS: Readonly<Record<string, number>> = {
   KIOSK_ONLY: 403,
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
+  RATING_RATE_LIMITED: 429,
   // Something named that does not exist.
   UNKNOWN_SERVICE: 404,
   UNKNOWN_COUNTER: 404,
@@ -37,6 +40,8 @@ const STATUS: Readonly<Record<string, number>> = {
   UNKNOWN_ALERT: 404,
   UNKNOWN_DEVICE: 404,
   NO_CALL_PAD: 404,
+  NO_EVALUATOR: 404,
+  UNKNOWN_TABLET: 404,
   NO_SIM_PRINTER: 404,
   NO_SIM_CARD_READER: 404,
   NO_SIM_ID_READER: 404,
@@ -59,6 +64,11 @@ const STATUS: Readonly<Record<string, number>> = {
   IDENTITY_EXPIRED: 409,
   IDENTITY_USED: 409,
   NOT_SIMULATED: 409,
+  // Ratings: one per ticket, once the service is done, while the request or window is open.
+  RATING_NOT_SERVED: 409,
+  ALREADY_RATED: 409,
+  RATING_CLOSED: 409,
+  RATING_EXPIRED: 409,
   // The branch computer or a device cannot do it now; the client may try again.
   STORAGE_FULL: 503,
   STORAGE_FAILED: 503,

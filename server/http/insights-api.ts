@@ -9,7 +9,7 @@ import type { AlertMonitor } from '../alerts/alert-monitor.js';
 import type { BranchService } from '../branch-service.js';
 import type { InsightsStore } from '../../db/insights-store.js';
 import { dashboardSnapshot } from '../insights/dashboard.js';
-import { buildReport, periodRange, reportCsv } from '../insights/reports.js';
+import { buildReport, periodRange, reportCsv, type ReportExtras } from '../insights/reports.js';
 import { staffingAdvice } from '../insights/staffing-advice.js';
 import type { DayFacts } from '../insights/day-facts.js';
 import { parseInput } from './validate.js';
@@ -22,6 +22,8 @@ export interface InsightsApiDeps {
   dayFacts: DayFacts;
   alerts: AlertMonitor;
   devices: { list(): unknown[] };
+  /** The period's ratings and interruptions (the feedback and fault parts), when they are wired. */
+  reportExtras?: (from: string, to: string) => ReportExtras;
 }
 
 const isoDate = z
@@ -76,7 +78,7 @@ export function registerInsightsApi(app: FastifyInstance, deps: InsightsApiDeps)
     staff(req, 'supervisor', 'admin');
     const q = parseInput(reportQuery, req.query, 'query');
     const { from, to } = periodRange(q.period, q.date ?? service.businessDay);
-    const report = buildReport(deps.insights.ticketFacts(from, to), service.queueConfig, q.period, from, to);
+    const report = buildReport(deps.insights.ticketFacts(from, to), service.queueConfig, q.period, from, to, deps.reportExtras?.(from, to));
     if (q.format === 'csv') {
       return reply
         .type('text/csv; charset=utf-8')

@@ -32,6 +32,8 @@ export const PAGES: PageDef[] = [
   { entry: 'lab', title: '设备实验室 · Device lab', routes: ['/lab'] },
   { entry: 'dashboard', title: '网点看板 · Branch dashboard', routes: ['/dashboard'] },
   { entry: 'reports', title: '报表 · Reports', routes: ['/reports'] },
+  { entry: 'evaluator', title: '服务评价 · Rate our service', routes: ['/evaluator'] },
+  { entry: 'performance', title: '柜员绩效 · Staff performance', routes: ['/performance'] },
 ];
 
 const CSP = [

@@ -14,6 +14,7 @@ import type { BranchService } from '../branch-service.js';
 import type { DeviceRegistry } from '../devices.js';
 import { registerInsightsApi } from '../http/insights-api.js';
 import { rowErrorReporter, type Logger } from '../logger.js';
+import type { ReportExtras } from './reports.js';
 
 export interface Insights {
   store: InsightsStore;
@@ -23,11 +24,20 @@ export interface Insights {
   stop(): void;
 }
 
-export function attachInsights(deps: { http: FastifyInstance; service: BranchService; auth: Auth; devices: DeviceRegistry; db: Db; log: Logger; alertSettings?: Partial<AlertSettings> }): Insights {
+export function attachInsights(deps: {
+  http: FastifyInstance;
+  service: BranchService;
+  auth: Auth;
+  devices: DeviceRegistry;
+  db: Db;
+  log: Logger;
+  alertSettings?: Partial<AlertSettings>;
+  reportExtras?: (from: string, to: string) => ReportExtras;
+}): Insights {
   const store = createInsightsStore(deps.db, { reportRowError: rowErrorReporter(deps.log) });
   const alerts = new AlertMonitor(deps.service, store, deps.devices, deps.log, deps.alertSettings);
   const dayFacts = new DayFacts(deps.service, store);
-  registerInsightsApi(deps.http, { service: deps.service, auth: deps.auth, insights: store, dayFacts, alerts, devices: deps.devices });
+  registerInsightsApi(deps.http, { service: deps.service, auth: deps.auth, insights: store, dayFacts, alerts, devices: deps.devices, reportExtras: deps.reportExtras });
   return {
     store,
     alerts,

@@ -6,11 +6,14 @@
  *   service      minutes from start (or call) to completion of done tickets
  *   no-show rate no-shows / called tickets
  *   within target called within the service's target wait / called tickets
- *   satisfaction null until feedback events exist
+ *   satisfaction mean 5-point rating of the group's tickets (null when none was rated), ratings: how many
+ *   interruptions  the period's system faults at the counters (server/faults/interruptions.ts)
  */
 import { addDays } from '../../common/local-time.js';
+import type { Rating } from '../../core/feedback.js';
 import type { QueueConfig } from '../../core/types.js';
 import type { TicketFact } from '../../db/insights-store.js';
+import type { Interruption } from '../faults/interruptions.js';
 import { MINUTE, quantile, round } from './stats.js';
 
 export type Period = 'day' | 'week' | 'month';
@@ -32,6 +35,7 @@ export interface ReportRow {
   serviceP90Minutes: number | null;
   withinTarget: number | null;
   satisfaction: number | null;
+  ratings: number;
 }
 
 export interface Report {
@@ -40,6 +44,13 @@ export interface Report {
   from: string;
   to: string;
   rows: ReportRow[];
+  interruptions: (Interruption & { ticketNumber?: string })[];
+}
+
+/** What a report adds to the tickets: the period's ratings and interruptions. */
+export interface ReportExtras {
+  ratings?: Rating[];
+  interruptions?: (Interruption & { ticketNumber?: string })[];
 }
 
 /** First and last business day of the period containing `date`. */
@@ -57,23 +68,24 @@ export function periodRange(period: Period, date: string): { from: string; to: s
   return { from, to };
 }
 
-export function waitMinutes(f: TicketFact): number | null {
+export function waitMinutes(f: Pick<TicketFact, 'calledAt' | 'issuedAt'>): number | null {
   return f.calledAt === null ? null : (f.calledAt - f.issuedAt) / MINUTE;
 }
 
-export function serviceMinutes(f: TicketFact): number | null {
+export function serviceMinutes(f: Pick<TicketFact, 'status' | 'endedAt' | 'startedAt' | 'calledAt'>): number | null {
   if (f.status !== 'done' || f.endedAt === null) return null;
   const from = f.startedAt ?? f.calledAt;
   return from === null ? null : (f.endedAt - from) / MINUTE;
 }
 
-function rowOf(group: ReportRow['group'], key: string, name: string, facts: TicketFact[], targetOf: (code: string) => number): ReportRow {
+function rowOf(group: ReportRow['group'], key: string, name: string, facts: TicketFact[], targetOf: (code: string) => number, scoreOf: ReadonlyMap<string, number>): ReportRow {
   const called = facts.filter((f) => f.calledAt !== null);
   const waits = called.map((f) => waitMinutes(f)!).sort((a, b) => a - b);
   const services = facts.map(serviceMinutes).filter((x): x is number => x !== null).sort((a, b) => a - b);
   const noShows = facts.filter((f) => f.status === 'no_show').length;
   const within = called.filter((f) => waitMinutes(f)! <= targetOf(f.serviceCode)).length;
   const mean = (xs: number[]) => (xs.length ? round(xs.reduce((s, x) => s + x, 0) / xs.length) : null);
+  const scores = facts.flatMap((f) => scoreOf.get(f.id) ?? []);
   const q = (xs: number[], p: number) => (xs.length ? round(quantile(xs, p)) : null);
   return {
     group,
@@ -91,8 +103,8 @@ function rowOf(group: ReportRow['group'], key: string, name: string, facts: Tick
     serviceP50Minutes: q(services, 0.5),
     serviceP90Minutes: q(services, 0.9),
     withinTarget: called.length ? round(within / called.length, 4) : null,
-    // No feedback events exist yet (evaluators are a later piece): empty, not invented.
-    satisfaction: null,
+    satisfaction: mean(scores),
+    ratings: scores.length,
   };
 }
 
@@ -108,16 +120,17 @@ function groupBy(facts: TicketFact[], key: (f: TicketFact) => string | null): Ma
   return new Map([...m.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
 }
 
-export function buildReport(facts: TicketFact[], config: QueueConfig, period: Period, from: string, to: string): Report {
+export function buildReport(facts: TicketFact[], config: QueueConfig, period: Period, from: string, to: string, extras: ReportExtras = {}): Report {
+  const scoreOf = new Map((extras.ratings ?? []).map((r) => [r.ticketId, r.score]));
   const target = new Map(config.services.map((s) => [s.code, s.targetWaitMinutes]));
   const targetOf = (code: string) => target.get(code) ?? Infinity;
   const serviceName = new Map(config.services.map((s) => [s.code, `${s.name.zh} ${s.name.en}`]));
   const counterName = new Map(config.counters.map((c) => [c.id, `${c.name.zh} ${c.name.en}`]));
   const rows: ReportRow[] = [];
-  for (const [k, fs] of groupBy(facts, (f) => f.serviceCode)) rows.push(rowOf('service', k, serviceName.get(k) ?? k, fs, targetOf));
-  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.counterId : null))) rows.push(rowOf('counter', k, counterName.get(k) ?? k, fs, targetOf));
-  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(rowOf('teller', k, k, fs, targetOf));
-  return { branch: config.branch.id, period, from, to, rows };
+  for (const [k, fs] of groupBy(facts, (f) => f.serviceCode)) rows.push(rowOf('service', k, serviceName.get(k) ?? k, fs, targetOf, scoreOf));
+  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.counterId : null))) rows.push(rowOf('counter', k, counterName.get(k) ?? k, fs, targetOf, scoreOf));
+  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(rowOf('teller', k, k, fs, targetOf, scoreOf));
+  return { branch: config.branch.id, period, from, to, rows, interruptions: extras.interruptions ?? [] };
 }
 
 export const CSV_COLUMNS: (keyof ReportRow)[] = [
@@ -137,6 +150,7 @@ export const CSV_COLUMNS: (keyof ReportRow)[] = [
   'serviceP90Minutes',
   'withinTarget',
   'satisfaction',
+  'ratings',
 ];
 
 function csvField(v: unknown): string {
@@ -145,7 +159,11 @@ function csvField(v: unknown): string {
 }
 
 /** RFC 4180 CSV with a UTF-8 byte order mark, so Excel opens the Chinese names correctly. */
-export function reportCsv(r: Report): string {
-  const lines = [CSV_COLUMNS.join(','), ...r.rows.map((row) => CSV_COLUMNS.map((c) => csvField(row[c])).join(','))];
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const lines = [header.join(','), ...rows.map((row) => row.map(csvField).join(','))];
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
+
+export function reportCsv(r: Report): string {
+  return toCsv(CSV_COLUMNS, r.rows.map((row) => CSV_COLUMNS.map((c) => row[c])));
 }

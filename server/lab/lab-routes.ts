@@ -5,10 +5,11 @@
 import type { FastifyInstance } from 'fastify';
 import { cardLab } from './card-lab.js';
 import { callingLab } from './calling-lab.js';
+import { evaluatorLab } from './evaluator-lab.js';
 import type { LabContext, LabPanelServer } from './lab-panel.js';
 import { printerLab } from './printer-lab.js';
 
-export const LAB_PANELS: LabPanelServer[] = [printerLab, cardLab, callingLab];
+export const LAB_PANELS: LabPanelServer[] = [printerLab, cardLab, callingLab, evaluatorLab];
 
 export function registerLab(app: FastifyInstance, ctx: LabContext, panels: LabPanelServer[] = LAB_PANELS): void {
   app.get('/api/lab', async () => ({

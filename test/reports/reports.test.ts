@@ -173,8 +173,8 @@ describe('reports', () => {
 
 test('CSV quoting: commas, quotes and line breaks survive the round trip', async () => {
   const { reportCsv } = await import('../../server/insights/reports.js');
-  const row = { group: 'service', key: 'X', name: '对公, "大客户"\n第二行', tickets: 1, called: 1, served: 1, noShows: 0, noShowRate: 0, waitP50Minutes: 1.5, waitP90Minutes: 2, waitMeanMinutes: 1.5, serviceMeanMinutes: 3, serviceP50Minutes: 3, serviceP90Minutes: 3, withinTarget: 1, satisfaction: null } as const;
-  const csv = reportCsv({ branch: 'b', period: 'day', from: 'd', to: 'd', rows: [row] });
+  const row = { group: 'service', key: 'X', name: '对公, "大客户"\n第二行', tickets: 1, called: 1, served: 1, noShows: 0, noShowRate: 0, waitP50Minutes: 1.5, waitP90Minutes: 2, waitMeanMinutes: 1.5, serviceMeanMinutes: 3, serviceP50Minutes: 3, serviceP90Minutes: 3, withinTarget: 1, satisfaction: null, ratings: 0 } as const;
+  const csv = reportCsv({ branch: 'b', period: 'day', from: 'd', to: 'd', rows: [row], interruptions: [] });
   assert.ok(csv.startsWith('\uFEFF'));
   const [, cells] = parseCsv(csv.slice(1));
   assert.equal(cells![2], row.name);

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { MessageParser, parserOptions } from '../../codec/byte-parser.js';
-import { DelimitedParser } from '../../codec/delimited-parser.js';
+import { DelimitedParser, stuffFrame } from '../../codec/delimited-parser.js';
 import { crc16Modbus } from '../../codec/checksum.js';
 import { decodeGb, encodeGb2312Limited } from '../../codec/gb-text.js';
 import type { AddressedInstruction, DisplayCommand, DisplayProtocol, DisplayReply } from '../protocol.js';
@@ -58,13 +58,7 @@ export function encodeFrame(address: number, command: number, data: Uint8Array =
   body.writeUInt16BE(data.length, 2);
   body.set(data, 4);
   body.writeUInt16LE(crc16Modbus(body.subarray(0, 4 + data.length)), 4 + data.length);
-  const out: number[] = [STX];
-  for (const b of body) {
-    if (b === STX || b === ETX || b === DLE) out.push(DLE, b ^ 0x20);
-    else out.push(b);
-  }
-  out.push(ETX);
-  return Uint8Array.from(out);
+  return stuffFrame(body, { start: STX, end: ETX, escape: DLE });
 }
 
 const framedParserOptions = z

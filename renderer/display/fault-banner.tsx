@@ -1,0 +1,31 @@
+/**
+ * The lobby screen's notice of a system fault at a counter (the bank's rule 一(四)): which
+ * counter, that it is being fixed, an apology, and the new wait of each service it serves.
+ */
+import { rangeText, type FaultNotice } from '../shared/faults.js';
+import './fault-banner.css';
+
+export function FaultBanner({ faults }: { faults: FaultNotice[] }) {
+  if (faults.length === 0) return null;
+  return (
+    <section class="fault-banner" role="alert" data-testid="fault-banner">
+      {faults.map((f) => (
+        <div key={f.counterId} class="fault" data-counter={f.counterId}>
+          <div class="fault-head">
+            {f.name.zh} 系统故障，正在抓紧处理，给您带来不便深表歉意 · {f.name.en}: system fault, being fixed. We apologise for the wait.
+          </div>
+          <div class="fault-waits">
+            {f.services.map((s) => {
+              const r = rangeText(s.estimate);
+              return (
+                <span key={s.code} class="fault-wait" data-service={s.code}>
+                  {s.name.zh} 现预计等候 {r.zh} · {s.name.en} now about {r.en}
+                </span>
+              );
+            })}
+          </div>
+        </div>
+      ))}
+    </section>
+  );
+}
