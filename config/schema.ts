@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isValidTimeZone, parseHhMm } from '../core/calendar.js';
 import { FAULT_PAUSE_REASON, FAULT_REASON_NAME } from '../core/faults.js';
 import type { OpeningHours, QueueConfig } from '../core/types.js';
+import { careSettingsSchema } from './care-schema.js';
 import { feedbackSettingsSchema } from './feedback-schema.js';
 import { ticketTemplateSchema } from './ticket-template-schema.js';
 
@@ -158,6 +159,8 @@ export const configFileSchema = z
     publicBaseUrl: z.string().url('must be a URL such as https://wifi.branch.example/').optional(),
     // Satisfaction ratings after each service (config/feedback-schema.ts; docs/feedback.md).
     feedback: feedbackSettingsSchema,
+    // Complaints, follow-up rules and customer-file retention (config/care-schema.ts; docs/customer-care.md).
+    care: careSettingsSchema,
     /**
      * Card-swipe segment lookup (docs/devices/card-readers.md): issuer BIN ranges and keyed
      * identity hashes of known VIPs, each naming one of the segments above.

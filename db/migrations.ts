@@ -143,4 +143,75 @@ export const MIGRATIONS: Migration[] = [
         WHERE type IN ('ticket.called', 'counter.paused', 'counter.resumed', 'counter.closed', 'complaint.recorded');
     `,
   },
+  {
+    version: 4,
+    name: 'complaints, customer files, visits, notes, follow-ups',
+    sql: `
+      -- Complaints and opinions (core/complaints.ts). The JSON holds the record with its history;
+      -- the columns are what lists, the overdue alert, erasure and retention select on.
+      CREATE TABLE complaints (
+        id TEXT PRIMARY KEY,
+        ref TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        owner_id TEXT,
+        staff_id TEXT,
+        recorded_by TEXT,
+        customer_id TEXT,
+        ticket_id TEXT,
+        recorded_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        has_contact INTEGER NOT NULL,
+        data TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX complaints_open ON complaints (status, due_at);
+      CREATE INDEX complaints_customer ON complaints (customer_id) WHERE customer_id IS NOT NULL;
+
+      -- Customer files (core/customer-file.ts), keyed by the keyed hash of the card or ID read at
+      -- the kiosk; the clear number is never stored.
+      CREATE TABLE customers (
+        id TEXT PRIMARY KEY,
+        identity_hash TEXT NOT NULL UNIQUE,
+        last_seen_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX customers_seen ON customers (last_seen_at);
+      -- A visit of a customer with a file: the ticket, not a copy of it (reports read the tickets).
+      CREATE TABLE customer_visits (
+        customer_id TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, ticket_id)
+      ) STRICT;
+      CREATE INDEX customer_visits_at ON customer_visits (at);
+      CREATE TABLE customer_notes (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX customer_notes_customer ON customer_notes (customer_id, at);
+      -- Which ticket carried which card read: how a complaint or a follow-up finds the file.
+      CREATE TABLE ticket_identities (
+        ticket_id TEXT PRIMARY KEY,
+        identity_hash TEXT NOT NULL,
+        identity_kind TEXT NOT NULL,
+        masked_tail TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX ticket_identities_at ON ticket_identities (at);
+
+      -- Follow-up calls (core/followups.ts).
+      CREATE TABLE followups (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        ticket_id TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        owner_id TEXT,
+        due_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX followups_open ON followups (status, due_at);
+      CREATE INDEX followups_customer ON followups (customer_id);
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ import { DeviceRegistry } from './devices.js';
 import { EventHub } from './event-hub.js';
 import { attachKiosk, type Kiosk } from './kiosk/attach-kiosk.js';
 import { attachInsights, type Insights } from './insights/attach-insights.js';
+import { attachCare, type Care } from './care/index.js';
 import { attachFeedback, type Feedback } from './feedback/index.js';
 import { registerFaultRoutes } from './faults/routes.js';
 import type { AlertSettings } from './alerts/rules.js';
@@ -64,6 +65,7 @@ export interface BranchApp {
   insights: Insights;
   /** Satisfaction ratings, evaluators, staff performance (issue #13). */
   feedback: Feedback;
+  care: Care;
   credentialsFile?: string;
   initialAdminFile?: string;
   close(): Promise<void>;
@@ -114,7 +116,18 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     };
     const feedback = attachFeedback({ http, service, auth, registry: devices, db, config, demo: opts.demo, log });
     registerFaultRoutes(http, { service, auth });
-    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings, reportExtras: (from, to) => feedback.reportExtras(from, to) });
+    const care = attachCare({ http, service, auth, db, config, log });
+    const insights = attachInsights({
+      http,
+      service,
+      auth,
+      devices,
+      db,
+      log,
+      alertSettings,
+      reportExtras: (from, to) => feedback.reportExtras(from, to),
+      moreConditions: (now) => care.alertConditions(now),
+    });
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
@@ -140,6 +153,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       kiosk,
       insights,
       feedback,
+      care,
       credentialsFile,
       initialAdminFile,
       async close() {

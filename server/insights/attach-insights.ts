@@ -8,7 +8,7 @@ import { createInsightsStore, type InsightsStore } from '../../db/insights-store
 import type { Db } from '../../db/open-database.js';
 import { AlertMonitor } from '../alerts/alert-monitor.js';
 import { DayFacts } from './day-facts.js';
-import type { AlertSettings } from '../alerts/rules.js';
+import type { AlertSettings, Condition } from '../alerts/rules.js';
 import type { Auth } from '../auth.js';
 import type { BranchService } from '../branch-service.js';
 import type { DeviceRegistry } from '../devices.js';
@@ -33,9 +33,11 @@ export function attachInsights(deps: {
   log: Logger;
   alertSettings?: Partial<AlertSettings>;
   reportExtras?: (from: string, to: string) => ReportExtras;
+  /** Alert conditions other parts own (overdue complaints). */
+  moreConditions?: (now: number) => Condition[];
 }): Insights {
   const store = createInsightsStore(deps.db, { reportRowError: rowErrorReporter(deps.log) });
-  const alerts = new AlertMonitor(deps.service, store, deps.devices, deps.log, deps.alertSettings);
+  const alerts = new AlertMonitor(deps.service, store, deps.devices, deps.log, deps.alertSettings, deps.moreConditions);
   const dayFacts = new DayFacts(deps.service, store);
   registerInsightsApi(deps.http, { service: deps.service, auth: deps.auth, insights: store, dayFacts, alerts, devices: deps.devices, reportExtras: deps.reportExtras });
   return {
