@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CONFIG_PATH, parseConfigText } from '../../config/load-config.js';
-import { ticketText } from '../../drivers/sim/fake-printer.js';
+import { ticketText } from '../../drivers/printer/escpos-decoder.js';
 import { isDomainError } from '../../common/errors.js';
 import { startTestBranch } from '../support/branch.js';
 
