@@ -173,7 +173,7 @@ export class ShellWindows {
     }
     if (sameBounds(m.display, display)) return;
     this.o.log.info('moving window to another screen', { role, display: display.label || display.id });
-    m.display = display;
+    m.display = { ...display, bounds: { ...display.bounds } };
     const fullscreen = this.o.kioskMode;
     if (fullscreen) {
       if (role === 'kiosk') m.win.setKiosk(false);
@@ -223,7 +223,7 @@ export class ShellWindows {
   private create(role: AppRole, display: DisplayInfo): void {
     this.o.log.info('opening window', { role, display: display.label || display.id });
     const win = this.o.createWindow(this.windowOptions(role, display));
-    const m: Managed = { role, win, display, path: APP_PATHS[role], loading: '', crashes: 0, lastCrashAt: 0, hangTimer: undefined, retryTimer: undefined, killing: false, allowClose: false };
+    const m: Managed = { role, win, display: { ...display, bounds: { ...display.bounds } }, path: APP_PATHS[role], loading: '', crashes: 0, lastCrashAt: 0, hangTimer: undefined, retryTimer: undefined, killing: false, allowClose: false };
     this.windows.set(role, m);
     this.o.policies.set(win.webContents.id, new NavigationPolicy(this.o.origin, [APP_PATHS[role]], ['/starting.html', '/unavailable.html']));
     if (this.o.kioskMode) lockDownInput(win.webContents);
