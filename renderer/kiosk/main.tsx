@@ -263,9 +263,13 @@ function Kiosk() {
           <button class="chip" lang={lang === 'zh' ? 'en' : 'zh-CN'} aria-label={t.langToggleLabel} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-toggle">
             {t.langToggle}
           </button>
-          <button class="chip" aria-pressed={large} aria-label={t.largeLabel} onClick={() => setLarge(!large)} data-testid="large-toggle">
+          {/* Named by its visible text (voice control users say what they see); the longer wording describes it. */}
+          <button class="chip" aria-pressed={large} aria-describedby="large-hint" onClick={() => setLarge(!large)} data-testid="large-toggle">
             {t.large}
           </button>
+          <span id="large-hint" class="visually-hidden">
+            {t.largeLabel}
+          </span>
         </div>
       </header>
       <main class="body">
