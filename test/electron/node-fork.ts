@@ -21,7 +21,7 @@ export const nodeFork: ServiceForker = (modulePath, args, options) => {
     stdout: child.stdout,
     stderr: child.stderr,
     kill: () => child.kill('SIGTERM'),
-    on: (event: string, listener: (...a: never[]) => void) => events.on(event, listener),
+    on: (event: string, listener: (...a: any[]) => void) => events.on(event, listener),
   };
   return proc;
 };
