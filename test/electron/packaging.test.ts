@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, matchesGlob, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import type * as Fuses from '@electron/fuses';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -63,7 +64,7 @@ describe('electron-builder configuration', () => {
 });
 
 describe('fuses', () => {
-  const { FuseV1Options, getCurrentFuseWire } = require('@electron/fuses') as typeof import('@electron/fuses');
+  const { FuseV1Options, getCurrentFuseWire } = require('@electron/fuses') as typeof Fuses;
   // The wire holds ASCII '1' for an enabled fuse and '0' for a disabled one.
   const FuseState = { ENABLE: '1'.charCodeAt(0), DISABLE: '0'.charCodeAt(0) };
   const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
