@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import type { Auth } from '../auth.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
@@ -26,14 +26,14 @@ export function registerStaffExitCheck(
   const limiter = new RateLimiter(deps.perMinute ?? 10);
   const kiosk = new Set(deps.kioskAddresses);
   app.post('/api/kiosk/staff-exit', async (req) => {
-    if (!kiosk.has(req.ip)) throw new AppError('KIOSK_ONLY', "The staff exit is checked only for the kiosk itself (security.kioskAddresses).", 403);
+    if (!kiosk.has(req.ip)) throw new DomainError('KIOSK_ONLY', 'The staff exit is checked only for the kiosk itself (security.kioskAddresses).');
     const wait = limiter.take(req.ip, deps.clock());
-    if (wait > 0) throw new AppError('RATE_LIMITED', `Too many tries; try again in ${wait} s.`, 429);
+    if (wait > 0) throw new DomainError('RATE_LIMITED', `Too many tries; try again in ${wait} s.`);
     const body = parseInput(staffExitBody, req.body);
     const staff = await deps.auth.checkPin(body.staffId, body.pin, deps.clock());
     if (!staff.roles.some((r) => r === 'supervisor' || r === 'admin')) {
       deps.log.warn({ staffId: staff.id }, 'kiosk staff exit refused: not a supervisor');
-      throw new AppError('NOT_SUPERVISOR', `${staff.id} is not a supervisor: the kiosk's staff menu needs a supervisor's PIN.`, 403);
+      throw new DomainError('NOT_SUPERVISOR', `${staff.id} is not a supervisor: the kiosk's staff menu needs a supervisor's PIN.`);
     }
     deps.log.info({ staffId: staff.id }, 'kiosk staff menu unlocked');
     return { staffId: staff.id, name: staff.name, roles: staff.roles };
