@@ -18,7 +18,7 @@ export function findElectronBinary(root: string, env: NodeJS.ProcessEnv = proces
     const p = join(env.ELECTRON_OVERRIDE_DIST_PATH, name ?? 'electron');
     return existsSync(p) ? { found: true, path: p } : { found: false, reason: `ELECTRON_OVERRIDE_DIST_PATH names ${p}, which does not exist` };
   }
-  if (!name) return { found: false, reason: "Electron's binary was not downloaded when the package was installed (its download is refused or skipped on this machine)" };
+  if (!name) return { found: false, reason: "Electron's binary is not downloaded (its download was refused or skipped on this machine; `npx install-electron` fetches it where the network allows)" };
   const p = join(pkg, 'dist', name);
   return existsSync(p) ? { found: true, path: p } : { found: false, reason: `Electron's binary is missing at ${p}` };
 }
