@@ -302,8 +302,8 @@ export class ShellWindows {
       this.o.log.warn('page failed to load', { role: m.role, code, description, url: url.startsWith(SHELL_ORIGIN) ? url : undefined });
       if (url.startsWith(SHELL_ORIGIN)) return; // the shell's own page: nothing better to show
       // Show the calm page instead of Chromium's error page, and try the app page again soon.
-      m.loading = STARTING_PAGE;
-      void wc.loadURL(this.o.serviceFailures() >= FAILURES_BEFORE_UNAVAILABLE ? UNAVAILABLE_PAGE : STARTING_PAGE).catch(() => undefined);
+      m.loading = this.o.serviceFailures() >= FAILURES_BEFORE_UNAVAILABLE ? UNAVAILABLE_PAGE : STARTING_PAGE;
+      void wc.loadURL(m.loading).catch(() => undefined);
       if (this.o.origin()) {
         m.retryTimer = this.timers.setTimeout(() => {
           m.retryTimer = undefined;
