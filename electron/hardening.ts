@@ -135,6 +135,11 @@ export function guardSession(session: SessionPort, isAppUrl: (url: string) => bo
   session.setPermissionRequestHandler(onRequest);
   session.setPermissionCheckHandler(onCheck);
   session.setDevicePermissionHandler(() => false);
+  // No page may capture the screen (a kiosk shows customers' tickets).
+  session.setDisplayMediaRequestHandler((_request, callback) => {
+    log.warn('screen capture refused');
+    callback(null);
+  });
   for (const ev of ['select-hid-device', 'select-serial-port', 'select-usb-device'] as const) {
     session.on(ev, (e, _details, callback) => {
       e.preventDefault();

@@ -239,7 +239,10 @@ export class FakeSession extends EventEmitter implements SessionPort {
   setDevicePermissionHandler(h: (d: unknown) => boolean): void {
     this.deviceHandler = h;
   }
-  setDisplayMediaRequestHandler(): void {}
+  displayMediaHandler: ((request: unknown, callback: (streams: null) => void) => void) | undefined;
+  setDisplayMediaRequestHandler(h: (request: unknown, callback: (streams: null) => void) => void): void {
+    this.displayMediaHandler = h;
+  }
   /** A page asks for a permission; resolves with the shell's answer. */
   request(permission: string, requestingUrl: string): Promise<boolean> {
     return new Promise((resolve) => this.requestHandler!({}, permission, resolve, { requestingUrl }));

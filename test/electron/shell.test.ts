@@ -131,6 +131,9 @@ describe('navigation, new windows and permissions', () => {
     expect(await t.fe.session.request('speaker-selection', 'https://example.com/')).toBe(false);
     expect(t.fe.session.checkHandler!({}, 'media', APP)).toBe(false);
     expect(t.fe.session.deviceHandler!({})).toBe(false);
+    let streams: unknown = 'not answered';
+    t.fe.session.displayMediaHandler!({}, (s) => (streams = s));
+    expect(streams).toBeNull();
     const downloads = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
     t.fe.session.emit('will-download', downloads);
     expect(downloads.defaultPrevented).toBe(true);
