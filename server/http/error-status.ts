@@ -28,6 +28,7 @@ const STATUS: Readonly<Record<string, number>> = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   KIOSK_ONLY: 403,
+  NOT_SUPERVISOR: 403,
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
   // Something named that does not exist.
