@@ -46,11 +46,14 @@ function Status({ t, counters, faults }: { t: TicketView; counters: CounterInfo[
     case 'waiting':
       if (t.ahead === 0) {
         return (
-          <p class="next" data-testid="state">
-            下一位就是您，请留意叫号
-            <br />
-            <span lang="en">You are next, please listen for your number</span>
-          </p>
+          <>
+            <p class="next" data-testid="state">
+              下一位就是您，请留意叫号
+              <br />
+              <span lang="en">You are next, please listen for your number</span>
+            </p>
+            <FaultNoticeView t={t} faults={faults} />
+          </>
         );
       }
       return (
