@@ -8,6 +8,7 @@ const PAGES = [
   ['/display', '大厅显示屏', 'Lobby display'],
   ['/dashboard', '网点看板', 'Dashboard'],
   ['/performance', '柜员绩效', 'Staff performance'],
+  ['/complaints', '投诉与意见', 'Complaints and opinions'],
   ['/evaluator', '评价平板', 'Counter tablet (evaluator)'],
   ['/lab', '设备实验室', 'Device lab (demo)'],
 ] as const;

@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../shared/api.js';
+import { OpinionForm } from './opinion-form.js';
 
 interface L {
   zh: string;
@@ -150,6 +151,7 @@ export function RateVisit({ ticketId }: { ticketId: string }) {
       ) : null}
       {error && <p role="alert">{error}</p>}
       <OpinionChannels settings={settings} />
+      <OpinionForm ticketId={ticketId} />
     </section>
   );
 }

@@ -34,6 +34,7 @@ export const PAGES: PageDef[] = [
   { entry: 'reports', title: '报表 · Reports', routes: ['/reports'] },
   { entry: 'evaluator', title: '服务评价 · Rate our service', routes: ['/evaluator'] },
   { entry: 'performance', title: '柜员绩效 · Staff performance', routes: ['/performance'] },
+  { entry: 'complaints', title: '投诉与意见 · Complaints and opinions', routes: ['/complaints'] },
 ];
 
 // Strict: no inline script or style markup anywhere (Preact sets styles through the CSSOM,
