@@ -29,6 +29,8 @@ export interface ComplaintStore {
   countRefs(prefix: string): number;
   /** Complaints with a contact, recorded before `before` (the retention job). */
   withContactBefore(before: number): Complaint[];
+  /** The ticket with this number on this business day (staff name a complaint's ticket by its number). */
+  ticketIdByNumber(businessDay: string, number: string): string | undefined;
 }
 
 export function createComplaintStore(db: Db, opts: { reportRowError?: RowErrorReporter } = {}): ComplaintStore {
@@ -43,6 +45,7 @@ export function createComplaintStore(db: Db, opts: { reportRowError?: RowErrorRe
     ),
     overdue: db.prepare(`SELECT id, data FROM complaints WHERE status IN ('open', 'in_progress') AND due_at < ? ORDER BY due_at`),
     countRefs: db.prepare('SELECT count(*) AS n FROM complaints WHERE ref LIKE ? ESCAPE \'\\\''),
+    ticketByNumber: db.prepare('SELECT id FROM tickets WHERE business_day = ? AND number = ? ORDER BY issued_at DESC LIMIT 1'),
     withContact: db.prepare('SELECT id, data FROM complaints WHERE has_contact = 1 AND recorded_at < ? ORDER BY recorded_at'),
   };
   const all = (raw: unknown[]) => rows.all(complaintRow, 'complaints', ['id'], raw);
@@ -92,5 +95,9 @@ export function createComplaintStore(db: Db, opts: { reportRowError?: RowErrorRe
       return rows.one(z.object({ n: z.number().int() }), 'complaints', [], stmt.countRefs.get(`${escaped}%`)).n;
     },
     withContactBefore: (before) => all(stmt.withContact.all(before)),
+    ticketIdByNumber(day, number) {
+      const r = stmt.ticketByNumber.get(day, number);
+      return r === undefined ? undefined : rows.one(z.object({ id: z.string() }), 'tickets', ['id'], r).id;
+    },
   };
 }

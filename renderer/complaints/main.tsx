@@ -83,19 +83,13 @@ function RecordForm({ categories, onDone }: { categories: Category[]; onDone: (c
     e.preventDefault();
     setError('');
     try {
-      let ticketId: string | undefined;
-      if (v.ticketNumber.trim()) {
-        const found = await api<{ id: string }[]>('GET', `/api/tickets?number=${encodeURIComponent(v.ticketNumber.trim().toUpperCase())}`);
-        if (!found[0]) throw new Error(`没有今天的号码 ${v.ticketNumber} · No ticket ${v.ticketNumber} today`);
-        ticketId = found[0].id;
-      }
       if (v.contact.trim() && !v.consent) throw new Error('客户同意后才能记录联系方式 · Record a contact only with the customer’s consent');
       const body = {
         kind: v.kind,
         category: v.category || categories[0]?.code,
         channel: v.channel,
         description: v.description,
-        ...(ticketId ? { ticketId } : {}),
+        ...(v.ticketNumber.trim() ? { ticketNumber: v.ticketNumber.trim().toUpperCase() } : {}),
         ...(v.contact.trim() ? { contact: { value: v.contact.trim(), consent: { how: 'verbal' } } } : {}),
       };
       onDone(await api<ComplaintView>('POST', '/api/complaints', { body }));
@@ -289,7 +283,8 @@ function Detail({ c, me, onChanged }: { c: ComplaintView; me: Me; onChanged: (c:
 function Book({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const [list, setList] = useState<ComplaintView[]>([]);
   const [categories, setCategories] = useState<Category[]>([]);
-  const [selected, setSelected] = useState<string | null>(null);
+  // The complaint on the right, kept as the service last answered (a closed one stays shown).
+  const [current, setCurrent] = useState<ComplaintView | null>(null);
   const [show, setShow] = useState<'active' | 'all'>('active');
   const [error, setError] = useState('');
   const load = useCallback(async () => {
@@ -306,11 +301,10 @@ function Book({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     api<Category[]>('GET', '/api/complaints/categories').then(setCategories, () => undefined);
   }, []);
   const changed = (c: ComplaintView) => {
-    setSelected(c.id);
+    setCurrent(c);
     void load();
   };
   const sorted = [...list].sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt.localeCompare(b.dueAt));
-  const current = list.find((c) => c.id === selected);
   return (
     <main class="dash complaints">
       <header>
@@ -345,7 +339,7 @@ function Book({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             </thead>
             <tbody>
               {sorted.map((c) => (
-                <tr key={c.id} data-ref={c.ref} class={`${c.overdue ? 'overdue' : ''} ${c.id === selected ? 'selected' : ''}`} onClick={() => setSelected(c.id)}>
+                <tr key={c.id} data-ref={c.ref} class={`${c.overdue ? 'overdue' : ''} ${c.id === current?.id ? 'selected' : ''}`} onClick={() => setCurrent(c)}>
                   <td>{c.ref}</td>
                   <td>{c.category}</td>
                   <td data-col="status">{STATUS[c.status]}</td>
@@ -360,7 +354,7 @@ function Book({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         {current ? <Detail c={current} me={me} onChanged={changed} /> : categories.length > 0 && <RecordForm categories={categories} onDone={changed} />}
       </div>
       {current && (
-        <button class="new" onClick={() => setSelected(null)}>
+        <button class="new" onClick={() => setCurrent(null)}>
           新登记 · Record another
         </button>
       )}

@@ -23,7 +23,8 @@ import type { ComplaintFilter, ComplaintStore } from '../../db/complaint-store.j
 import type { Condition } from '../alerts/rules.js';
 import type { BranchService } from '../branch-service.js';
 
-export type ComplaintInput = Omit<NewComplaint, 'ticket' | 'customerId'> & { ticketId?: string };
+/** The ticket by its id, or by its number on today's business day (as staff read it off the slip). */
+export type ComplaintInput = Omit<NewComplaint, 'ticket' | 'customerId'> & { ticketId?: string; ticketNumber?: string };
 
 /** Whether a staff id names an active member of staff (owners must). */
 export type StaffLookup = (staffId: string) => boolean;
@@ -43,6 +44,12 @@ export class ComplaintDesk {
     return `${prefix}${String(this.store.countRefs(prefix) + 1).padStart(3, '0')}`;
   }
 
+  private ticketIdOf(number: string): string {
+    const id = this.store.ticketIdByNumber(this.service.businessDay, number.trim().toUpperCase());
+    if (!id) throw new DomainError('UNKNOWN_TICKET', `No ticket ${number} was issued today (${this.service.businessDay}).`);
+    return id;
+  }
+
   private requireOwner(ownerId: string | undefined): void {
     if (ownerId !== undefined && !this.staffExists(ownerId)) throw new DomainError('UNKNOWN_OWNER', `There is no active member of staff ${ownerId} to own this complaint.`);
   }
@@ -51,15 +58,16 @@ export class ComplaintDesk {
   record(input: ComplaintInput, recorder?: StaffActor): Complaint {
     const now = this.service.clock();
     let ticket: NewComplaint['ticket'];
-    if (input.ticketId !== undefined) {
-      const t = this.service.ticketRecord(input.ticketId);
-      if (!t) throw new DomainError('UNKNOWN_TICKET', `There is no ticket ${input.ticketId}.`);
+    const ticketId = input.ticketId ?? (input.ticketNumber !== undefined ? this.ticketIdOf(input.ticketNumber) : undefined);
+    if (ticketId !== undefined) {
+      const t = this.service.ticketRecord(ticketId);
+      if (!t) throw new DomainError('UNKNOWN_TICKET', `There is no ticket ${ticketId}.`);
       ticket = { id: t.id, number: t.number, ...(t.counterId ? { counterId: t.counterId } : {}), ...(t.staffId ? { staffId: t.staffId } : {}) };
     }
     if (input.staffId !== undefined && !this.staffExists(input.staffId)) throw new DomainError('UNKNOWN_OWNER', `There is no member of staff ${input.staffId}.`);
     this.requireOwner(input.ownerId);
     const customerId = ticket ? this.customerOfTicket(ticket.id) : undefined;
-    const { ticketId: _ticketId, ...rest } = input;
+    const { ticketId: _ticketId, ticketNumber: _ticketNumber, ...rest } = input;
     const c = newComplaint(
       { ...rest, ...(ticket ? { ticket } : {}), ...(customerId ? { customerId } : {}) },
       { id: randomUUID(), ref: this.nextRef(), now, categories: this.settings().complaintCategories, ...(recorder ? { recorder } : {}) },

@@ -44,6 +44,8 @@ const staffBody = z
     channel: complaintChannelSchema,
     description: text(2000),
     ticketId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a ticket id').optional(),
+    /** Or today's ticket number, as on the slip (e.g. B012). */
+    ticketNumber: z.string().regex(/^[A-Za-z]{1,3}\d{1,4}$/, 'is not a ticket number such as B012').optional(),
     staffId: staffId.optional(),
     ownerId: staffId.optional(),
     /** Only with the customer's consent to be contacted about this complaint, and how it was given. */
