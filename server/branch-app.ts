@@ -99,7 +99,21 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     devices.bind(service);
 
     const http = createHttpServer(log);
-    const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log });
+    // The customer file links visits through the kiosk's card reads (care is attached below).
+    const late: { care?: Care } = {};
+    const kiosk = attachKiosk({
+      http,
+      service,
+      auth,
+      devices,
+      config,
+      demo: opts.demo,
+      dataDir: opts.dataDir,
+      host: opts.host,
+      uris: opts.devices,
+      log,
+      onTicketIdentity: (ticketId, who) => late.care?.customers.ticketIdentified(ticketId, who),
+    });
     registerApi(http, {
       service,
       auth,
@@ -117,6 +131,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const feedback = attachFeedback({ http, service, auth, registry: devices, db, config, demo: opts.demo, log });
     registerFaultRoutes(http, { service, auth });
     const care = attachCare({ http, service, auth, db, config, log });
+    late.care = care;
     const insights = attachInsights({
       http,
       service,
@@ -139,6 +154,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     devices.startAll();
     insights.start();
     feedback.start();
+    care.start();
 
     return {
       url: `http://127.0.0.1:${port}`,
@@ -160,6 +176,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
         service.stop();
         insights.stop();
         await feedback.stop();
+        care.stop();
         stream.close();
         await devices.stopAll();
         await kiosk.close();

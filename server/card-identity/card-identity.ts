@@ -93,7 +93,7 @@ export class CardIdentity {
   }
 
   private grant(identity: Identity): IdentityGrant {
-    return this.tokens.grant(identity.maskedTail, this.opts.lookup.segmentOf(identity));
+    return this.tokens.grant(identity.maskedTail, this.opts.lookup.segmentOf(identity), { kind: identity.kind, hash: identity.hash, maskedTail: identity.maskedTail });
   }
 
   private listen(source: CardReadSource, deviceId: string): void {

@@ -14,9 +14,17 @@ export interface IdentityGrant {
   expiresAt: string;
 }
 
+/** Who the read was, kept in memory only: the customer file (server/care) is keyed by the hash. */
+export interface TokenIdentity {
+  kind: 'card' | 'id';
+  hash: string;
+  maskedTail: string;
+}
+
 interface Entry {
   maskedTail: string;
   segment: string;
+  who?: TokenIdentity;
   expiresAt: number;
   /** The request (idempotency key) that used it; a retry of that request may use it again. */
   usedBy?: string;
@@ -33,12 +41,12 @@ export class IdentityTokens {
     private readonly ttlMs = IDENTITY_TOKEN_TTL_MS,
   ) {}
 
-  grant(maskedTail: string, segment: string): IdentityGrant {
+  grant(maskedTail: string, segment: string, who?: TokenIdentity): IdentityGrant {
     const now = this.clock();
     this.sweep(now);
     const identityToken = `idt_${randomBytes(18).toString('base64url')}`;
     const expiresAt = now + this.ttlMs;
-    this.entries.set(identityToken, { maskedTail, segment, expiresAt });
+    this.entries.set(identityToken, { maskedTail, segment, expiresAt, ...(who ? { who } : {}) });
     return { identityToken, maskedTail, segment, expiresAt: new Date(expiresAt).toISOString() };
   }
 
@@ -57,10 +65,11 @@ export class IdentityTokens {
     return { segment: e.segment, maskedTail: e.maskedTail };
   }
 
-  /** Called once the ticket is committed. */
-  markUsed(token: string, requestKey: string | undefined): void {
+  /** Called once the ticket is committed; answers who the read was, for the customer file. */
+  markUsed(token: string, requestKey: string | undefined): TokenIdentity | undefined {
     const e = this.entries.get(token);
     if (e) e.usedBy = requestKey ?? `used:${randomBytes(8).toString('hex')}`;
+    return e?.who;
   }
 
   private sweep(now: number): void {

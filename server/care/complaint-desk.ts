@@ -135,6 +135,21 @@ export class ComplaintDesk {
     });
   }
 
+  /** The complaints linked to one customer file (export). */
+  ofCustomer(customerId: string): Complaint[] {
+    return this.store.list({ customerId, limit: 10_000 });
+  }
+
+  /** Retention: complaints recorded before `before` lose the customer's contact (the rest stays). */
+  contactPurge(before: number): { count: number; save: () => void } {
+    const now = this.service.clock();
+    const purged = this.store.withContactBefore(before).map((c): Complaint => {
+      const { contact: _contact, ...rest } = c;
+      return { ...rest, history: [...c.history, { at: now, action: 'contact_purged' }] };
+    });
+    return { count: purged.length, save: () => purged.forEach((c) => this.store.save(c)) };
+  }
+
   /** Erasure: the customer's words and contact removed from their complaints; the drafts to write with the erasure. */
   redactDrafts(customerId: string, by: string | undefined): { drafts: EventDraft[]; save: () => void; count: number } {
     const now = this.service.clock();

@@ -22,7 +22,7 @@ export interface TicketHooks {
   /** The segment a card read's token stands for; throws a DomainError when expired or already used. */
   identity(token: string, requestKey: string | undefined): string;
   /** The ticket from this token is committed: the token takes no other request's ticket. */
-  identityUsed(token: string, requestKey: string | undefined): void;
+  identityUsed(token: string, requestKey: string | undefined, ticketId: string): void;
   /** Prints a newly issued ticket (once per ticket, so a retried request does not print twice). */
   print(ticketId: string): Promise<{ status: 'printed' | 'failed' | 'skipped'; reason?: string }>;
 }
@@ -154,7 +154,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       if (fromCard !== 'regular') segment = fromCard;
     }
     let answer = service.issue({ serviceCode: body.serviceCode, segment, channel }, idemOpts);
-    if (answer.status === 201 && body.identityToken) deps.kiosk?.identityUsed(body.identityToken, idemOpts?.key);
+    if (answer.status === 201 && body.identityToken) deps.kiosk?.identityUsed(body.identityToken, idemOpts?.key, issuedBody.parse(answer.body).id);
     if (answer.status === 201 && body.print) {
       // The answer may be a replay read back from the database: take the id through a schema.
       const issued = issuedBody.parse(answer.body);

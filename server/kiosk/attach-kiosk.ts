@@ -10,6 +10,7 @@ import type { Auth } from '../auth.js';
 import type { BranchService } from '../branch-service.js';
 import { CardIdentity, cardReaderUris, segmentLookupFor } from '../card-identity/card-identity.js';
 import { registerIdentityRoutes } from '../card-identity/identity-routes.js';
+import type { TokenIdentity } from '../card-identity/identity-tokens.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { TicketHooks } from '../http/api.js';
 import { registerLab } from '../lab/lab-routes.js';
@@ -20,6 +21,8 @@ import { defaultPublicBaseUrl } from '../printing/public-url.js';
 import { printerUri, setupPrinter, type PrinterSetup } from '../printing/setup-printer.js';
 
 export interface KioskOptions {
+  /** A ticket was taken with a card read: who it was (the customer file links visits by it). */
+  onTicketIdentity?: (ticketId: string, who: TokenIdentity) => void;
   http: FastifyInstance;
   service: BranchService;
   auth: Auth;
@@ -74,7 +77,10 @@ export function attachKiosk(o: KioskOptions): Kiosk {
 
   const ticketHooks: TicketHooks = {
     identity: (token, requestKey) => cards.tokens.check(token, requestKey).segment,
-    identityUsed: (token, requestKey) => cards.tokens.markUsed(token, requestKey),
+    identityUsed: (token, requestKey, ticketId) => {
+      const who = cards.tokens.markUsed(token, requestKey);
+      if (who) o.onTicketIdentity?.(ticketId, who);
+    },
     print: (ticketId) => printer.printing.printIssued(ticketId),
   };
   return {
