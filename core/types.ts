@@ -25,6 +25,12 @@ export interface ServiceDef {
   selfService: Localized[];
   icon?: string;
   enabled: boolean;
+  /**
+   * Reserve duty: once this service's longest waiter has waited this long, counters that hold
+   * it as secondary serve it ahead of their primary customers still within target. Undefined
+   * means the target wait.
+   */
+  reserveAfterMinutes?: number;
 }
 
 export interface CounterDef {
@@ -47,7 +53,16 @@ export interface OpeningHours {
   closedDates: string[];
 }
 
+/**
+ * How a counter weighs its secondary services: `reserve` (the default) serves a secondary line
+ * whose longest waiter is past its reserve threshold ahead of primary customers still within
+ * target, and serves a service with no open primary counter as primary; `strict` takes a
+ * secondary service only when no primary customer waits.
+ */
+export type TierPolicy = 'reserve' | 'strict';
+
 export interface QueueRules {
+  tiers: TierPolicy;
   /** At most this many priority calls in a row at one counter while regular customers wait. */
   fairnessCap: number;
   /** Regular tickets older than their service's target wait are treated as priority. */
@@ -69,12 +84,24 @@ export interface BranchDef {
   hours: OpeningHours;
 }
 
+/** One planned shift of a counter: the branch's roster, known ahead (shifts, meal breaks). */
+export interface RosterShift {
+  counterId: string;
+  /** Weekdays the shift runs: 0 = Sunday … 6 = Saturday. */
+  weekdays: number[];
+  /** Local "HH:MM" the counter opens and closes. */
+  open: string;
+  close: string;
+  breaks: { at: string; minutes: number; reason: string }[];
+}
+
 export interface QueueConfig {
   branch: BranchDef;
   services: ServiceDef[];
   counters: CounterDef[];
   segments: SegmentDef[];
   rules: QueueRules;
+  roster: RosterShift[];
 }
 
 /** Why the engine chose a ticket: kept on the ticket and in the event, for audit. */

@@ -11,7 +11,8 @@ export function mmcConfig(counters: number): QueueConfig {
     services: [{ code: 'A', prefix: 'A', name: { zh: '现金', en: 'Cash' }, range: { from: 1, to: 999_999 }, targetWaitMinutes: 1, typicalServiceMinutes: 0.05, selfService: [], enabled: true }],
     counters: Array.from({ length: counters }, (_, i) => ({ id: String(i + 1), name: { zh: `${i + 1}`, en: `${i + 1}` }, services: [{ code: 'A', level: 'primary' as const }] })),
     segments: [{ code: 'regular', name: { zh: '普通', en: 'Regular' }, priority: false }],
-    rules: { fairnessCap: 3, ageing: false, maxRecalls: 2, maxRejoins: 1, autoCompleteOnNext: true, pauseReasons: [{ code: 'break', name: { zh: '休息', en: 'Break' } }] },
+    rules: { tiers: 'reserve', fairnessCap: 3, ageing: false, maxRecalls: 2, maxRejoins: 1, autoCompleteOnNext: true, pauseReasons: [{ code: 'break', name: { zh: '休息', en: 'Break' } }] },
+    roster: [],
   };
 }
 
