@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { businessDay } from '../core/calendar.js';
+import { businessDay, localParts } from '../core/calendar.js';
 import { QueueEngine, type Outcome } from '../core/engine.js';
 import type { WaitEstimate } from '../core/estimate.js';
 import type { QueueConfig, Ticket } from '../core/types.js';
@@ -17,8 +17,9 @@ import { createBranchStore, type BranchStore } from '../db/branch-store.js';
 import { openDatabase } from '../db/open-database.js';
 import { EventQueue } from './event-queue.js';
 import { addDays, hhmmToMinutes, localEpoch } from '../common/local-time.js';
-import type { ServiceTimeSpec, SimProfile } from './profile.js';
+import { WEEKDAY_KEYS, type ServiceTimeSpec, type SimProfile } from './profile.js';
 import { Random } from './random.js';
+import { faultsOfDay, shiftsOfDay, staffedCounters, weekdayOf } from './staffing.js';
 
 /** Where the engine's outcomes are committed: a SQLite file, SQLite in memory, or nowhere. */
 export type SimStorage = 'file' | 'memory' | 'none';
@@ -112,6 +113,12 @@ export function drawServiceMinutes(spec: ServiceTimeSpec, rng: Random): number {
   }
 }
 
+/** The profile's factor on service times at local time `at` (by the hour). */
+export function serviceFactorAt(profile: SimProfile, at: number, timeZone: string): number {
+  const hour = String(Math.floor(localParts(at, timeZone).minutes / 60)).padStart(2, '0');
+  return profile.serviceTimeShape[hour] ?? 1;
+}
+
 /** The day's arrivals: a Poisson process per service, its rate constant within each local hour. */
 export function arrivalsOf(profile: SimProfile, config: QueueConfig, date: string, rng: Random): { at: number; service: string; segment: string }[] {
   const tz = config.branch.timeZone;
@@ -119,13 +126,14 @@ export function arrivalsOf(profile: SimProfile, config: QueueConfig, date: strin
   const close = hhmmToMinutes(profile.close);
   const dayOfMonth = Number(date.slice(8, 10));
   const payday = profile.arrivals.paydays.includes(dayOfMonth) ? profile.arrivals.paydayFactor : 1;
+  const weekday = profile.arrivals.weekdays[WEEKDAY_KEYS[weekdayOf(date)]!] ?? 1;
   const out: { at: number; service: string; segment: string }[] = [];
   for (const [service, perHour] of Object.entries(profile.arrivals.perHour)) {
     const mix = profile.arrivals.segmentsByService[service] ?? profile.arrivals.segments;
     for (let start = open; start < close; start = Math.floor(start / 60) * 60 + 60) {
       const end = Math.min(close, Math.floor(start / 60) * 60 + 60);
       const hour = String(Math.floor(start / 60)).padStart(2, '0');
-      const rate = (perHour * (profile.arrivals.shape[hour] ?? 1) * payday) / 60; // per minute
+      const rate = (perHour * (profile.arrivals.shape[hour] ?? 1) * payday * weekday) / 60; // per minute
       if (rate <= 0) continue;
       // Memoryless: restarting the clock at each hour boundary keeps it a Poisson process.
       for (let t = start + rng.exponential(1 / rate); t < end; t += rng.exponential(1 / rate)) {
@@ -141,7 +149,7 @@ export function simulate(opts: SimOptions): SimResult {
   const { profile, config } = opts;
   const seed = opts.seed ?? profile.seed;
   const storage = opts.storage ?? 'file';
-  const dayCount = opts.days ?? 1;
+  const dayCount = opts.days ?? profile.days;
   const tz = config.branch.timeZone;
   const branchId = config.branch.id;
   const counterDefs = new Map(config.counters.map((c) => [c.id, c]));
@@ -202,7 +210,7 @@ export function simulate(opts: SimOptions): SimResult {
   };
 
   const tellers = new Map<string, Teller>();
-  for (const id of Object.keys(profile.counters)) {
+  for (const id of staffedCounters(profile, config)) {
     tellers.set(id, { id, staffId: `sim-${id}`, state: 'closed', closing: false, since: now, stats: { id, openMinutes: 0, busyMinutes: 0, pausedMinutes: 0, served: 0 } });
   }
   const account = (t: Teller) => {
@@ -227,11 +235,13 @@ export function simulate(opts: SimOptions): SimResult {
     let doorsClosed = false;
     for (const a of arrivalsOf(profile, config, date, arrivalsRng)) agenda.push(a.at, { k: 'arrive', service: a.service, segment: a.segment });
     agenda.push(localEpoch(date, hhmmToMinutes(profile.close), tz), { k: 'doors_close' });
-    for (const [id, shift] of Object.entries(profile.counters)) {
+    for (const shift of shiftsOfDay(profile, config, date)) {
+      const id = shift.counter;
       agenda.push(localEpoch(date, hhmmToMinutes(shift.open), tz), { k: 'open', counter: id });
       agenda.push(localEpoch(date, hhmmToMinutes(shift.close), tz), { k: 'close', counter: id });
       for (const b of shift.breaks) agenda.push(localEpoch(date, hhmmToMinutes(b.at), tz), { k: 'break', counter: id, reason: b.reason, minutes: b.minutes });
     }
+    for (const f of faultsOfDay(profile)) agenda.push(localEpoch(date, hhmmToMinutes(f.at), tz), { k: 'break', counter: f.counter, reason: f.reason, minutes: f.minutes });
 
     const actor = (t: Teller) => ({ staffId: t.staffId });
 
@@ -332,7 +342,7 @@ export function simulate(opts: SimOptions): SimResult {
           const t = tellers.get(a.counter)!;
           const ticket = tickets.get(a.ticket)!;
           run((n) => engine.start(t.id, actor(t), n));
-          const minutes = drawServiceMinutes(profile.serviceTimes[ticket.serviceCode] ?? { dist: 'fixed', meanMinutes: 5 }, serviceRng);
+          const minutes = drawServiceMinutes(profile.serviceTimes[ticket.serviceCode] ?? { dist: 'fixed', meanMinutes: 5 }, serviceRng) * serviceFactorAt(profile, now, tz);
           agenda.push(now + Math.max(1, Math.round(minutes * 60_000)), { k: 'done', counter: t.id, ticket: a.ticket });
           break;
         }

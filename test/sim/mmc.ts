@@ -1,6 +1,6 @@
 /** A one-service branch for checking the simulator against queueing theory (M/M/c). */
 import type { QueueConfig } from '../../core/types.js';
-import type { SimProfile } from '../../sim/profile.js';
+import { parseProfile, type SimProfile } from '../../sim/profile.js';
 
 const ALL_DAY = [{ open: '00:00', close: '24:00' }];
 
@@ -18,7 +18,7 @@ export function mmcConfig(counters: number): QueueConfig {
 
 /** Poisson arrivals at `perHour`, exponential service with mean `meanMinutes`, c counters all day. */
 export function mmcProfile(counters: number, perHour: number, meanMinutes: number): SimProfile {
-  return {
+  return parseProfile({
     name: `M/M/${counters}`,
     config: 'inline',
     date: '2026-03-02',
@@ -29,5 +29,5 @@ export function mmcProfile(counters: number, perHour: number, meanMinutes: numbe
     serviceTimes: { A: { dist: 'exponential', meanMinutes } },
     behaviour: { noShow: 0, noShowPerMinuteOfWait: 0, walkSeconds: 0, recallSeconds: 30 },
     counters: Object.fromEntries(Array.from({ length: counters }, (_, i) => [String(i + 1), { open: '00:00', close: '23:59', breaks: [] }])),
-  };
+  }, 'M/M/c profile');
 }
