@@ -2,8 +2,11 @@
  * `npm run simulate -- [--profile FILE] [--seed N] [--days N] [--storage file|memory|none]
  *  [--db FILE] [--durable] [--json]`: runs a simulated business day through the real engine and
  * database and prints waits, no-shows, utilisation and the wait estimator's accuracy.
+ * `npm run simulate -- --profiles DIR [--seeds 1-10] [--json]`: every profile in DIR over those
+ * seeds, one line of service-quality figures per profile (sim/evaluate.ts).
  */
 import { parseArgs } from 'node:util';
+import { allBarsHold, evaluateProfile, formatEvaluation, loadProfiles, parseSeeds } from './evaluate.js';
 import { loadProfile, SAMPLE_PROFILE_PATH } from './profile.js';
 import { simulate, type SimStorage } from './simulator.js';
 import { summarise, type SimSummary, type WaitStats } from './summary.js';
@@ -43,7 +46,9 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       profile: { type: 'string', default: SAMPLE_PROFILE_PATH },
+      profiles: { type: 'string' },
       seed: { type: 'string' },
+      seeds: { type: 'string', default: '1-10' },
       days: { type: 'string', default: '1' },
       storage: { type: 'string', default: 'file' },
       db: { type: 'string' },
@@ -52,6 +57,20 @@ function main(): void {
     },
   });
   if (!['file', 'memory', 'none'].includes(values.storage)) throw new Error('--storage is file, memory or none');
+  if (values.profiles !== undefined) {
+    const seeds = parseSeeds(values.seeds);
+    // Engine alone unless asked: many days, and the database adds nothing to these figures.
+    const storage = process.argv.some((a) => a.startsWith('--storage')) ? (values.storage as SimStorage) : 'none';
+    const started = performance.now();
+    const rows = loadProfiles(values.profiles).map((c) => evaluateProfile(c, seeds, storage));
+    if (values.json) console.log(JSON.stringify(rows, null, 2));
+    else {
+      console.log(`${rows.length} profiles × seeds ${values.seeds} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+      console.log(formatEvaluation(rows));
+      console.log(`\n${allBarsHold(rows) ? 'All bars hold.' : 'Some bars are missed (marked !).'}`);
+    }
+    return;
+  }
   const { profile, config } = loadProfile(values.profile);
   const result = simulate({
     profile,
