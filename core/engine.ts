@@ -216,6 +216,15 @@ export class QueueEngine {
     return this.estimator.estimate({ serviceCode, ahead, priority: this.prioritySegments.has(segment), counters, lines });
   }
 
+  /** Whether a counter that holds the service as primary is open now (not paused, not closed). */
+  private hasOpenPrimary(serviceCode: string): boolean {
+    for (const def of this.counterDefs.values()) {
+      if (this.counter(def.id).status !== 'open') continue;
+      if (def.services.some((s) => s.code === serviceCode && s.level === 'primary')) return true;
+    }
+    return false;
+  }
+
   private openPrimaryCounters(serviceCode: string): number {
     let n = 0;
     for (const def of this.counterDefs.values()) {
@@ -354,7 +363,7 @@ export class QueueEngine {
       }
       c = { ...c, currentTicketId: undefined };
     }
-    const pick = selectNext(def, c, this.index, this.services, this.config.rules, now);
+    const pick = selectNext(def, c, this.index, this.services, this.config.rules, now, (code) => this.hasOpenPrimary(code));
     if (!pick) {
       if (out.tickets.length || c !== this.counter(counterId)) out.counters.push({ ...c, since: now });
       return out;

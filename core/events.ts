@@ -11,8 +11,9 @@ export const EVENT_VERSION = 1;
 
 export const callReasonSchema = z.object({
   tier: z.enum(['primary', 'secondary']),
-  rule: z.enum(['priority', 'aged', 'fifo', 'fairness']),
+  rule: z.enum(['priority', 'aged', 'fifo', 'fairness', 'reserve']),
   passedOver: z.number().int().nonnegative(),
+  covering: z.boolean().optional(),
   text: z.string(),
 });
 

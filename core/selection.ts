@@ -1,27 +1,15 @@
 /**
- * The calling rules (DESIGN §3): which waiting ticket a counter gets when it asks for the next.
- *  1. primary services of the counter before secondary ones;
- *  2. within a tier, priority segments before regular, where a regular ticket past its
- *     service's target wait counts as priority (ageing), and at most `fairnessCap` priority
- *     calls in a row while regular customers wait;
- *  3. otherwise first come, first served by queue time.
+ * The calling rules (DESIGN §3, docs/calling-rules.md): which waiting ticket a counter gets when
+ * it asks for the next. The branch chooses the policy (rules.tiers): reserve duty (the default,
+ * selection-reserve.ts) or strict tiers (selection-strict.ts).
  */
-import type { CallReason, CounterDef, CounterState, QueueRules, ServiceDef, SkillLevel, Ticket } from './types.js';
-import { countQueuedBefore, type WaitingIndex } from './waiting-index.js';
+import { selectReserve } from './selection-reserve.js';
+import { selectStrict } from './selection-strict.js';
+import type { Selection } from './selection-common.js';
+import type { CounterDef, CounterState, QueueRules, ServiceDef } from './types.js';
+import type { WaitingIndex } from './waiting-index.js';
 
-export interface Selection {
-  ticket: Ticket;
-  reason: CallReason;
-  /** Whether the pick was a priority-segment ticket taken while regular customers waited. */
-  countsTowardStreak: boolean;
-}
-
-function earliest(a: Ticket | undefined, b: Ticket | undefined): Ticket | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  if (a.queuedAt !== b.queuedAt) return a.queuedAt < b.queuedAt ? a : b;
-  return a.issuedAt <= b.issuedAt ? a : b;
-}
+export type { Selection } from './selection-common.js';
 
 export function selectNext(
   counter: CounterDef,
@@ -30,56 +18,10 @@ export function selectNext(
   services: ReadonlyMap<string, ServiceDef>,
   rules: QueueRules,
   now: number,
+  /** Whether an open counter (not paused, not closed) holds the service as primary. */
+  hasOpenPrimary: (serviceCode: string) => boolean = () => true,
 ): Selection | null {
-  for (const tier of ['primary', 'secondary'] as SkillLevel[]) {
-    const codes = counter.services
-      .filter((s) => s.level === tier && services.get(s.code)?.enabled !== false)
-      .map((s) => s.code);
-    let priorityHead: Ticket | undefined;
-    let agedHead: Ticket | undefined;
-    let regularHead: Ticket | undefined;
-    for (const code of codes) {
-      const lines = index.line(code);
-      priorityHead = earliest(priorityHead, lines.priority[0]);
-      const r = lines.regular[0];
-      if (!r) continue;
-      regularHead = earliest(regularHead, r);
-      const target = (services.get(code)?.targetWaitMinutes ?? Infinity) * 60_000;
-      if (rules.ageing && now - r.queuedAt > target) agedHead = earliest(agedHead, r);
-    }
-    if (!priorityHead && !regularHead) continue;
-
-    const passedOver = (t: Ticket) => {
-      let n = 0;
-      for (const code of counter.services.map((s) => s.code)) {
-        const l = index.line(code);
-        n += countQueuedBefore(l.priority, t.queuedAt) + countQueuedBefore(l.regular, t.queuedAt);
-      }
-      return n;
-    };
-    const make = (ticket: Ticket, rule: CallReason['rule'], text: string, countsTowardStreak: boolean): Selection => ({
-      ticket,
-      reason: { tier, rule, passedOver: passedOver(ticket), text },
-      countsTowardStreak,
-    });
-
-    const ahead = earliest(priorityHead, agedHead);
-    if (ahead && ahead === agedHead && ahead !== priorityHead) {
-      const mins = Math.floor((now - ahead.queuedAt) / 60_000);
-      return make(ahead, 'aged', `${tier} service; regular ticket waited ${mins} min, past the target wait, so it ranks as priority`, false);
-    }
-    if (priorityHead) {
-      if (regularHead && state.priorityStreak >= rules.fairnessCap) {
-        return make(
-          regularHead,
-          'fairness',
-          `${tier} service; ${state.priorityStreak} priority calls in a row reached the cap of ${rules.fairnessCap}, so the longest-waiting regular ticket goes next`,
-          false,
-        );
-      }
-      return make(priorityHead, 'priority', `${tier} service; priority segment "${priorityHead.segment}" goes before regular`, !!regularHead);
-    }
-    return make(regularHead!, 'fifo', `${tier} service; first come, first served`, false);
-  }
-  return null;
+  return rules.tiers === 'strict'
+    ? selectStrict(counter, state, index, services, rules, now)
+    : selectReserve(counter, state, index, services, rules, now, hasOpenPrimary);
 }

@@ -108,9 +108,12 @@ export interface QueueConfig {
 export interface CallReason {
   /** primary/secondary: which skill tier the ticket came from. */
   tier: SkillLevel;
-  /** priority: a priority segment; aged: a regular ticket past its target wait; fifo: plain order;
-   *  fairness: a regular ticket taken because the priority streak reached the cap. */
-  rule: 'priority' | 'aged' | 'fifo' | 'fairness';
+  /** priority: a priority segment; aged: past its target wait (furthest past first); fifo: plain
+   *  order; fairness: a regular ticket taken because the priority streak reached the cap;
+   *  reserve: a secondary line past its reserve threshold, before primary customers within target. */
+  rule: 'priority' | 'aged' | 'fifo' | 'fairness' | 'reserve';
+  /** A secondary service served as primary because no counter with it as primary was open. */
+  covering?: boolean;
   /** Tickets of this counter's services that arrived earlier and were passed over. */
   passedOver: number;
   text: string;

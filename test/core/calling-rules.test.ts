@@ -28,6 +28,7 @@ describe('calling rules', () => {
   test('primary services before secondary ones, even when the secondary ticket is older', () => {
     const h = new EngineHarness();
     h.open('1'); // primary A, secondary B
+    h.open('2'); // primary B: counter 1 does not have to cover B
     h.issue('B'); // older, secondary for counter 1
     h.tick(1).issue('A');
     const first = h.next('1')!;
