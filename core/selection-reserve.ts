@@ -17,113 +17,51 @@
  * A secondary service with no open counter that holds it as primary (its specialist is off
  * sick, at lunch, or the counter is down) is served as primary: nobody else will serve it.
  */
-import { earliest, passedOver, type Selection } from './selection-common.js';
-import type { CallReason, CounterDef, CounterState, QueueRules, ServiceDef, SkillLevel, Ticket } from './types.js';
-import type { WaitingIndex } from './waiting-index.js';
+import { before, type HeadPick, type LineHead } from './selection-common.js';
+import type { QueueRules } from './types.js';
 
-interface Head {
-  ticket: Ticket;
-  level: SkillLevel;
-  /** A secondary service served as primary because no primary counter of it is open. */
-  covering: boolean;
-  priority: boolean;
-  /** wait ÷ target wait */
-  ratio: number;
-  due: boolean;
-  targetMinutes: number;
-  thresholdMinutes: number;
-}
-
-/** Among tickets of one standing: priority segments before regular, within the fairness cap. */
-interface Standing {
-  priority?: Ticket;
-  regular?: Ticket;
-}
-
-export function selectReserve(
-  counter: CounterDef,
-  state: CounterState,
-  index: WaitingIndex,
-  services: ReadonlyMap<string, ServiceDef>,
-  rules: QueueRules,
-  now: number,
-  hasOpenPrimary: (serviceCode: string) => boolean,
-): Selection | null {
-  const heads: Head[] = [];
-  let regularWaiting = false;
-  for (const s of counter.services) {
-    const def = services.get(s.code);
-    if (def?.enabled === false) continue;
-    const lines = index.line(s.code);
-    if (!lines.priority[0] && !lines.regular[0]) continue;
-    const covering = s.level === 'secondary' && !hasOpenPrimary(s.code);
-    const targetMinutes = def?.targetWaitMinutes ?? Infinity;
-    const thresholdMinutes = def?.reserveAfterMinutes ?? targetMinutes;
-    for (const [ticket, priority] of [
-      [lines.priority[0], true],
-      [lines.regular[0], false],
-    ] as const) {
-      if (!ticket) continue;
-      if (!priority) regularWaiting = true;
-      const waitMinutes = (now - ticket.queuedAt) / 60_000;
-      const asPrimary = s.level === 'primary' || covering;
-      const due = asPrimary ? waitMinutes > targetMinutes && (priority || rules.ageing) : waitMinutes > thresholdMinutes;
-      heads.push({ ticket, level: s.level, covering, priority, ratio: waitMinutes / targetMinutes, due, targetMinutes, thresholdMinutes });
-    }
-  }
+export function rankReserve(heads: readonly LineHead[], now: number, rules: Pick<QueueRules, 'fairnessCap' | 'ageing'>, streak: number): HeadPick | null {
   if (heads.length === 0) return null;
-
-  const make = (h: Head, rule: CallReason['rule'], text: string, countsTowardStreak: boolean): Selection => ({
-    ticket: h.ticket,
-    reason: { tier: h.level, rule, passedOver: passedOver(counter, index, h.ticket), text: `${tierText(h)}; ${text}`, ...(h.covering ? { covering: true } : {}) },
-    countsTowardStreak,
-  });
+  let regularWaiting = false;
+  for (const h of heads) if (!h.priority) regularWaiting = true;
+  const asPrimary = (h: LineHead) => h.level === 'primary' || h.covering;
 
   // 1. and 2. Among those due, primary lines (and covered ones) first, then reserve duty; in each
   // the customer furthest past target.
-  for (const asPrimary of [true, false]) {
-    let due: Head | undefined;
-    for (const h of heads) {
-      if (!h.due || (h.level === 'primary' || h.covering) !== asPrimary) continue;
-      if (!due || h.ratio > due.ratio || (h.ratio === due.ratio && earliest(h.ticket, due.ticket) === h.ticket)) due = h;
+  for (const primaryPass of [true, false]) {
+    let due = -1;
+    let dueRatio = 0;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!;
+      if (asPrimary(h) !== primaryPass) continue;
+      const waitMinutes = (now - h.queuedAt) / 60_000;
+      const isDue = primaryPass ? waitMinutes > h.targetMinutes && (h.priority || rules.ageing) : waitMinutes > h.thresholdMinutes;
+      if (!isDue) continue;
+      const ratio = waitMinutes / h.targetMinutes;
+      if (due < 0 || ratio > dueRatio || (ratio === dueRatio && before(h, heads[due]!))) {
+        due = i;
+        dueRatio = ratio;
+      }
     }
-    if (!due) continue;
-    const mins = Math.floor((now - due.ticket.queuedAt) / 60_000);
-    const streak = due.priority && regularWaiting;
-    if (!asPrimary) {
-      return make(due, 'reserve', `waited ${mins} min, past the ${due.thresholdMinutes}-minute reserve threshold, so it goes before primary customers within target`, streak);
-    }
-    return make(due, 'aged', `waited ${mins} min, ${due.ratio.toFixed(1)}× the ${due.targetMinutes}-minute target: the customer furthest past target goes first`, streak);
+    if (due >= 0) return { index: due, rule: primaryPass ? 'aged' : 'reserve', countsTowardStreak: heads[due]!.priority && regularWaiting };
   }
 
   // 3. and 4. Primary lines (including covered ones), then secondary lines.
-  for (const asPrimary of [true, false]) {
-    const standing: Standing = {};
-    const byTicket = new Map<Ticket, Head>();
-    for (const h of heads) {
-      if ((h.level === 'primary' || h.covering) !== asPrimary) continue;
-      byTicket.set(h.ticket, h);
-      if (h.priority) standing.priority = earliest(standing.priority, h.ticket);
-      else standing.regular = earliest(standing.regular, h.ticket);
+  for (const primaryPass of [true, false]) {
+    let priority = -1;
+    let regular = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!;
+      if (asPrimary(h) !== primaryPass) continue;
+      if (h.priority) {
+        if (priority < 0 || before(h, heads[priority]!)) priority = i;
+      } else if (regular < 0 || before(h, heads[regular]!)) regular = i;
     }
-    const { priority, regular } = standing;
-    if (priority) {
-      if (regular && state.priorityStreak >= rules.fairnessCap) {
-        return make(
-          byTicket.get(regular)!,
-          'fairness',
-          `${state.priorityStreak} priority calls in a row reached the cap of ${rules.fairnessCap}, so the longest-waiting regular ticket goes next`,
-          false,
-        );
-      }
-      return make(byTicket.get(priority)!, 'priority', `priority segment "${priority.segment}" goes before regular`, !!regular);
+    if (priority >= 0) {
+      if (regular >= 0 && streak >= rules.fairnessCap) return { index: regular, rule: 'fairness', countsTowardStreak: false };
+      return { index: priority, rule: 'priority', countsTowardStreak: regular >= 0 };
     }
-    if (regular) return make(byTicket.get(regular)!, 'fifo', 'first come, first served', false);
+    if (regular >= 0) return { index: regular, rule: 'fifo', countsTowardStreak: false };
   }
   return null;
-}
-
-function tierText(h: Head): string {
-  if (h.covering) return 'secondary service served as primary (no counter with it as primary is open)';
-  return `${h.level} service`;
 }

@@ -8,59 +8,31 @@
  * A secondary line is served only when no primary customer waits, so it can starve on a day
  * its own counter is closed; the reserve policy (selection-reserve.ts) is the default.
  */
-import { earliest, passedOver, type Selection } from './selection-common.js';
-import type { CallReason, CounterDef, CounterState, QueueRules, ServiceDef, SkillLevel, Ticket } from './types.js';
-import type { WaitingIndex } from './waiting-index.js';
+import { before, type HeadPick, type LineHead } from './selection-common.js';
+import type { QueueRules } from './types.js';
 
-export function selectStrict(
-  counter: CounterDef,
-  state: CounterState,
-  index: WaitingIndex,
-  services: ReadonlyMap<string, ServiceDef>,
-  rules: QueueRules,
-  now: number,
-): Selection | null {
-  for (const tier of ['primary', 'secondary'] as SkillLevel[]) {
-    const codes = counter.services
-      .filter((s) => s.level === tier && services.get(s.code)?.enabled !== false)
-      .map((s) => s.code);
-    let priorityHead: Ticket | undefined;
-    let agedHead: Ticket | undefined;
-    let regularHead: Ticket | undefined;
-    for (const code of codes) {
-      const lines = index.line(code);
-      priorityHead = earliest(priorityHead, lines.priority[0]);
-      const r = lines.regular[0];
-      if (!r) continue;
-      regularHead = earliest(regularHead, r);
-      const target = (services.get(code)?.targetWaitMinutes ?? Infinity) * 60_000;
-      if (rules.ageing && now - r.queuedAt > target) agedHead = earliest(agedHead, r);
-    }
-    if (!priorityHead && !regularHead) continue;
-
-    const make = (ticket: Ticket, rule: CallReason['rule'], text: string, countsTowardStreak: boolean): Selection => ({
-      ticket,
-      reason: { tier, rule, passedOver: passedOver(counter, index, ticket), text },
-      countsTowardStreak,
-    });
-
-    const ahead = earliest(priorityHead, agedHead);
-    if (ahead && ahead === agedHead && ahead !== priorityHead) {
-      const mins = Math.floor((now - ahead.queuedAt) / 60_000);
-      return make(ahead, 'aged', `${tier} service; regular ticket waited ${mins} min, past the target wait, so it ranks as priority`, false);
-    }
-    if (priorityHead) {
-      if (regularHead && state.priorityStreak >= rules.fairnessCap) {
-        return make(
-          regularHead,
-          'fairness',
-          `${tier} service; ${state.priorityStreak} priority calls in a row reached the cap of ${rules.fairnessCap}, so the longest-waiting regular ticket goes next`,
-          false,
-        );
+export function rankStrict(heads: readonly LineHead[], now: number, rules: Pick<QueueRules, 'fairnessCap' | 'ageing'>, streak: number): HeadPick | null {
+  for (const tier of ['primary', 'secondary'] as const) {
+    let priority = -1;
+    let regular = -1;
+    let aged = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!;
+      if (h.level !== tier) continue;
+      if (h.priority) {
+        if (priority < 0 || before(h, heads[priority]!)) priority = i;
+        continue;
       }
-      return make(priorityHead, 'priority', `${tier} service; priority segment "${priorityHead.segment}" goes before regular`, !!regularHead);
+      if (regular < 0 || before(h, heads[regular]!)) regular = i;
+      if (rules.ageing && now - h.queuedAt > h.targetMinutes * 60_000 && (aged < 0 || before(h, heads[aged]!))) aged = i;
     }
-    return make(regularHead!, 'fifo', `${tier} service; first come, first served`, false);
+    if (priority < 0 && regular < 0) continue;
+    if (aged >= 0 && (priority < 0 || !before(heads[priority]!, heads[aged]!))) return { index: aged, rule: 'aged', countsTowardStreak: false };
+    if (priority >= 0) {
+      if (regular >= 0 && streak >= rules.fairnessCap) return { index: regular, rule: 'fairness', countsTowardStreak: false };
+      return { index: priority, rule: 'priority', countsTowardStreak: regular >= 0 };
+    }
+    return { index: regular, rule: 'fifo', countsTowardStreak: false };
   }
   return null;
 }
