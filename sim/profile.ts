@@ -47,6 +47,12 @@ export const profileSchema = z
      * counted in any figure.
      */
     historyDays: z.number().int().min(0).max(90).default(0),
+    /**
+     * Days run through the engine before `date`, like the simulated days but not counted: the
+     * estimator's calibration then starts the first counted day as a branch in operation would.
+     * Drawn from their own random streams, so the counted days are the same whatever this is.
+     */
+    warmupDays: z.number().int().min(0).max(14).default(0),
     /** Hours the doors are open: arrivals happen in [open, close); those inside are still served. */
     open: hhmm,
     close: hhmm,

@@ -19,7 +19,9 @@ import { EventQueue } from './event-queue.js';
 import { addDays, hhmmToMinutes, localEpoch } from '../common/local-time.js';
 import { WEEKDAY_KEYS, type ServiceTimeSpec, type SimProfile } from './profile.js';
 import { Random } from './random.js';
-import { faultsOfDay, shiftsOfDay, staffedCounters, weekdayOf } from './staffing.js';
+import { branchOpensOn, faultsOfDay, shiftsOfDay, staffedCounters, weekdayOf } from './staffing.js';
+import { syntheticHistory } from './history.js';
+import { WaitCalibration } from '../core/wait-calibration.js';
 
 /** Where the engine's outcomes are committed: a SQLite file, SQLite in memory, or nowhere. */
 export type SimStorage = 'file' | 'memory' | 'none';
@@ -30,6 +32,8 @@ export interface SimOptions {
   seed?: number;
   days?: number;
   storage?: SimStorage;
+  /** Days run before the profile's date and not counted (default: the profile's warmupDays). */
+  warmupDays?: number;
   /** With storage "file": keep the database at this path (otherwise a temp file, removed after). */
   dbPath?: string;
   /**
@@ -171,13 +175,18 @@ export function simulate(opts: SimOptions): SimResult {
     store.setMeta('branch_id', branchId);
   }
 
-  const arrivalsRng = Random.stream(seed, 'arrivals');
-  const serviceRng = Random.stream(seed, 'service');
-  const behaviourRng = Random.stream(seed, 'behaviour');
+  // Warm-up days draw from streams of their own, so the counted days do not depend on them.
+  let arrivalsRng = Random.stream(seed, 'arrivals');
+  let serviceRng = Random.stream(seed, 'service');
+  let behaviourRng = Random.stream(seed, 'behaviour');
+  const warmup = opts.warmupDays ?? profile.warmupDays;
+  const firstDate = addDays(profile.date, -warmup);
 
   let ids = 0;
-  const firstStart = localEpoch(profile.date, hhmmToMinutes(profile.open), tz);
-  const engine = new QueueEngine(config, store ? store.loadSnapshot(profile.date) : { tickets: [], counters: [], sequences: [] }, () => `sim-${seed}-${++ids}`, firstStart);
+  const firstStart = localEpoch(firstDate, hhmmToMinutes(profile.open), tz);
+  const snapshot = store ? store.loadSnapshot(firstDate) : { tickets: [], counters: [], sequences: [] };
+  const history = syntheticHistory(profile, config, seed, firstDate, profile.historyDays);
+  const engine = new QueueEngine(config, history ? { ...snapshot, estimator: { history, calibration: new WaitCalibration().toState() } } : snapshot, () => `sim-${seed}-${++ids}`, firstStart);
   const tickets = new Map<string, Ticket>();
   let commands = 0;
   let events = 0;
@@ -228,9 +237,25 @@ export function simulate(opts: SimOptions): SimResult {
   };
 
   const days: string[] = [];
-  for (let d = 0; d < dayCount; d++) {
+  for (let d = -warmup; d < dayCount; d++) {
     const date = addDays(profile.date, d);
-    days.push(date);
+    if (d === -warmup && warmup > 0) {
+      arrivalsRng = Random.stream(seed, 'warmup-arrivals');
+      serviceRng = Random.stream(seed, 'warmup-service');
+      behaviourRng = Random.stream(seed, 'warmup-behaviour');
+    }
+    if (d === 0 && warmup > 0) {
+      arrivalsRng = Random.stream(seed, 'arrivals');
+      serviceRng = Random.stream(seed, 'service');
+      behaviourRng = Random.stream(seed, 'behaviour');
+      for (const t of tellers.values()) {
+        t.since = now;
+        t.stats = { id: t.id, openMinutes: 0, busyMinutes: 0, pausedMinutes: 0, served: 0 };
+      }
+    }
+    // A day the branch is closed (a Sunday in the warm-up, a holiday in a week) has no customers.
+    if (!branchOpensOn(config, date)) continue;
+    if (d >= 0) days.push(date);
     const agenda = new EventQueue<Action>();
     let doorsClosed = false;
     for (const a of arrivalsOf(profile, config, date, arrivalsRng)) agenda.push(a.at, { k: 'arrive', service: a.service, segment: a.segment });
@@ -382,7 +407,7 @@ export function simulate(opts: SimOptions): SimResult {
     profile: profile.name,
     seed,
     days,
-    tickets: [...tickets.values()].map(simTicket),
+    tickets: [...tickets.values()].filter((t) => t.businessDay >= profile.date).map(simTicket),
     counters: [...tellers.values()].map((t) => t.stats),
     commands,
     events,

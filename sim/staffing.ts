@@ -27,6 +27,11 @@ export function weekdayOf(date: string): number {
   return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
 }
 
+/** Whether the branch opens at all on a local date (its weekly hours and closed dates). */
+export function branchOpensOn(config: QueueConfig, date: string): boolean {
+  return (config.branch.hours.weekly[weekdayOf(date)]?.length ?? 0) > 0 && !config.branch.hours.closedDates.includes(date);
+}
+
 /** The counters that may ever open in this profile (each gets a teller). */
 export function staffedCounters(profile: SimProfile, config: QueueConfig): string[] {
   const ids = profile.counters ? Object.keys(profile.counters) : [...new Set(config.roster.map((s) => s.counterId))];
