@@ -11,7 +11,7 @@ import { addDays } from '../common/local-time.js';
 import type { QueueConfig } from '../core/types.js';
 import type { SimProfile } from './profile.js';
 import { Random } from './random.js';
-import { arrivalsOf, drawServiceMinutes, serviceFactorAt } from './simulator.js';
+import { arrivalsOf, drawServiceMinutes, serviceFactorAt } from './arrivals.js';
 import { branchOpensOn } from './staffing.js';
 
 export function syntheticHistory(profile: SimProfile, config: QueueConfig, seed: number, firstDay: string, days: number): BranchHistoryState | undefined {
