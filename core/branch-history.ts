@@ -61,14 +61,18 @@ interface Today {
 }
 
 export interface HourlyRates {
-  /** Customers per minute at each local hour, all segments and priority segments. */
+  /** Customers per minute at each local hour: all segments, priority segments, regular ones. */
   all: Float64Array;
   priority: Float64Array;
+  regular: Float64Array;
 }
 
 export class BranchHistory {
   private state: BranchHistoryState;
   private today: Today | undefined;
+  // What the folded history says for one weekday (it changes only when a day is folded in).
+  private dayCounts: { weekday: number; counts: Map<string, Float64Array> } | undefined;
+  private serviceCache = new Map<string, Float64Array | null>();
 
   constructor(
     private readonly timeZone: string,
@@ -164,22 +168,34 @@ export class BranchHistory {
       }
     }
     if (s.lastDay === undefined || t.day > s.lastDay) s.lastDay = t.day;
+    this.dayCounts = undefined;
+    this.serviceCache.clear();
   }
 
-  /** The history's mean service minutes for a service at a local hour; undefined without history. */
-  private historyServiceMinutes(serviceCode: string, hour: number): number | undefined {
+  /** The history's mean service minutes for a service by local hour; null without history. */
+  private historyServiceMinutes(serviceCode: string): Float64Array | null {
+    const hit = this.serviceCache.get(serviceCode);
+    if (hit !== undefined) return hit;
     const cells = this.state.serviceMinutes[serviceCode];
-    if (!cells) return undefined;
-    let n = 0;
-    let sum = 0;
-    for (const [w, m] of cells) {
-      n += w;
-      sum += w * m;
+    let out: Float64Array | null = null;
+    if (cells) {
+      let n = 0;
+      let sum = 0;
+      for (const [w, m] of cells) {
+        n += w;
+        sum += w * m;
+      }
+      if (n > 0) {
+        const all = sum / n;
+        out = new Float64Array(HOURS);
+        for (let h = 0; h < HOURS; h++) {
+          const [w, m] = cells[h]!;
+          out[h] = (w * m + HOUR_SHRINK * all) / (w + HOUR_SHRINK);
+        }
+      }
     }
-    if (n <= 0) return undefined;
-    const all = sum / n;
-    const [w, m] = cells[hour]!;
-    return (w * m + HOUR_SHRINK * all) / (w + HOUR_SHRINK);
+    this.serviceCache.set(serviceCode, out);
+    return out;
   }
 
   /**
@@ -189,7 +205,8 @@ export class BranchHistory {
    */
   serviceMinutesByHour(serviceCode: string, fallback: number): Float64Array {
     const out = new Float64Array(HOURS).fill(fallback);
-    if (this.historyServiceMinutes(serviceCode, 0) === undefined) return out;
+    const hist = this.historyServiceMinutes(serviceCode);
+    if (!hist) return out;
     let actual = 0;
     let expected = 0;
     const today = this.today?.service.get(serviceCode);
@@ -198,11 +215,11 @@ export class BranchHistory {
         const [n, sum] = today[h]!;
         if (n === 0) continue;
         actual += sum;
-        expected += n * this.historyServiceMinutes(serviceCode, h)!;
+        expected += n * hist[h]!;
       }
     }
     const pace = (actual + PACE_SHRINK) / (expected + PACE_SHRINK);
-    for (let h = 0; h < HOURS; h++) out[h] = this.historyServiceMinutes(serviceCode, h)! * pace;
+    for (let h = 0; h < HOURS; h++) out[h] = hist[h]! * pace;
     return out;
   }
 
@@ -216,20 +233,10 @@ export class BranchHistory {
     const p = localParts(at, this.timeZone);
     const weekday = this.today?.weekday ?? p.weekday;
     const nowHour = Math.floor(p.minutes / 60);
-    const perHour = new Map<string, Float64Array>();
+    const perHour = this.countsFor(weekday);
     let expected = 0;
     let seen = 0;
-    for (const code of Object.keys(this.state.arrivalsAnyDay)) {
-      const any = this.state.arrivalsAnyDay[code]!;
-      const wk = this.state.arrivalsByWeekday[code]?.[weekday];
-      const counts = new Float64Array(HOURS);
-      for (let h = 0; h < HOURS; h++) {
-        const [d, m] = wk?.[h] ?? [0, 0];
-        const [da, ma] = any[h]!;
-        // The weekday's own figure counts more the more of those weekdays were seen.
-        counts[h] = d > 0 ? (d * m + 2 * ma) / (d + 2) : da > 0 ? ma : 0;
-      }
-      perHour.set(code, counts);
+    for (const [code, counts] of perHour) {
       const today = this.today?.arrivals.get(code);
       for (let h = 0; h <= nowHour && h < HOURS; h++) {
         const share = h < nowHour ? 1 : (p.minutes % 60) / 60;
@@ -242,14 +249,36 @@ export class BranchHistory {
     for (const [code, counts] of perHour) {
       const all = new Float64Array(HOURS);
       const priority = new Float64Array(HOURS);
+      const regular = new Float64Array(HOURS);
       const share = this.priorityShareOf(code);
       for (let h = 0; h < HOURS; h++) {
         all[h] = (counts[h]! * level) / 60;
         priority[h] = all[h]! * share;
+        regular[h] = all[h]! - priority[h]!;
       }
-      out.set(code, { all, priority });
+      out.set(code, { all, priority, regular });
     }
     return out;
+  }
+
+  /** Expected arrivals per hour of one weekday, per service (before today's level). */
+  private countsFor(weekday: number): Map<string, Float64Array> {
+    if (this.dayCounts?.weekday === weekday) return this.dayCounts.counts;
+    const counts = new Map<string, Float64Array>();
+    for (const code of Object.keys(this.state.arrivalsAnyDay)) {
+      const any = this.state.arrivalsAnyDay[code]!;
+      const wk = this.state.arrivalsByWeekday[code]?.[weekday];
+      const c = new Float64Array(HOURS);
+      for (let h = 0; h < HOURS; h++) {
+        const [d, m] = wk?.[h] ?? [0, 0];
+        const [da, ma] = any[h]!;
+        // The weekday's own figure counts more the more of those weekdays were seen.
+        c[h] = d > 0 ? (d * m + 2 * ma) / (d + 2) : da > 0 ? ma : 0;
+      }
+      counts.set(code, c);
+    }
+    this.dayCounts = { weekday, counts };
+    return counts;
   }
 
   private priorityShareOf(code: string): number {

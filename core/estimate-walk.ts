@@ -171,8 +171,7 @@ export function walkWait(input: WalkInput): WalkResult {
     const mine = code === us.serviceCode;
     const make = (existing: readonly QueuedCustomer[], rate: Float64Array | undefined, isPriority: boolean) =>
       new Side(existing, rate, input, mine && us.priority === isPriority ? us.position : -1, mine && us.priority === isPriority ? us : undefined, us.inLine);
-    const regularRate = line.rates ? line.rates.all.map((a, h) => Math.max(0, a - line.rates!.priority[h]!)) : undefined;
-    sides.set(code, { priority: make(line.priority, line.rates?.priority, true), regular: make(line.regular, regularRate, false), line });
+    sides.set(code, { priority: make(line.priority, line.rates?.priority, true), regular: make(line.regular, line.rates?.regular, false), line });
   }
   if (!sides.has(us.serviceCode)) return { minutes: MAX_MODEL_MINUTES, calledBefore: 0 };
 

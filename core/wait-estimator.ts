@@ -85,7 +85,10 @@ export class WaitEstimator {
 
   /** Learns from a ticket of today found at start-up (the engine's snapshot). */
   replay(t: Ticket): void {
-    if (t.transferredFrom === undefined || t.status !== 'transferred') this.arrived(t);
+    // A day the history already holds (an earlier day's ticket still open at start-up).
+    const through = this.history.lastDay;
+    if (through !== undefined && t.businessDay <= through) return;
+    this.arrived(t);
     if (t.calledAt !== undefined) this.called(t);
     if (t.status === 'done') this.finished(t);
   }
@@ -157,9 +160,10 @@ export class WaitEstimator {
   }
 
   private serviceMinutesByHour(code: string, fallback: number): Float64Array {
-    const key = `${code}|${fallback}`;
-    let v = this.minutesCache.get(key);
-    if (!v) this.minutesCache.set(key, (v = this.history.serviceMinutesByHour(code, fallback)));
+    // Without history the figure is today's running mean, which each finished service moves.
+    if (!this.history.hasHistory) return new Float64Array(24).fill(fallback);
+    let v = this.minutesCache.get(code);
+    if (!v) this.minutesCache.set(code, (v = this.history.serviceMinutesByHour(code, fallback)));
     return v;
   }
 
@@ -170,7 +174,7 @@ export class WaitEstimator {
     if (!r && !this.history.hasHistory) {
       const all = rate(this.arrivals.get(code), now);
       const priority = rate(this.priorityArrivals.get(code), now);
-      r = all > 0 ? { all: new Float64Array(24).fill(all), priority: new Float64Array(24).fill(priority) } : undefined;
+      r = all > 0 ? { all: new Float64Array(24).fill(all), priority: new Float64Array(24).fill(priority), regular: new Float64Array(24).fill(all - priority) } : undefined;
     }
     this.rateCache.set(code, r);
     return r;

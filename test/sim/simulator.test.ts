@@ -31,7 +31,8 @@ test('a simulated day through the real database: every ticket and event is commi
   const dir = mkdtempSync(join(tmpdir(), 'sim-db-'));
   try {
     const dbPath = join(dir, 'branch.db');
-    const r = simulate({ profile, config, storage: 'file', dbPath });
+    // No warm-up days: the file then holds the counted day alone.
+    const r = simulate({ profile, config, storage: 'file', dbPath, warmupDays: 0 });
     const db = new Database(dbPath, { readonly: true });
     const tickets = (db.prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n;
     const events = (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
