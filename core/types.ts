@@ -133,7 +133,8 @@ export interface Ticket {
   /** Orders the queue: the visit's first arrival (kept on transfer), or the rejoin time. */
   queuedAt: number;
   ahead: number;
-  estimate: { minMinutes: number; maxMinutes: number } | null;
+  /** The printed range and, on tickets the estimator issued, the points it was made from (core/estimate.ts). */
+  estimate: { minMinutes: number; maxMinutes: number; expectedMinutes?: number; baselineMinutes?: number; delayBaselineMinutes?: number; modelMinutes?: number } | null;
   calledAt?: number;
   startedAt?: number;
   endedAt?: number;

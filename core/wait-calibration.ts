@@ -52,12 +52,21 @@ const MIN_SAMPLES = 30;
 const SHRINK = 10;
 // Upper bounds (minutes) of the buckets of model wait; the last is open.
 const BUCKETS = [0.05, 2, 5, 10, 20, 40];
-// Quantiles are re-sorted after this many new samples, not after each.
-const REFRESH = 8;
 
 export function bucketOf(modelMinutes: number): number {
   for (let i = 0; i < BUCKETS.length; i++) if (modelMinutes <= BUCKETS[i]!) return i;
   return BUCKETS.length;
+}
+
+function lowerBound(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Linear-interpolated quantile of a sorted array. */
@@ -74,18 +83,20 @@ export function quantile(sorted: readonly number[], q: number): number {
 class Ring {
   values: number[] = [];
   private next = 0;
-  private sorted: number[] | undefined;
-  private pushesSinceSort = 0;
+  // The same values kept sorted as they come and go: a quantile is a lookup.
+  private readonly sorted: number[] = [];
 
   constructor(private readonly size: number) {}
 
   push(v: number): void {
-    this.pushesSinceSort++;
     if (this.values.length < this.size) this.values.push(v);
     else {
+      const old = this.values[this.next]!;
       this.values[this.next] = v;
       this.next = (this.next + 1) % this.size;
+      this.sorted.splice(lowerBound(this.sorted, old), 1);
     }
+    this.sorted.splice(lowerBound(this.sorted, v), 0, v);
   }
 
   get length(): number {
@@ -93,10 +104,6 @@ class Ring {
   }
 
   quantile(q: number): number {
-    if (!this.sorted || this.pushesSinceSort >= REFRESH || this.values.length < MIN_SAMPLES * 2) {
-      this.sorted = [...this.values].sort((a, b) => a - b);
-      this.pushesSinceSort = 0;
-    }
     return quantile(this.sorted, q);
   }
 
@@ -121,6 +128,8 @@ export const calibrationStateSchema = z.object({
   shift: z.number().min(-1).max(1),
   shiftBase: z.number().min(-1).max(1),
   buckets: z.array(z.array(z.number())).length(LEVELS),
+  /** The pooled spread of the buckets past the first, newest last. */
+  all: z.array(z.number()),
   services: z.record(z.string(), z.array(z.number())),
   /** Recent tickets: 1 = found a counter free and was inside, 2 = found a counter free and missed, 0 = had to wait. */
   recent: z.array(z.number().int().min(0).max(2)),
@@ -144,7 +153,7 @@ export class WaitCalibration {
     this.shiftBase = state.shiftBase;
     this.buckets = state.buckets.map((v) => Ring.of(WINDOW, v));
     for (const [code, v] of Object.entries(state.services)) this.services.set(code, Ring.of(SERVICE_WINDOW, v));
-    for (const b of this.buckets.slice(1)) for (const v of b.ordered()) this.all.push(v);
+    this.all = Ring.of(WINDOW, state.all);
     this.recent = state.recent.slice(-FLAG_WINDOW);
   }
 
@@ -237,6 +246,7 @@ export class WaitCalibration {
       shift: this.shift,
       shiftBase: this.shiftBase,
       buckets: this.buckets.map((b) => b.ordered().map(round4)),
+      all: this.all.ordered().map(round4),
       services: Object.fromEntries([...this.services].map(([k, v]) => [k, v.ordered().map(round4)])),
       recent: [...this.recent],
     };

@@ -113,7 +113,7 @@ export class WaitEstimator {
   private called(t: Ticket): void {
     if (t.calledAt === undefined || t.rejoins > 0) return;
     this.delays.called(t.serviceCode, t.businessDay, t.issuedAt, t.calledAt);
-    const est = t.estimate as Partial<WaitEstimate> | null;
+    const est = t.estimate;
     // A rejoined ticket's wait restarted; its first estimate says nothing about the second wait.
     if (!est || est.modelMinutes === undefined) return;
     this.calibration.record(t.serviceCode, est.modelMinutes, (t.calledAt - t.issuedAt) / 60_000, est.minMinutes !== undefined && est.maxMinutes !== undefined ? { minMinutes: est.minMinutes, maxMinutes: est.maxMinutes } : undefined);

@@ -8,7 +8,6 @@
  * takes well under a second. Storage set-up is in sim-storage.ts, the tellers in tellers.ts,
  * what each action does in branch-day.ts.
  */
-import type { WaitEstimate } from '../core/estimate.js';
 import { QueueEngine } from '../core/engine.js';
 import { WaitCalibration } from '../core/wait-calibration.js';
 import type { QueueConfig, Ticket } from '../core/types.js';
@@ -56,7 +55,7 @@ export interface SimTicket {
   endedAt?: number;
   counterId?: string;
   ahead: number;
-  estimate: WaitEstimate | null;
+  estimate: Ticket['estimate'];
   /** Minutes from issue to the first call; undefined when never called. */
   waitMinutes?: number;
   rejoins: number;
@@ -166,7 +165,7 @@ function simTicket(t: Ticket): SimTicket {
     endedAt: t.endedAt,
     counterId: t.counterId,
     ahead: t.ahead,
-    estimate: t.estimate as WaitEstimate | null,
+    estimate: t.estimate,
     waitMinutes: t.calledAt !== undefined ? (t.calledAt - t.issuedAt) / 60_000 : undefined,
     rejoins: t.rejoins,
   };

@@ -75,7 +75,7 @@ test('a run that throws half-way leaves no temp database behind', () => {
   try {
     // Counter 9 is staffed by the profile but does not exist at the branch: opening it fails.
     const broken = mmcProfile(2, 60, 1);
-    broken.counters['9'] = { open: '09:00', close: '10:00', breaks: [] };
+    broken.counters = { ...broken.counters, '9': { open: '09:00', close: '10:00', breaks: [] } };
     assert.throws(() => simulate({ profile: broken, config: mmcConfig(2), storage: 'file' }), (e: unknown) => (e as { code?: string }).code === 'UNKNOWN_COUNTER');
     assert.deepEqual(readdirSync(privateTmp), []);
   } finally {
