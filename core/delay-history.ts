@@ -38,19 +38,20 @@ export class DelayHistory {
  * (the simulator's evaluation, and any code that has tickets but not the engine's memory).
  */
 export function delayHistoryBaselines(tickets: readonly CalledFact[]): Map<string, number> {
-  type Ev = { at: number; kind: 0 | 1; t: CalledFact };
+  // At one millisecond: other customers' calls first (the record does not say which came first;
+  // count them as known), then issues, then the calls of customers issued that millisecond
+  // (called at once: a customer is never told their own wait).
+  type Ev = { at: number; kind: 0 | 1 | 2; t: CalledFact };
   const events: Ev[] = [];
   for (const t of tickets) {
     events.push({ at: t.issuedAt, kind: 1, t });
-    if (t.calledAt !== undefined) events.push({ at: t.calledAt, kind: 0, t });
+    if (t.calledAt !== undefined) events.push({ at: t.calledAt, kind: t.calledAt === t.issuedAt ? 2 : 0, t });
   }
-  // A call and an issue at the same millisecond: the engine handled one before the other, but
-  // the record does not say which; count the call first (it was known by then).
   events.sort((a, b) => a.at - b.at || a.kind - b.kind);
   const history = new DelayHistory();
   const out = new Map<string, number>();
   for (const e of events) {
-    if (e.kind === 0) history.called(e.t.serviceCode, e.t.businessDay, e.t.issuedAt, e.at);
+    if (e.kind !== 1) history.called(e.t.serviceCode, e.t.businessDay, e.t.issuedAt, e.at);
     else out.set(e.t.id, history.minutes(e.t.serviceCode, e.t.businessDay));
   }
   return out;

@@ -17,15 +17,16 @@ export interface AccuracyPoint {
   ahead?: number;
 }
 
-/** The range aims to hold this share of waits (DESIGN §3). */
-export const AIMED_COVERAGE = 0.8;
+/** The range aims to hold this share of waits (DESIGN §3), and to miss the rest. */
+export const AIMED_MISS = 0.2;
+export const AIMED_COVERAGE = 1 - AIMED_MISS;
 
 /**
  * The interval score of a central (1−α) range (Gneiting & Raftery 2007): its width, plus 2/α
  * times how far the wait fell outside it. Lower is better; it rewards narrow ranges and punishes
  * misses in proportion to their size, so a range cannot look good by width alone.
  */
-export function intervalScore(lo: number, hi: number, y: number, alpha = 1 - AIMED_COVERAGE): number {
+export function intervalScore(lo: number, hi: number, y: number, alpha = AIMED_MISS): number {
   return hi - lo + (2 / alpha) * (Math.max(0, lo - y) + Math.max(0, y - hi));
 }
 

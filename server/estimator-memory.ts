@@ -12,15 +12,19 @@ import { addDays } from '../common/local-time.js';
 import { WaitEstimator, estimatorStateSchema, type EstimatorState } from '../core/wait-estimator.js';
 import type { QueueConfig } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
-import type { Logger } from './logger.js';
 
 export const ESTIMATOR_META_KEY = 'wait_estimator';
 // Days older than this say little about today's queue; a first start learns at most these.
 const CATCH_UP_DAYS = 28;
 
 type Store = Pick<BranchStore, 'getMeta' | 'setMeta' | 'ticketsOfDay'>;
+/** What is logged: a state that could not be used, and days learned from the database. */
+export interface MemoryLog {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
 
-function savedState(store: Store, log: Pick<Logger, 'warn'>): EstimatorState | undefined {
+function savedState(store: Store, log: MemoryLog): EstimatorState | undefined {
   const text = store.getMeta(ESTIMATOR_META_KEY);
   if (text === undefined) return undefined;
   let raw: unknown;
@@ -40,7 +44,7 @@ function savedState(store: Store, log: Pick<Logger, 'warn'>): EstimatorState | u
  * The estimator's state for an engine whose business day is `day`: the saved state, brought up
  * to the day before `day` from the database's tickets; saved again when it learned anything.
  */
-export function loadEstimatorState(store: Store, config: QueueConfig, day: string, log: Pick<Logger, 'warn' | 'info'>): EstimatorState | undefined {
+export function loadEstimatorState(store: Store, config: QueueConfig, day: string, log: MemoryLog): EstimatorState | undefined {
   const saved = savedState(store, log);
   const priority = new Set(config.segments.filter((s) => s.priority).map((s) => s.code));
   const estimator = new WaitEstimator((s) => priority.has(s), config.branch.timeZone, config.roster, saved);

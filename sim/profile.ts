@@ -109,7 +109,7 @@ export type CounterShift = z.infer<typeof counterShift>;
 export const FAULT_REASON = 'system_fault';
 export type ServiceTimeSpec = z.infer<typeof serviceTime>;
 
-export const SAMPLE_PROFILE_PATH = new URL('./profiles/busy-city.yaml', import.meta.url).pathname;
+export const SAMPLE_PROFILE_PATH = new URL('./samples/busy-city.yaml', import.meta.url).pathname;
 
 export function parseProfile(raw: unknown, source: string): SimProfile {
   const r = profileSchema.safeParse(raw);
