@@ -21,7 +21,7 @@ import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
 import { registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
-import type { Logger } from './logger.js';
+import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -73,7 +73,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   // The configuration is checked before anything is opened: a broken file starts nothing.
   const config = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
   const db = openDatabase(join(opts.dataDir, 'branch.db'));
-  const store = createBranchStore(db);
+  const store = createBranchStore(db, { reportRowError: rowErrorReporter(log) });
   try {
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { DEMO_CONFIG_PATH, describeIssues, loadConfigFile } from '../config/load-config.js';
 import type { QueueConfig } from '../core/types.js';
 
@@ -115,7 +115,7 @@ export function parseProfile(raw: unknown, source: string): SimProfile {
   const r = profileSchema.safeParse(raw);
   if (!r.success) {
     const lines = describeIssues(r.error.issues);
-    throw new AppError('PROFILE_INVALID', `${source} has ${lines.length} problem(s):\n  ${lines.join('\n  ')}`, 400, lines);
+    throw new DomainError('PROFILE_INVALID', `${source} has ${lines.length} problem(s):\n  ${lines.join('\n  ')}`, lines);
   }
   return r.data;
 }
@@ -160,5 +160,5 @@ export function checkProfile(profile: SimProfile, config: QueueConfig, source = 
     if (!counters.has(id)) problems.push(`faults.${id}: no such counter`);
     else if (!reasons.has(FAULT_REASON)) problems.push(`faults.${id}: the branch has no pause reason "${FAULT_REASON}"`);
   }
-  if (problems.length) throw new AppError('PROFILE_INVALID', `${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, 400, problems);
+  if (problems.length) throw new DomainError('PROFILE_INVALID', `${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, problems);
 }

@@ -10,7 +10,7 @@
  */
 import { QueueEngine } from '../core/engine.js';
 import { WaitCalibration } from '../core/wait-calibration.js';
-import type { QueueConfig, Ticket } from '../core/types.js';
+import type { QueueConfig, Ticket, TicketEstimate } from '../core/types.js';
 import { addDays, hhmmToMinutes, localEpoch } from '../common/local-time.js';
 import { CommandRunner } from '../server/command-runner.js';
 import { silentLogger } from '../server/logger.js';
@@ -55,7 +55,7 @@ export interface SimTicket {
   endedAt?: number;
   counterId?: string;
   ahead: number;
-  estimate: Ticket['estimate'];
+  estimate: TicketEstimate | null;
   /** Minutes from issue to the first call; undefined when never called. */
   waitMinutes?: number;
   rejoins: number;

@@ -46,14 +46,17 @@ test('a branch computer switched off at night: the days it ran are learned at th
     assert.equal(loadEstimatorState(store, config, '2026-04-16', log)!.history.lastDay, '2026-04-15');
     assert.ok(logs.some((l) => /does not fit its schema/.test(l.msg)), JSON.stringify(logs));
 
-    // The service starts on Thursday with that memory, and saves Thursday when Friday begins.
+    // The service starts on Thursday with that memory, and saves it with Thursday folded in
+    // when Friday begins: Tuesday's customers (learned at start-up) are still in it.
     let now = localEpoch('2026-04-16', 9 * 60, config.branch.timeZone);
     const service = new BranchService(store, config, new EventHub(silentLogger), () => now, silentLogger);
-    assert.equal(service.engine.estimatorState().history.lastDay, '2026-04-15');
-    service.execute((t) => service.engine.issue({ serviceCode: 'A' }, t), () => ({ status: 201, body: null }));
+    assert.equal(service.issue({ serviceCode: 'A' }).status, 201);
     now = localEpoch('2026-04-17', 9 * 60, config.branch.timeZone);
-    service.execute((t) => service.engine.issue({ serviceCode: 'A' }, t), () => ({ status: 201, body: null }));
-    assert.equal(estimatorStateSchema.parse(JSON.parse(store.getMeta(ESTIMATOR_META_KEY)!)).history.lastDay, '2026-04-16');
+    assert.equal(service.issue({ serviceCode: 'A' }).status, 201);
+    const friday = estimatorStateSchema.parse(JSON.parse(store.getMeta(ESTIMATOR_META_KEY)!));
+    assert.equal(friday.history.lastDay, '2026-04-16');
+    assert.ok(friday.history.arrivalsByWeekday.A![2]!.some(([days]) => days > 0), 'Tuesday is remembered');
+    assert.ok(friday.history.arrivalsByWeekday.A![4]!.some(([days]) => days > 0), 'Thursday is learned');
     store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
