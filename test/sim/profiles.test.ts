@@ -11,7 +11,7 @@ import { loadProfile, parseProfile } from '../../sim/profile.js';
 import { simulate } from '../../sim/simulator.js';
 import { shiftsOfDay } from '../../sim/staffing.js';
 import { PROFILES_DIR } from '../support/bars.js';
-import { isAppError } from '../../common/errors.js';
+import { isDomainError } from '../../common/errors.js';
 
 const load = (name: string) => loadProfile(join(PROFILES_DIR, `${name}.yaml`));
 
@@ -71,7 +71,7 @@ describe('the library of branch days', () => {
       parseProfile({ ...profile, absent: [9], faults: { 1: [{ at: '25:00', minutes: 5 }] }, days: 0 }, 'bad.yaml');
       assert.fail('accepted');
     } catch (e) {
-      assert.ok(isAppError(e) && e.code === 'PROFILE_INVALID', String(e));
+      assert.ok(isDomainError(e) && e.code === 'PROFILE_INVALID', String(e));
       const lines = e.details as string[];
       for (const field of ['absent[0]', 'faults.1[0].at', 'days']) assert.ok(lines.some((l) => l.startsWith(field)), `${field} in ${JSON.stringify(lines)}`);
     }
