@@ -34,11 +34,11 @@ export function formatSummary(s: SimSummary): string {
     ...s.counters.map((c) => `  ${c.id.padEnd(4)} served ${String(c.served).padStart(4)}  utilisation ${(c.utilisation * 100).toFixed(0).padStart(3)}%  open ${c.openMinutes.toFixed(0)} min  paused ${c.pausedMinutes.toFixed(0)} min`),
     '',
     `Wait estimate over ${e.tickets} tickets`,
-    `  inside the printed range: ${(e.insideRange * 100).toFixed(1)}%   mean range width ${e.meanRangeWidth.toFixed(1)} min`,
-    `  mean absolute error: estimator ${e.maeEstimator.toFixed(2)} min, baseline (n+1)/(s·μ) ${e.maeBaseline.toFixed(2)} min`,
+    `  inside the printed range: ${(e.insideRange * 100).toFixed(1)}%   mean range width ${e.meanRangeWidth.toFixed(1)} min   interval score ${e.intervalScore.toFixed(1)}`,
+    `  mean absolute error: estimator ${e.maeEstimator.toFixed(2)} min, queue length (n+1)/(s·μ) ${e.maeBaseline.toFixed(2)} min, delay history ${e.maeDelayBaseline.toFixed(2)} min`,
     `  with someone ahead:  estimator ${e.maeEstimatorQueued.toFixed(2)} min, baseline ${e.maeBaselineQueued.toFixed(2)} min`,
     '',
-    `${s.commands} engine commands in ${(s.elapsedMs / 1000).toFixed(2)} s: ${s.customersPerSecond} simulated customers/s`,
+    `${s.commands} engine commands (warm-up days included) in ${(s.elapsedMs / 1000).toFixed(2)} s`,
   ].join('\n');
 }
 
