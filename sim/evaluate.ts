@@ -55,9 +55,21 @@ export function loadProfiles(dir: string): ProfileCase[] {
   return files.map((f) => ({ id: f.replace(/\.(ya?ml|json)$/, ''), ...loadProfile(join(dir, f)) }));
 }
 
-export function evaluateProfile(c: ProfileCase, seeds: number[], storage: SimStorage = 'none'): ProfileEvaluation {
+export interface EvaluationOptions {
+  storage?: SimStorage;
+  /** Days run before each counted run and not counted; default: each profile's warmupDays. */
+  warmupDays?: number;
+}
+
+/** The profiles with the branch's calling policy replaced (to compare reserve duty and strict tiers on the same days). */
+export function withTiers(cases: ProfileCase[], tiers: QueueConfig['rules']['tiers']): ProfileCase[] {
+  return cases.map((c) => ({ ...c, config: { ...c.config, rules: { ...c.config.rules, tiers } } }));
+}
+
+export function evaluateProfile(c: ProfileCase, seeds: number[], opts: EvaluationOptions = {}): ProfileEvaluation {
   const started = performance.now();
-  const runs = seeds.map((seed) => simulate({ profile: c.profile, config: c.config, seed, storage }));
+  const { storage = 'none', warmupDays } = opts;
+  const runs = seeds.map((seed) => simulate({ profile: c.profile, config: c.config, seed, storage, warmupDays }));
   const tickets = runs.flatMap((r) => r.tickets);
   const estimate = estimateQuality(tickets);
   const services = serviceLevels(runs, c.config);

@@ -7,18 +7,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'vitest';
-import type { QueueConfig } from '../../core/types.js';
-import { evaluateProfile, parseSeeds } from '../../sim/evaluate.js';
+import { evaluateProfile, parseSeeds, withTiers } from '../../sim/evaluate.js';
 import { loadProfile } from '../../sim/profile.js';
 import { PROFILES_DIR } from '../support/bars.js';
 
 const SEEDS = parseSeeds('1-10');
 const base = loadProfile(join(PROFILES_DIR, 'short-staffed.yaml'));
-const withTiers = (tiers: QueueConfig['rules']['tiers']): QueueConfig => ({ ...base.config, rules: { ...base.config.rules, tiers } });
+const day = { id: 'short-staffed', ...base };
 
 test('short-staffed day: the foreign-exchange line starves under strict tiers and not under reserve duty', () => {
-  const strict = evaluateProfile({ id: 'strict', profile: base.profile, config: withTiers('strict') }, SEEDS);
-  const reserve = evaluateProfile({ id: 'reserve', profile: base.profile, config: withTiers('reserve') }, SEEDS);
+  const strict = evaluateProfile(withTiers([day], 'strict')[0]!, SEEDS);
+  const reserve = evaluateProfile(withTiers([day], 'reserve')[0]!, SEEDS);
   const fx = (r: typeof strict) => r.services.find((s) => s.code === 'H')!;
   assert.ok(fx(strict).utilisation < 0.6, `counter 7 has room: ${fx(strict).utilisation}`);
   assert.ok(fx(strict).p90Wait > 2 * 20, `strict tiers: FX p90 ${fx(strict).p90Wait} min against a 20-minute target`);
