@@ -5,11 +5,11 @@
  * that can serve it; VIPs left past twice their target while a regular customer within target
  * was called).
  */
-import { accuracyTotals, AIMED_COVERAGE } from '../core/estimate-accuracy.js';
-import { delayHistoryBaselines } from '../core/delay-history.js';
+import { AIMED_COVERAGE } from '../core/estimate-accuracy.js';
 import { quantile } from '../core/wait-calibration.js';
 import type { QueueConfig } from '../core/types.js';
 import type { SimCounterStats, SimTicket } from './simulator.js';
+import { simAccuracyTotals } from './summary.js';
 
 /** The bars the evaluation is held to. */
 export const BARS = {
@@ -68,12 +68,7 @@ interface RunFacts {
 const round = (x: number, d = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : 0);
 
 export function estimateQuality(tickets: SimTicket[]): EstimateQuality {
-  const delay = delayHistoryBaselines(tickets);
-  const t = accuracyTotals(
-    tickets
-      .filter((x) => x.waitMinutes !== undefined && x.estimate && x.rejoins === 0)
-      .map((x) => ({ waitMinutes: x.waitMinutes!, ...x.estimate!, delayBaselineMinutes: delay.get(x.id), ahead: x.ahead })),
-  );
+  const t = simAccuracyTotals(tickets);
   const n = t.tickets || 1;
   const d = t.delayPoints || 1;
   const meanWait = t.waitSum / n;

@@ -3,7 +3,7 @@
  * and how well the printed wait ranges held (against the queue-length baseline).
  */
 import { delayHistoryBaselines } from '../core/delay-history.js';
-import { accuracyTotals } from '../core/estimate-accuracy.js';
+import { accuracyTotals, type AccuracyTotals } from '../core/estimate-accuracy.js';
 import { quantile } from '../core/wait-calibration.js';
 import type { QueueConfig } from '../core/types.js';
 import type { SimResult, SimTicket } from './simulator.js';
@@ -71,14 +71,21 @@ export function waitStats(tickets: SimTicket[], targetOf: (code: string) => numb
   };
 }
 
-/** Accuracy over tickets whose wait is known and who did not rejoin (their wait restarted). */
-export function estimatorAccuracy(tickets: SimTicket[]): EstimatorAccuracy {
+/**
+ * The accuracy totals of simulated tickets whose wait is known and who did not rejoin (their wait
+ * restarted), with each one's delay-history baseline.
+ */
+export function simAccuracyTotals(tickets: SimTicket[]): AccuracyTotals {
   const delay = delayHistoryBaselines(tickets);
-  const t = accuracyTotals(
+  return accuracyTotals(
     tickets
       .filter((x) => x.waitMinutes !== undefined && x.estimate && x.rejoins === 0)
       .map((x) => ({ waitMinutes: x.waitMinutes!, ...x.estimate!, delayBaselineMinutes: delay.get(x.id), ahead: x.ahead })),
   );
+}
+
+export function estimatorAccuracy(tickets: SimTicket[]): EstimatorAccuracy {
+  const t = simAccuracyTotals(tickets);
   const d = t.delayPoints || 1;
   const n = t.tickets || 1;
   const queued = t.queuedPoints || 1;

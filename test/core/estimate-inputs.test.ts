@@ -4,6 +4,19 @@ import { gatherWalkInput, ServiceTimes, type Foresight, type QueueFacts } from '
 import { EngineHarness, testConfig } from '../support/engine.js';
 import type { ServiceDef, Ticket } from '../../core/types.js';
 
+/** The engine's configuration and counters as the estimate sees them; the lines and tickets as each test sets. */
+function engineFacts(h: EngineHarness, lines: Pick<QueueFacts, 'ticket' | 'isActive' | 'isPriority' | 'lines'>): QueueFacts {
+  const config = h.engine.getConfig();
+  return {
+    services: new Map(config.services.map((s) => [s.code, s])),
+    counterDefs: new Map(config.counters.map((c) => [c.id, c])),
+    rules: config.rules,
+    counter: (id: string) => h.engine.counter(id),
+    meanServiceMinutes: (code: string) => h.engine.meanServiceMinutes(code),
+    ...lines,
+  };
+}
+
 describe('the wait estimate inputs', () => {
   test('service times: the configured typical time until one is learned, then a running mean', () => {
     const services = new Map<string, ServiceDef>(testConfig().services.map((s) => [s.code, s]));
@@ -26,12 +39,7 @@ describe('the wait estimate inputs', () => {
     h.issue('A');
     h.issue('A', 'vip1');
     h.issue('B');
-    const config = h.engine.getConfig();
-    const facts: QueueFacts = {
-      services: new Map(config.services.map((s) => [s.code, s])),
-      counterDefs: new Map(config.counters.map((c) => [c.id, c])),
-      rules: config.rules,
-      counter: (id: string) => h.engine.counter(id),
+    const facts = engineFacts(h, {
       ticket: (id: string) => h.engine.ticket(id),
       isActive: (t: Ticket) => ['waiting', 'called', 'serving'].includes(t.status),
       isPriority: (s: string) => s === 'vip1',
@@ -39,8 +47,7 @@ describe('the wait estimate inputs', () => {
         priority: h.engine.activeTickets().filter((t) => t.serviceCode === code && t.status === 'waiting' && t.segment === 'vip1'),
         regular: h.engine.activeTickets().filter((t) => t.serviceCode === code && t.status === 'waiting' && t.segment !== 'vip1'),
       }),
-      meanServiceMinutes: (code: string) => h.engine.meanServiceMinutes(code),
-    };
+    });
     const planned: string[] = [];
     const foresight: Foresight = {
       localMinutes: () => 600,
@@ -68,18 +75,7 @@ describe('the wait estimate inputs', () => {
 
   test('nobody expected to serve the service today: its configured counters are taken to open within a service time', () => {
     const h = new EngineHarness();
-    const config = h.engine.getConfig();
-    const facts: QueueFacts = {
-      services: new Map(config.services.map((s) => [s.code, s])),
-      counterDefs: new Map(config.counters.map((c) => [c.id, c])),
-      rules: config.rules,
-      counter: (id: string) => h.engine.counter(id),
-      ticket: () => undefined,
-      isActive: () => false,
-      isPriority: () => false,
-      lines: () => ({ priority: [], regular: [] }),
-      meanServiceMinutes: (code: string) => h.engine.meanServiceMinutes(code),
-    };
+    const facts = engineFacts(h, { ticket: () => undefined, isActive: () => false, isPriority: () => false, lines: () => ({ priority: [], regular: [] }) });
     const foresight: Foresight = { localMinutes: () => 600, serviceMinutesByHour: (_c, f) => new Float64Array(24).fill(f), arrivalRates: () => undefined, plan: () => undefined };
     const input = gatherWalkInput(facts, foresight, { serviceCode: 'B', segment: 'regular', queuedAt: h.now, issuedAt: h.now, position: 0, inLine: false }, h.now);
     // Counters 1 (B secondary) and 2 (B primary), each from one B service time (6 minutes).
