@@ -109,9 +109,9 @@ export function formatEvaluation(rows: ProfileEvaluation[]): string {
     );
   }
   lines.push('');
-  lines.push('p90 wait / target in minutes (utilisation of the counters that can serve it); ! = bar missed');
+  lines.push('p90 wait / target in minutes (longest wait; utilisation of the counters that can serve it); ! = bar missed');
   for (const r of rows) {
-    const cells = r.services.map((s) => `${s.code} ${s.p90Wait.toFixed(0)}/${s.targetMinutes} (${(s.utilisation * 100).toFixed(0)}%)${s.ok ? '' : '!'}`);
+    const cells = r.services.map((s) => `${s.code} ${s.p90Wait.toFixed(0)}/${s.targetMinutes} (${s.maxWait.toFixed(0)}; ${(s.utilisation * 100).toFixed(0)}%)${s.ok ? '' : '!'}`);
     lines.push(`${r.id.slice(0, 18).padEnd(18)} ${cells.join('  ')}`);
   }
   return lines.join('\n');

@@ -45,6 +45,8 @@ export interface ServiceLevel {
   code: string;
   tickets: number;
   p90Wait: number;
+  /** The longest wait of the service's customers (issue to first call). */
+  maxWait: number;
   targetMinutes: number;
   /** Busy share of the open time of the counters that can serve the service. */
   utilisation: number;
@@ -118,6 +120,7 @@ export function serviceLevels(runs: RunFacts[], config: QueueConfig): ServiceLev
         code: s.code,
         tickets: waits.length,
         p90Wait: round(p90, 1),
+        maxWait: round(waits.at(-1) ?? 0, 1),
         targetMinutes: s.targetWaitMinutes,
         utilisation: round(utilisation),
         bound,
