@@ -3,7 +3,7 @@
  * every failure, including the ones fastify itself raises (bad JSON, huge bodies, wrong
  * content type), so that clients handle one shape.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerFactory } from 'fastify';
 import { isAppError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 
@@ -33,8 +33,16 @@ function fastifyErrorAnswer(err: FastifyError): { status: number; code: string; 
   return undefined;
 }
 
-export function createHttpServer(log: Logger): FastifyInstance {
+export interface HttpServerOptions {
+  /** Makes the server (head office passes an HTTPS server with its certificate). */
+  serverFactory?: FastifyServerFactory;
+  /** Names the service in the message of an unexpected error. */
+  serviceName?: string;
+}
+
+export function createHttpServer(log: Logger, opts: HttpServerOptions = {}): FastifyInstance {
   const app = Fastify({
+    ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
     // Ticket ids and counters are short; anything longer is a mistake or an attack.
@@ -63,7 +71,7 @@ export function createHttpServer(log: Logger): FastifyInstance {
     const known = fastifyErrorAnswer(err);
     if (known) return reply.code(known.status).send({ error: { code: known.code, message: known.message } });
     log.error({ err, url: req.url }, 'unexpected error while handling a request');
-    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on the branch service; it has been logged. Try again.' } });
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: `Something went wrong on the ${opts.serviceName ?? 'branch service'}; it has been logged. Try again.` } });
   });
 
   app.setNotFoundHandler((req, reply) =>
