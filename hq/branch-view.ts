@@ -2,7 +2,7 @@
  * A branch as head office's page shows it: load now, waits against target, devices in trouble,
  * last sync and backlog, from what the branch last pushed and what it uploaded.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { livePushSchema } from '../sync/protocol.js';
 import type { AlarmRow, BranchRow, SnapshotRow } from './storage/hq-store.js';
 import { profileOf } from './reports.js';
