@@ -44,6 +44,8 @@ export interface HqAppOptions {
   /** Batches allowed to wait for a database connection before 429 (default 4 per connection). */
   ingestQueue?: number;
   poolSize?: number;
+  /** Enrollment attempts per minute per address (default 10; tests enroll many branches). */
+  enrollPerMinute?: number;
 }
 
 export interface HqApp {
@@ -88,7 +90,7 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
   const hints = attachHints(http.server, store, log);
   const secret = newControlSecret();
   registerPublicRoutes(http, { store, version: VERSION });
-  registerSyncRoutes(http, { store, ingest, hints });
+  registerSyncRoutes(http, { store, ingest, hints, enrollPerMinute: opts.enrollPerMinute });
   registerOperatorRoutes(http, { store, hints });
   registerControlRoutes(http, { store, secret });
   registerPages(http, log, HQ_PAGES);

@@ -17,9 +17,9 @@ import { z } from 'zod';
 export const SYNC_BODY_LIMIT = 8 * 1024 * 1024;
 const ENROLL_PER_MINUTE = 10;
 
-export function registerSyncRoutes(app: FastifyInstance, deps: { store: HqStore; ingest: Ingest; hints: Hints }): void {
+export function registerSyncRoutes(app: FastifyInstance, deps: { store: HqStore; ingest: Ingest; hints: Hints; enrollPerMinute?: number }): void {
   const { store, ingest } = deps;
-  const enrollLimit = new RateLimiter(ENROLL_PER_MINUTE);
+  const enrollLimit = new RateLimiter(deps.enrollPerMinute ?? ENROLL_PER_MINUTE);
 
   app.post('/api/enroll', async (req, reply) => {
     const wait = enrollLimit.take(req.socket.remoteAddress ?? '?', Date.now());
@@ -59,6 +59,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: { store: HqStore;
 
   app.get('/api/sync/state', async (req) => {
     const branch = await requireBranch(store, req);
+    parseInput(z.object({}).strict(), req.query, 'query');
     const [heads, b, latest] = await Promise.all([store.streamHeads(branch), store.branch(branch), store.latestConfig(branch)]);
     return {
       branch,

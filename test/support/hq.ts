@@ -67,7 +67,7 @@ export class HqFixture {
 
   async start(target?: HqTarget, opts: { ingestQueue?: number; poolSize?: number } = {}): Promise<HqApp & { target: HqTarget }> {
     const t = target ?? (await this.target());
-    const app = await startHqApp({ dataDir: t.dataDir, databaseUrl: t.databaseUrl, port: 0, host: '127.0.0.1', log: silentLogger, ...opts });
+    const app = await startHqApp({ dataDir: t.dataDir, databaseUrl: t.databaseUrl, port: 0, host: '127.0.0.1', log: silentLogger, enrollPerMinute: 10_000, ...opts });
     return Object.assign(app, { target: t });
   }
 
