@@ -1,19 +1,35 @@
 /**
  * Errors that cross a boundary carry a stable machine code and a message a person can act on.
- * The HTTP layer maps `status` straight onto the response; drivers and core use the same class
- * so that nothing needs to parse messages.
+ * Core, drivers and the database throw `DomainError`, which knows nothing of HTTP; the HTTP layer
+ * alone maps codes to status codes, so nothing needs to parse messages.
  */
-export class AppError extends Error {
+export class DomainError extends Error {
   readonly code: string;
-  readonly status: number;
   readonly details: unknown;
 
-  constructor(code: string, message: string, status = 400, details?: unknown) {
+  constructor(code: string, message: string, details?: unknown) {
     super(message);
-    this.name = 'AppError';
+    this.name = 'DomainError';
     this.code = code;
-    this.status = status;
     this.details = details;
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}
+
+/**
+ * Transitional: the older error that carries an HTTP status. Being replaced by DomainError
+ * plus the HTTP layer's code → status table; do not use in new code.
+ */
+export class AppError extends DomainError {
+  readonly status: number;
+
+  constructor(code: string, message: string, status = 400, details?: unknown) {
+    super(code, message, details);
+    this.name = 'AppError';
+    this.status = status;
   }
 }
 

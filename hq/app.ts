@@ -8,12 +8,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createPlainServer } from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { createHttpServer } from '../server/http/http-server.js';
 import { registerPages, type PageDef } from '../server/http/pages.js';
 import type { Logger } from '../server/logger.js';
 import { acquireLock, newControlSecret, writeServerFile } from './control.js';
 import { attachHints, type Hints } from './hints.js';
+import { hqStatusOf } from './http/error-status.js';
 import { registerControlRoutes } from './http/control-routes.js';
 import { registerOperatorRoutes } from './http/operator-routes.js';
 import { LOOPBACK } from './http/principals.js';
@@ -64,14 +65,14 @@ export function isLoopbackHost(host: string): boolean {
 export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
   const { log } = opts;
   if (!opts.tls && !isLoopbackHost(opts.host)) {
-    throw new AppError('TLS_REQUIRED', `Head office listens on ${opts.host} only with TLS: give --tls-cert FILE --tls-key FILE (plain HTTP is for loopback only).`, 400);
+    throw new DomainError('TLS_REQUIRED', `Head office listens on ${opts.host} only with TLS: give --tls-cert FILE --tls-key FILE (plain HTTP is for loopback only).`);
   }
   let tls: { cert: Buffer; key: Buffer } | undefined;
   if (opts.tls) {
     try {
       tls = { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) };
     } catch (e) {
-      throw new AppError('TLS_UNREADABLE', `Cannot read the TLS certificate or key: ${(e as Error).message}`, 400);
+      throw new DomainError('TLS_UNREADABLE', `Cannot read the TLS certificate or key: ${(e as Error).message}`);
     }
   }
   // The embedded database belongs to one process; PostgreSQL does not need the lock.
@@ -86,7 +87,7 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
   const concurrency = store.db.concurrency;
   const ingest = new Ingest(store, { concurrency, queue: opts.ingestQueue ?? Math.max(8, concurrency * 4) });
   const serverFactory: FastifyServerFactory | undefined = tls ? (handler) => createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : (handler) => createPlainServer(handler);
-  const http = createHttpServer(log, { serverFactory, serviceName: 'head-office server' });
+  const http = createHttpServer(log, { serverFactory, serviceName: 'head-office server', statusOf: hqStatusOf });
   const hints = attachHints(http.server, store, log);
   const secret = newControlSecret();
   registerPublicRoutes(http, { store, version: VERSION });

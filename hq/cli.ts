@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { z } from 'zod';
-import { AppError, isAppError } from '../common/errors.js';
+import { DomainError, isDomainError } from '../common/errors.js';
 import { createLogger } from '../server/logger.js';
 import { startHqApp } from './app.js';
 import { acquireLock, runningServer, type ServerFile } from './control.js';
@@ -54,7 +54,7 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 function fail(message: string): never {
-  throw new AppError('BAD_ARGUMENTS', `${message}\n\n${HQ_USAGE}`, 400);
+  throw new DomainError('BAD_ARGUMENTS', `${message}\n\n${HQ_USAGE}`);
 }
 
 async function askServer(server: ServerFile, path: string, body: unknown): Promise<unknown> {
@@ -79,18 +79,18 @@ async function askServer(server: ServerFile, path: string, body: unknown): Promi
           try {
             data = JSON.parse(text);
           } catch {
-            return reject(new AppError('HQ_BAD_ANSWER', `The running server answered ${res.statusCode ?? '?'} with something that is not JSON.`, 502));
+            return reject(new DomainError('HQ_BAD_ANSWER', `The running server answered ${res.statusCode ?? '?'} with something that is not JSON.`));
           }
           if ((res.statusCode ?? 500) >= 400) {
             const err = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).safeParse(data);
-            return reject(new AppError(err.success ? err.data.error.code : 'HQ_ERROR', err.success ? err.data.error.message : `The running server answered ${res.statusCode ?? '?'}.`, res.statusCode ?? 500));
+            return reject(new DomainError(err.success ? err.data.error.code : 'HQ_ERROR', err.success ? err.data.error.message : `The running server answered ${res.statusCode ?? '?'}.`));
           }
           resolvePromise(data);
         });
       },
     );
     req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (e) => reject(new AppError('HQ_UNREACHABLE', `Cannot reach the head-office server running on this data folder (${server.url}): ${e.message}`, 503)));
+    req.on('error', (e) => reject(new DomainError('HQ_UNREACHABLE', `Cannot reach the head-office server running on this data folder (${server.url}): ${e.message}`)));
     req.end(payload);
   });
 }
@@ -118,11 +118,11 @@ async function withStore<T>(v: Values, viaServer: (s: ServerFile) => Promise<T>,
           release();
         }
       } catch (e) {
-        if (!isAppError(e) || e.code !== 'DATA_DIR_IN_USE') throw e;
+        if (!isDomainError(e) || e.code !== 'DATA_DIR_IN_USE') throw e;
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-    throw new AppError('DATA_DIR_IN_USE', `A head-office process holds ${dataDir} but does not answer; try again when it has started.`, 409);
+    throw new DomainError('DATA_DIR_IN_USE', `A head-office process holds ${dataDir} but does not answer; try again when it has started.`);
   }
   const store = await openHqStore({ dataDir, databaseUrl: v.database, poolSize: 2 });
   try {

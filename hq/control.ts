@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 
 export const LOCK_FILE = 'hq.lock';
 export const SERVER_FILE = 'hq-server.json';
@@ -47,11 +47,11 @@ export function acquireLock(dir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = lockHolder(dir);
-      if (holder) throw new AppError('DATA_DIR_IN_USE', `Another head-office process (pid ${holder}) is using ${dir}.`, 409, { pid: holder });
+      if (holder) throw new DomainError('DATA_DIR_IN_USE', `Another head-office process (pid ${holder}) is using ${dir}.`, { pid: holder });
       rmSync(path, { force: true });
     }
   }
-  throw new AppError('DATA_DIR_IN_USE', `Could not take ${path}.`, 409);
+  throw new DomainError('DATA_DIR_IN_USE', `Could not take ${path}.`);
 }
 
 export function newControlSecret(): string {

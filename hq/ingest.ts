@@ -6,7 +6,7 @@
  * down instead of piling up memory and timeouts.
  */
 import { z } from 'zod';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { branchEventSchema, parseEvent, type BranchEvent, type StreamName } from '../core/events.js';
 import type { HqStore, IngestResult } from './storage/hq-store.js';
 
@@ -22,7 +22,7 @@ export const batchSchema = z
 /** Checks every event and the batch's shape; the branch comes from the credential alone. */
 export function validateBatch(branch: string, body: unknown): { stream: StreamName; events: BranchEvent[] } {
   const b = batchSchema.safeParse(body);
-  if (!b.success) throw new AppError('BAD_BATCH', `The batch is malformed: ${b.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 400);
+  if (!b.success) throw new DomainError('BAD_BATCH', `The batch is malformed: ${b.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const events: BranchEvent[] = [];
   for (let i = 0; i < b.data.events.length; i++) {
     let e: BranchEvent;
@@ -30,13 +30,13 @@ export function validateBatch(branch: string, body: unknown): { stream: StreamNa
       e = parseEvent(b.data.events[i]);
     } catch (err) {
       const issues = err instanceof z.ZodError ? err.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') : String(err);
-      throw new AppError('BAD_EVENT', `Event ${i} of the batch does not match the event schema: ${issues}`, 400, { index: i });
+      throw new DomainError('BAD_EVENT', `Event ${i} of the batch does not match the event schema: ${issues}`, { index: i });
     }
     if (e.branch !== branch) {
-      throw new AppError('BRANCH_MISMATCH', `Event ${i} says it is from branch "${e.branch}", but this credential belongs to "${branch}"; a branch writes only its own streams.`, 403, { index: i });
+      throw new DomainError('BRANCH_MISMATCH', `Event ${i} says it is from branch "${e.branch}", but this credential belongs to "${branch}"; a branch writes only its own streams.`, { index: i });
     }
-    if (e.stream !== b.data.stream) throw new AppError('BAD_BATCH', `Event ${i} belongs to stream "${e.stream}", not the batch's "${b.data.stream}".`, 400, { index: i });
-    if (i > 0 && e.seq !== events[i - 1]!.seq + 1) throw new AppError('BAD_BATCH', `Event ${i} has seq ${e.seq}; a batch must be consecutive (expected ${events[i - 1]!.seq + 1}).`, 400, { index: i });
+    if (e.stream !== b.data.stream) throw new DomainError('BAD_BATCH', `Event ${i} belongs to stream "${e.stream}", not the batch's "${b.data.stream}".`, { index: i });
+    if (i > 0 && e.seq !== events[i - 1]!.seq + 1) throw new DomainError('BAD_BATCH', `Event ${i} has seq ${e.seq}; a batch must be consecutive (expected ${events[i - 1]!.seq + 1}).`, { index: i });
     events.push(e);
   }
   return { stream: b.data.stream, events };
@@ -65,7 +65,7 @@ export class Admission {
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.running >= this.opts.concurrency) {
       if (this.waiting.length >= this.opts.queue) {
-        throw new AppError('OVERLOADED', 'Head office is busy; send this batch again after the time in Retry-After.', 429, { retryAfterSeconds: this.retryAfterSeconds() });
+        throw new DomainError('OVERLOADED', 'Head office is busy; send this batch again after the time in Retry-After.', { retryAfterSeconds: this.retryAfterSeconds() });
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { addDays, localEpoch } from '../../common/local-time.js';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import { configSnapshotSchema } from '../../config/snapshot-schema.js';
 import { describeIssues } from '../../config/load-config.js';
 import { reportCsv } from '../../server/insights/reports.js';
@@ -38,7 +38,7 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: { store: HqSt
   const knownBranch = async (req: FastifyRequest) => {
     const { branch } = parseInput(branchParams, req.params, 'branch');
     const row = await store.branch(branch);
-    if (!row) throw new AppError('UNKNOWN_BRANCH', `There is no branch "${branch}" at head office.`, 404);
+    if (!row) throw new DomainError('UNKNOWN_BRANCH', `There is no branch "${branch}" at head office.`);
     return row;
   };
 
@@ -97,10 +97,10 @@ export function registerOperatorRoutes(app: FastifyInstance, deps: { store: HqSt
     const parsed = configSnapshotSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       const lines = describeIssues(parsed.error.issues);
-      throw new AppError('CONFIG_INVALID', `The configuration snapshot has ${lines.length} problem(s): ${lines.join('; ')}`, 400, lines);
+      throw new DomainError('CONFIG_INVALID', `The configuration snapshot has ${lines.length} problem(s): ${lines.join('; ')}`, lines);
     }
     if (parsed.data.config.branch.id !== b.id) {
-      throw new AppError('CONFIG_INVALID', `config.branch.id is "${parsed.data.config.branch.id}", but this is branch "${b.id}".`, 400);
+      throw new DomainError('CONFIG_INVALID', `config.branch.id is "${parsed.data.config.branch.id}", but this is branch "${b.id}".`);
     }
     // Kept as sent: the branch validates the original, and fills in defaults itself.
     const version = await store.publishConfig(b.id, req.body, who);

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import { parseInput } from '../../server/http/validate.js';
 import { publicTicketSchema } from '../../sync/protocol.js';
 import type { HqStore } from '../storage/hq-store.js';
@@ -20,10 +20,10 @@ export function registerPublicRoutes(app: FastifyInstance, deps: { store: HqStor
   app.get('/api/tickets/:id', async (req, reply) => {
     const { id } = parseInput(ticketParams, req.params, 'ticket id');
     const t = await deps.store.liveTicket(id);
-    if (!t) throw new AppError('UNKNOWN_TICKET', 'No such ticket.', 404);
-    if (t.expiresAt.getTime() <= now()) throw new AppError('TICKET_DAY_OVER', "This ticket's business day is over.", 410);
+    if (!t) throw new DomainError('UNKNOWN_TICKET', 'No such ticket.');
+    if (t.expiresAt.getTime() <= now()) throw new DomainError('TICKET_DAY_OVER', "This ticket's business day is over.");
     const view = publicTicketSchema.safeParse(t.view);
-    if (!view.success) throw new AppError('UNKNOWN_TICKET', 'No such ticket.', 404);
+    if (!view.success) throw new DomainError('UNKNOWN_TICKET', 'No such ticket.');
     reply.header('cache-control', 'no-store');
     return view.data;
   });

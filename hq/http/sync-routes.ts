@@ -3,7 +3,7 @@
  * snapshots and reports on them, the live picture and open tickets' positions, alarms.
  */
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../common/errors.js';
+import { DomainError, isDomainError } from '../../common/errors.js';
 import { RateLimiter } from '../../server/http/rate-limit.js';
 import { parseInput } from '../../server/http/validate.js';
 import { alarmReportSchema, configReportSchema, enrollRequestSchema, livePushSchema } from '../../sync/protocol.js';
@@ -16,6 +16,7 @@ import { z } from 'zod';
 /** Batches of a few hundred events are well under this. */
 export const SYNC_BODY_LIMIT = 8 * 1024 * 1024;
 const ENROLL_PER_MINUTE = 10;
+const retryAfter = z.object({ retryAfterSeconds: z.number() });
 
 export function registerSyncRoutes(app: FastifyInstance, deps: { store: HqStore; ingest: Ingest; hints: Hints; enrollPerMinute?: number }): void {
   const { store, ingest } = deps;
@@ -25,7 +26,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: { store: HqStore;
     const wait = enrollLimit.take(req.socket.remoteAddress ?? '?', Date.now());
     if (wait > 0) {
       reply.header('retry-after', String(wait));
-      throw new AppError('RATE_LIMITED', `Too many enrollment attempts from this address; try again in ${wait} s.`, 429);
+      throw new DomainError('RATE_LIMITED', `Too many enrollment attempts from this address; try again in ${wait} s.`);
     }
     const body = parseInput(enrollRequestSchema, req.body);
     return store.redeemEnrollment(body.code, body.installId, body.branch);
@@ -52,7 +53,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: { store: HqStore;
         conflictSeq: r.conflictSeq,
       });
     } catch (e) {
-      if (e instanceof AppError && e.status === 429) reply.header('retry-after', String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));
+      if (isDomainError(e) && e.code === 'OVERLOADED') reply.header('retry-after', String(retryAfter.parse(e.details).retryAfterSeconds));
       throw e;
     }
   });
@@ -80,7 +81,7 @@ export function registerSyncRoutes(app: FastifyInstance, deps: { store: HqStore;
     const branch = await requireBranch(store, req);
     const body = parseInput(configReportSchema, req.body);
     if (!(await store.reportConfig(branch, body.version, body.status, body.problems))) {
-      throw new AppError('UNKNOWN_CONFIG_VERSION', `Head office has no configuration version ${body.version} for this branch.`, 404);
+      throw new DomainError('UNKNOWN_CONFIG_VERSION', `Head office has no configuration version ${body.version} for this branch.`);
     }
     return { ok: true };
   });

@@ -4,7 +4,7 @@
  * its stream head; an enrollment and its credential) run in one transaction.
  */
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import type { BranchEvent, StreamName } from '../../core/events.js';
 import type { Ticket } from '../../core/types.js';
 import { newCredential, newEnrollmentCode, newOperatorToken, normalizeEnrollmentCode, secretHash } from '../secrets.js';
@@ -66,7 +66,7 @@ export type HqTicketFact = z.infer<typeof ticketFactRow>;
 function rows<T>(schema: z.ZodType<T>, list: Record<string, unknown>[], what: string): T[] {
   return list.map((r) => {
     const p = schema.safeParse(r);
-    if (!p.success) throw new AppError('HQ_ROW_INVALID', `A ${what} row read back from the head-office database is malformed: ${p.error.issues[0]?.message ?? ''}`, 500);
+    if (!p.success) throw new DomainError('HQ_ROW_INVALID', `A ${what} row read back from the head-office database is malformed: ${p.error.issues[0]?.message ?? ''}`);
     return p.data;
   });
 }
@@ -275,11 +275,11 @@ export function createHqStore(db: SqlDatabase) {
           await tx.query('SELECT branch, region, expires_at, used_at, used_by FROM enrollment_codes WHERE code_hash = $1 FOR UPDATE', [codeHash]),
           'enrollment code',
         )[0];
-        if (!r) return new AppError('ENROLL_CODE_UNKNOWN', 'This enrollment code is not known to head office. Check it, or ask for a new one (npm run hq -- enroll).', 403);
-        if (r.used_at && r.used_by !== installId) return new AppError('ENROLL_CODE_USED', 'This enrollment code has been used already; each code works once. Ask head office for a new one.', 409);
-        if (r.expires_at.getTime() < Date.now()) return new AppError('ENROLL_CODE_EXPIRED', `This enrollment code expired at ${r.expires_at.toISOString()}. Ask head office for a new one.`, 410);
+        if (!r) return new DomainError('ENROLL_CODE_UNKNOWN', 'This enrollment code is not known to head office. Check it, or ask for a new one (npm run hq -- enroll).');
+        if (r.used_at && r.used_by !== installId) return new DomainError('ENROLL_CODE_USED', 'This enrollment code has been used already; each code works once. Ask head office for a new one.');
+        if (r.expires_at.getTime() < Date.now()) return new DomainError('ENROLL_CODE_EXPIRED', `This enrollment code expired at ${r.expires_at.toISOString()}. Ask head office for a new one.`);
         if (r.branch !== branchClaim) {
-          return new AppError('ENROLL_BRANCH_MISMATCH', `This code was made for branch "${r.branch}", but this branch's configuration says it is "${branchClaim}".`, 409);
+          return new DomainError('ENROLL_BRANCH_MISMATCH', `This code was made for branch "${r.branch}", but this branch's configuration says it is "${branchClaim}".`);
         }
         await tx.query('INSERT INTO branches (id, region) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET region = CASE WHEN excluded.region = \'\' THEN branches.region ELSE excluded.region END', [r.branch, r.region]);
         // One live credential per branch: a new enrollment (new machine, lost answer) retires older ones.
@@ -289,7 +289,7 @@ export function createHqStore(db: SqlDatabase) {
         await tx.query('UPDATE enrollment_codes SET used_at = now(), used_by = $2 WHERE code_hash = $1', [codeHash, installId]);
         return { branch: r.branch, credential };
       });
-      if (out instanceof AppError) throw out;
+      if (out instanceof DomainError) throw out;
       credentialCache.clear();
       return out;
     },
@@ -328,7 +328,7 @@ export function createHqStore(db: SqlDatabase) {
       return db.transaction(async (tx) => {
         // The branch row is the lock: two publishes for one branch get consecutive versions.
         const b = await tx.query('SELECT id FROM branches WHERE id = $1 FOR UPDATE', [branch]);
-        if (b.length === 0) throw new AppError('UNKNOWN_BRANCH', `There is no branch "${branch}" at head office; enroll it first.`, 404);
+        if (b.length === 0) throw new DomainError('UNKNOWN_BRANCH', `There is no branch "${branch}" at head office; enroll it first.`);
         const r = await tx.query('SELECT COALESCE(MAX(version), 0) AS v FROM config_snapshots WHERE branch = $1', [branch]);
         const version = num.parse(r[0]?.v ?? 0) + 1;
         await tx.query('INSERT INTO config_snapshots (branch, version, created_by, body) VALUES ($1, $2, $3, $4)', [branch, version, createdBy, JSON.stringify(body)]);

@@ -8,7 +8,7 @@
  * transaction; the unique index below is the second line of defence for a replayed event,
  * which always has the same time and so lands in the same partition.
  */
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import type { SqlDatabase } from './sql.js';
 
 export interface HqMigration {
@@ -155,7 +155,7 @@ export async function migrate(db: SqlDatabase): Promise<number> {
   const current = Number(rows[0]?.v ?? 0);
   const latest = HQ_MIGRATIONS.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new AppError('DB_TOO_NEW', `The head-office database is at schema ${current}, newer than this version understands (${latest}); update the product.`, 500);
+    throw new DomainError('DB_TOO_NEW', `The head-office database is at schema ${current}, newer than this version understands (${latest}); update the product.`);
   }
   for (const m of HQ_MIGRATIONS) {
     if (m.version <= current) continue;

@@ -4,7 +4,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import type { SqlDatabase, SqlParam, SqlRunner } from './sql.js';
 
 export async function openPglite(dir: string | undefined): Promise<SqlDatabase> {
@@ -14,7 +14,7 @@ export async function openPglite(dir: string | undefined): Promise<SqlDatabase> 
     // bigint (int8) values are sequence numbers and counts far below 2^53: read them as numbers.
     db = await PGlite.create(dir, { parsers: { 20: (v: string) => Number(v) } });
   } catch (e) {
-    throw new AppError('DATABASE_OPEN_FAILED', `Cannot open the embedded database in ${dir ?? 'memory'}: ${(e as Error).message}. Is another head-office server using this data folder?`, 500);
+    throw new DomainError('DATABASE_OPEN_FAILED', `Cannot open the embedded database in ${dir ?? 'memory'}: ${(e as Error).message}. Is another head-office server using this data folder?`);
   }
   const run = (q: Pick<PGlite, 'query' | 'exec'>): SqlRunner => ({
     async query(text: string, params: readonly SqlParam[] = []) {

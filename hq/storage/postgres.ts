@@ -3,7 +3,7 @@ import pg from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import type { SqlDatabase, SqlParam, SqlRunner } from './sql.js';
 
 // bigint (int8) values are sequence numbers and counts far below 2^53: read them as numbers.
@@ -18,7 +18,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     await pool.query('SELECT 1');
   } catch (e) {
     await pool.end().catch(() => undefined);
-    throw new AppError('DATABASE_UNREACHABLE', `Cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`, 500);
+    throw new DomainError('DATABASE_UNREACHABLE', `Cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
   }
   const run = (c: pg.Pool | pg.PoolClient): SqlRunner => ({
     async query(text: string, params: readonly SqlParam[] = []) {
