@@ -44,6 +44,12 @@ export interface BranchStore {
   /** Appends events; `alongside` writes the rows of the same change in the same transaction. */
   appendEvents(drafts: EventDraft[], branchId: string, alongside?: () => void): BranchEvent[];
   eventsAfter(afterId: number, limit: number): BranchEvent[];
+  /**
+   * Renumbers a stream's events from `fromSeq` on so that the first becomes `newFromSeq` (the
+   * uploader does this when head office already holds those numbers from before a restore), and
+   * the stream's next event follows them. One transaction.
+   */
+  resequenceStream(stream: StreamName, fromSeq: number, newFromSeq: number): number;
   lastEventId(): number;
   ticket(id: string): Ticket | undefined;
   ticketsOfDay(businessDay: string): Ticket[];
@@ -137,6 +143,12 @@ export function createBranchStore(db: Db): BranchStore {
   // Per-stream heads live in memory and advance only after a commit succeeds.
   const heads = new Map<string, number>();
   for (const r of stmt.streamHeads.all() as Row[]) heads.set(r.stream as string, r.seq as number);
+  // A stream moved past head office's numbers (resequenceStream) continues from there even
+  // before it has an event of its own beyond them.
+  for (const r of db.prepare("SELECT key, value FROM meta WHERE key LIKE 'seq_floor.%'").all() as Row[]) {
+    const stream = String(r.key).slice('seq_floor.'.length);
+    heads.set(stream, Math.max(heads.get(stream) ?? 0, Number(r.value)));
+  }
 
   function writeEvents(drafts: EventDraft[], branch: string, pending: Map<string, number>): BranchEvent[] {
     const out: BranchEvent[] = [];
@@ -209,6 +221,20 @@ export function createBranchStore(db: Db): BranchStore {
       const events = appendTx(drafts, branchId, pending, alongside);
       advance(pending);
       return events;
+    },
+    resequenceStream(stream, fromSeq, newFromSeq) {
+      const shift = newFromSeq - fromSeq;
+      if (shift <= 0) throw new Error(`resequenceStream moves events forward only (${fromSeq} → ${newFromSeq})`);
+      const moved = db.transaction(() => {
+        // Through negative numbers, so the unique (stream, seq) index never sees two rows at once.
+        const n = db.prepare('UPDATE events SET seq = -(seq + ?) WHERE stream = ? AND seq >= ?').run(shift, stream, fromSeq).changes;
+        db.prepare('UPDATE events SET seq = -seq WHERE stream = ? AND seq < 0').run(stream);
+        stmt.setMeta.run(`seq_floor.${stream}`, String(newFromSeq - 1));
+        return n;
+      })();
+      const head = (db.prepare('SELECT MAX(seq) AS seq FROM events WHERE stream = ?').get(stream) as Row).seq as number | null;
+      heads.set(stream, Math.max(head ?? 0, newFromSeq - 1));
+      return moved;
     },
     eventsAfter(afterId, limit) {
       const branch = (stmt.getMeta.get('branch_id') as Row | undefined)?.value as string | undefined;
