@@ -81,23 +81,31 @@ export class LivePusher {
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private pushing = false;
+  private stopped = true;
   private dirty = false;
   private lastOpen = new Set<string>();
   private readonly backoff = new Backoff({ baseMs: 2000, capMs: 60_000 });
   private retryAt = 0;
   lastPushAt: number | null = null;
 
+  /** A push is under way. */
+  get busy(): boolean {
+    return this.pushing;
+  }
+
   constructor(
     private readonly o: { client: HqClient; sources: LiveSources; log: Logger; debounceMs?: number; heartbeatMs?: number },
   ) {}
 
   start(): void {
+    this.stopped = false;
     this.heartbeat = setInterval(() => this.changed(), this.o.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
     this.changed();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.timer = undefined;
@@ -106,6 +114,7 @@ export class LivePusher {
   /** Something changed: push soon (bursts of events become one push). */
   changed(): void {
     this.dirty = true;
+    if (this.stopped) return;
     if (this.timer || this.pushing) return;
     const wait = Math.max(this.o.debounceMs ?? 1000, this.retryAt - Date.now());
     this.timer = setTimeout(() => {
