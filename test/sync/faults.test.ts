@@ -218,7 +218,7 @@ describe.each(BACKENDS)('sync faults on %s', (backend) => {
       await branch.close();
       if (hqp.child.exitCode === null) hqp.child.kill('SIGKILL');
     }
-  });
+  }, 400_000);
 
   it('a branch restored from an older backup is detected and raises an alarm instead of reusing sequence numbers', async () => {
     const hq = await fx.start();
