@@ -9,7 +9,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../shared/api.js';
 import '../shared/base.css';
 import '../ticket/ticket.css';
-import { Status, type Localized, type TicketView } from '../ticket/status.js';
+import { TicketCard, type Localized, type TicketView } from '../ticket/status.js';
 
 const POLL_MS = 10_000;
 const id = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
@@ -54,19 +54,7 @@ function HqTicketPage() {
     <main class="ticket">
       <h1 class="visually-hidden">排队进度 · Queue position</h1>
       {error && <p role="alert">{error}</p>}
-      {ticket && (
-        <section aria-live="polite">
-          <p class="number" data-testid="number">
-            {ticket.number}
-          </p>
-          {ticket.serviceName && (
-            <p class="service">
-              {ticket.serviceName.zh} · {ticket.serviceName.en}
-            </p>
-          )}
-          <Status t={ticket} counters={counters} />
-        </section>
-      )}
+      {ticket && <TicketCard t={ticket} counters={counters} />}
     </main>
   );
 }

@@ -9,7 +9,7 @@ import { api, ApiError } from '../shared/api.js';
 import { openStream } from '../shared/stream.js';
 import '../shared/base.css';
 import './ticket.css';
-import { Status, type CounterInfo, type TicketView } from './status.js';
+import { TicketCard, type CounterInfo, type TicketView } from './status.js';
 
 const POLL_MS = 10_000;
 const id = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
@@ -48,19 +48,7 @@ function TicketPage() {
     <main class="ticket">
       <h1 class="visually-hidden">排队进度 · Queue position</h1>
       {error && <p role="alert">{error}</p>}
-      {ticket && (
-        <section aria-live="polite">
-          <p class="number" data-testid="number">
-            {ticket.number}
-          </p>
-          {ticket.serviceName && (
-            <p class="service">
-              {ticket.serviceName.zh} · {ticket.serviceName.en}
-            </p>
-          )}
-          <Status t={ticket} counters={counters} />
-        </section>
-      )}
+      {ticket && <TicketCard t={ticket} counters={counters} />}
     </main>
   );
 }

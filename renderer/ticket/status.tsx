@@ -76,3 +76,20 @@ export function Status({ t, counters }: { t: TicketView; counters: CounterInfo[]
       return <p data-testid="state">号票已取消 · This ticket was cancelled</p>;
   }
 }
+
+/** The ticket as its holder sees it: number, service, and the status above. */
+export function TicketCard({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
+  return (
+    <section aria-live="polite">
+      <p class="number" data-testid="number">
+        {t.number}
+      </p>
+      {t.serviceName && (
+        <p class="service">
+          {t.serviceName.zh} · {t.serviceName.en}
+        </p>
+      )}
+      <Status t={t} counters={counters} />
+    </section>
+  );
+}
