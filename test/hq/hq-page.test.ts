@@ -41,7 +41,7 @@ describe.each(BACKENDS)("head office's page on %s", (backend) => {
       branches.push(await startTestBranch({ configPath, hq: { url: hq.url, enrollCode: code, ...FAST } }));
     }
     browser = await launchBrowser();
-  });
+  }, 300_000); // a new embedded database and a branch take long on a loaded machine
   afterAll(async () => {
     await browser?.close();
     for (const b of branches) await b.close();

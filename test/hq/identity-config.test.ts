@@ -26,7 +26,7 @@ describe.each(BACKENDS)('HQ identity and configuration on %s', (backend) => {
   beforeAll(async () => {
     hq = await fx.start();
     operator = await hq.store.createOperatorToken('test');
-  });
+  }, 300_000); // a new embedded database and a branch take long on a loaded machine
   afterAll(async () => {
     await hq?.close();
     await fx.close();

@@ -30,7 +30,7 @@ describe.each(BACKENDS)('a branch synced with head office on %s', (backend) => {
     operator = await hq.store.createOperatorToken('test');
     const { code } = await hq.store.createEnrollmentCode('demo-001', 'East', 1);
     branch = await startTestBranch({ hq: { url: hq.url, enrollCode: code, ...FAST } });
-  });
+  }, 300_000); // a new embedded database and a branch take long on a loaded machine
   afterAll(async () => {
     await branch?.close();
     await hq?.close();
