@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BACKENDS, HqFixture, hqApi } from '../support/hq.js';
 import { runHqCommand, startHqProcess } from '../support/hq-process.js';
 
@@ -24,6 +24,9 @@ function httpsGet(url: string, ca?: Buffer): Promise<string> {
     }).on('error', reject);
   });
 }
+
+// Child processes, a new embedded database, Chromium: slow on a loaded 2-core machine; the timeout only catches hangs.
+vi.setConfig({ testTimeout: 400_000 });
 
 describe.each(BACKENDS)('npm run hq on %s', (backend) => {
   const fx = new HqFixture(backend);

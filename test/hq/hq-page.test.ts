@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { DEMO_CONFIG_PATH } from '../../config/load-config.js';
 import type { HqApp } from '../../hq/app.js';
@@ -16,6 +16,9 @@ import { launchBrowser } from '../support/browser.js';
 import { BACKENDS, HqFixture } from '../support/hq.js';
 
 const FAST = { heartbeatMs: 500, liveDebounceMs: 50, backoff: { baseMs: 50, capMs: 500 } };
+
+// Child processes, a new embedded database, Chromium: slow on a loaded 2-core machine; the timeout only catches hangs.
+vi.setConfig({ testTimeout: 400_000 });
 
 describe.each(BACKENDS)("head office's page on %s", (backend) => {
   const fx = new HqFixture(backend);

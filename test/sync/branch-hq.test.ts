@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { DEMO_CONFIG_PATH } from '../../config/load-config.js';
 import type { HqApp } from '../../hq/app.js';
@@ -17,6 +17,9 @@ import { until } from '../support/until.js';
 
 const demoConfig = () => parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as any;
 const FAST = { heartbeatMs: 500, liveDebounceMs: 50, backoff: { baseMs: 50, capMs: 500 } };
+
+// Child processes, a new embedded database, Chromium: slow on a loaded 2-core machine; the timeout only catches hangs.
+vi.setConfig({ testTimeout: 400_000 });
 
 describe.each(BACKENDS)('a branch synced with head office on %s', (backend) => {
   const fx = new HqFixture(backend);

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startHqApp, type HqApp } from '../../hq/app.js';
 import { openHqStore } from '../../hq/open-store.js';
 import type { HqStore } from '../../hq/storage/hq-store.js';
@@ -57,6 +57,9 @@ async function withStore<T>(target: HqTarget, fn: (s: HqStore) => Promise<T>): P
     await store.db.close();
   }
 }
+
+// Child processes, a new embedded database, Chromium: slow on a loaded 2-core machine; the timeout only catches hangs.
+vi.setConfig({ testTimeout: 400_000 });
 
 describe.each(BACKENDS)('sync faults on %s', (backend) => {
   const fx = new HqFixture(backend);
