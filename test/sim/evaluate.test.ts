@@ -82,13 +82,46 @@ describe('npm run simulate -- --profiles DIR --seeds …', () => {
       assert.match(out, /profile\s+days\s+tickets\s+inside\s+width\s+limit\s+wait\s+IS\s+MAE\s+queue\s+delay\s+×best\s+VIP>2×/);
       assert.match(out, /^quiet-rural\s+1\s+\d+\s+\d+\.\d%/m);
       assert.match(out, /^short-staffed\s+1\s+\d+/m);
-      assert.match(out, /^short-staffed\s+A \d+\/15 \(\d+%\)\s+B/m);
+      assert.match(out, /p90 wait \/ target in minutes \(longest wait; utilisation/);
+      assert.match(out, /^short-staffed\s+A \d+\/15 \(\d+; \d+%\)\s+B/m);
       const json = spawnSync(process.execPath, ['--import', 'tsx', 'sim/cli.ts', '--profiles', dir, '--seeds', '3', '--json'], { encoding: 'utf8', timeout: 120_000 });
       const rows = JSON.parse(json.stdout) as { id: string; seeds: number[]; estimate: { coverage: number } }[];
       assert.deepEqual(rows.map((x) => [x.id, x.seeds]), [['quiet-rural', [3]], ['short-staffed', [3]]]);
       const bad = spawnSync(process.execPath, ['--import', 'tsx', 'sim/cli.ts', '--profiles', join(dir, 'branches'), '--seeds', '1'], { encoding: 'utf8', timeout: 120_000 });
       assert.notEqual(bad.status, 0);
       assert.match(bad.stderr, /rural-branch\.yaml has \d+ problem/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--tiers replaces the calling rules and --warmup-days the warm-up, on the same customers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'profiles-'));
+    try {
+      copyFileSync(join(PROFILES_DIR, 'short-staffed.yaml'), join(dir, 'short-staffed.yaml'));
+      type Row = { customers: number; estimate: { intervalScore: number }; services: { code: string; p90Wait: number; maxWait: number }[]; vip: { violations: number } };
+      const run = (...extra: string[]): Row => {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', 'sim/cli.ts', '--profiles', dir, '--seeds', '1', '--json', ...extra], { encoding: 'utf8', timeout: 120_000 });
+        assert.equal(r.status, 0, r.stderr);
+        return (JSON.parse(r.stdout) as Row[])[0]!;
+      };
+      const reserve = run();
+      const strict = run('--tiers', 'strict');
+      const cold = run('--warmup-days', '0');
+      const fx = (row: Row) => row.services.find((s) => s.code === 'H')!;
+      assert.equal(strict.customers, reserve.customers);
+      assert.ok(fx(strict).p90Wait > fx(reserve).p90Wait, `FX p90: strict ${fx(strict).p90Wait}, reserve ${fx(reserve).p90Wait}`);
+      assert.ok(fx(strict).maxWait >= fx(strict).p90Wait);
+      // The warm-up only changes what the estimator knows: the same calls, other ranges.
+      assert.deepEqual(cold.services, reserve.services);
+      assert.notEqual(cold.estimate.intervalScore, reserve.estimate.intervalScore);
+      for (const [args, message] of [[['--tiers', 'fifo'], /--tiers "fifo": reserve or strict/], [['--warmup-days', '1.5'], /--warmup-days "1.5": a whole number/]] as const) {
+        const bad = spawnSync(process.execPath, ['--import', 'tsx', 'sim/cli.ts', '--profiles', dir, '--seeds', '1', ...args], { encoding: 'utf8', timeout: 120_000 });
+        assert.equal(bad.status, 1);
+        assert.match(bad.stderr, message);
+      }
+      const header = spawnSync(process.execPath, ['--import', 'tsx', 'sim/cli.ts', '--profiles', dir, '--seeds', '1', '--tiers', 'strict', '--warmup-days', '0'], { encoding: 'utf8', timeout: 120_000 });
+      assert.match(header.stdout, /1 profiles × seeds 1 \(calling rules: strict, warm-up days: 0\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
