@@ -27,6 +27,8 @@ import { attachStream, type StreamServer } from './http/stream.js';
 import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
 import type { FastifyInstance } from 'fastify';
+import { appliedHqConfig } from '../sync/apply-config.js';
+import { attachSync, type Sync, type SyncOptions } from '../sync/attach-sync.js';
 
 export interface BranchAppOptions {
   dataDir: string;
@@ -45,6 +47,8 @@ export interface BranchAppOptions {
   ticketRateLimitPerMinute?: number;
   /** Overrides the configuration file's alert settings (tests). */
   alertSettings?: Partial<AlertSettings>;
+  /** Sync with head office (`--hq URL [--enroll CODE]`). */
+  hq?: SyncOptions;
 }
 
 export interface BranchApp {
@@ -66,6 +70,8 @@ export interface BranchApp {
   /** Satisfaction ratings, evaluators, staff performance (issue #13). */
   feedback: Feedback;
   care: Care;
+  /** Head-office sync, when the service was started with --hq. */
+  sync?: Sync;
   credentialsFile?: string;
   initialAdminFile?: string;
   close(): Promise<void>;
@@ -77,10 +83,12 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const { log } = opts;
   const clock = opts.clock ?? Date.now;
   // The configuration is checked before anything is opened: a broken file starts nothing.
-  const config = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
+  const fileConfig = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
   const db = openDatabase(join(opts.dataDir, 'branch.db'));
   const store = createBranchStore(db, { reportRowError: rowErrorReporter(log) });
   try {
+    // Once head office has sent a configuration, it is the one in force; the file was the start.
+    const config = appliedHqConfig(store, fileConfig.queue.branch.id, log) ?? fileConfig;
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
     const auth = new Auth(store, config.file.security, (staffId, until) => service.record([draft('staff.login_locked', clock(), { staffId, until })]));
@@ -100,6 +108,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
 
     const http = createHttpServer(log);
     // The customer file links visits through the kiosk's card reads (care is attached below).
+    let sync: Sync | undefined;
     const late: { care?: Care } = {};
     const kiosk = attachKiosk({
       http,
@@ -112,6 +121,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       host: opts.host,
       uris: opts.devices,
       log,
+      publicBaseUrl: () => sync?.publicBaseUrl(),
       onTicketIdentity: (ticketId, who) => late.care?.customers.ticketIdentified(ticketId, who),
     });
     registerApi(http, {
@@ -141,8 +151,25 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       log,
       alertSettings,
       reportExtras: (from, to) => feedback.reportExtras(from, to),
-      moreConditions: (now) => care.alertConditions(now),
+      extraConditions: () => [...(sync?.conditions() ?? []), ...care.alertConditions(service.clock())],
     });
+    if (opts.hq) {
+      sync = await attachSync({
+        http,
+        service,
+        auth,
+        store,
+        db,
+        dataDir: opts.dataDir,
+        log,
+        devices: () => devices.list(),
+        options: opts.hq,
+        activate(loaded) {
+          service.updateConfig(loaded.queue);
+          auth.updateSettings(loaded.file.security);
+        },
+      });
+    }
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
@@ -155,6 +182,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     insights.start();
     feedback.start();
     care.start();
+    sync?.start(() => insights.alerts.list());
 
     return {
       url: `http://127.0.0.1:${port}`,
@@ -170,9 +198,11 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       insights,
       feedback,
       care,
+      sync,
       credentialsFile,
       initialAdminFile,
       async close() {
+        await sync?.stop();
         service.stop();
         insights.stop();
         await feedback.stop();

@@ -46,8 +46,8 @@ export class AlertMonitor {
     private readonly devices: DeviceStates,
     private readonly log: Logger,
     settings: Partial<AlertSettings> = {},
-    /** Conditions other parts own (overdue complaints), evaluated with the rest. */
-    private readonly moreConditions: (now: number) => Condition[] = () => [],
+    /** Conditions other parts watch (head-office sync), evaluated with the rest. */
+    private readonly extra: () => Condition[] = () => [],
   ) {
     this.settings = { ...DEFAULT_ALERT_SETTINGS, ...settings };
   }
@@ -96,7 +96,7 @@ export class AlertMonitor {
     try {
       const now = this.service.clock();
       const q = this.service.queueView();
-      const found = [...conditions({ now, services: q.services, counters: q.counters, devices: this.devices.list() }, this.settings), ...this.moreConditions(now)];
+      const found = [...conditions({ now, services: q.services, counters: q.counters, devices: this.devices.list() }, this.settings), ...this.extra()];
       const active = new Map(this.store.activeAlerts().map((a) => [a.key, a]));
       const raised: AlertRecord[] = [];
       const cleared: AlertRecord[] = [];

@@ -29,6 +29,8 @@ const STATUS: Readonly<Record<string, number>> = {
   OWNER_CONFLICT: 400,
   UNKNOWN_OWNER: 400,
   CONTACT_REQUIRED: 400,
+  PROFILES_NONE: 400,
+  SEEDS_INVALID: 400,
   // Who is asking.
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
@@ -96,6 +98,7 @@ const STATUS: Readonly<Record<string, number>> = {
   DB_CORRUPT: 500,
   DB_TOO_NEW: 500,
   EVENT_INVALID: 500,
+  RESEQUENCE_BACKWARDS: 500,
   IDENTITY_KEY_INVALID: 500,
   IDENTITY_KEY_UNREADABLE: 500,
   IDENTITY_KEY_UNWRITABLE: 500,
@@ -120,10 +123,10 @@ export interface ErrorAnswer {
 }
 
 /** The answer to a DomainError; undefined for any other error. */
-export function domainErrorAnswer(err: unknown): ErrorAnswer | undefined {
+export function domainErrorAnswer(err: unknown, statusOf: (code: string) => number | undefined = httpStatusOf): ErrorAnswer | undefined {
   if (!isDomainError(err)) return undefined;
   const e: DomainError = err;
-  const status = httpStatusOf(e.code);
+  const status = statusOf(e.code);
   if (status === undefined) {
     return { status: 500, body: { error: { code: e.code, message: e.message } }, log: true };
   }

@@ -33,11 +33,11 @@ export function attachInsights(deps: {
   log: Logger;
   alertSettings?: Partial<AlertSettings>;
   reportExtras?: (from: string, to: string) => ReportExtras;
-  /** Alert conditions other parts own (overdue complaints). */
-  moreConditions?: (now: number) => Condition[];
+  /** Alert conditions other parts watch (head-office sync, overdue complaints). */
+  extraConditions?: () => Condition[];
 }): Insights {
   const store = createInsightsStore(deps.db, { reportRowError: rowErrorReporter(deps.log) });
-  const alerts = new AlertMonitor(deps.service, store, deps.devices, deps.log, deps.alertSettings, deps.moreConditions);
+  const alerts = new AlertMonitor(deps.service, store, deps.devices, deps.log, deps.alertSettings, deps.extraConditions);
   const dayFacts = new DayFacts(deps.service, store);
   registerInsightsApi(deps.http, { service: deps.service, auth: deps.auth, insights: store, dayFacts, alerts, devices: deps.devices, reportExtras: deps.reportExtras });
   return {
