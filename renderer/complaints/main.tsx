@@ -11,14 +11,9 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import '../shared/base.css';
 import '../dashboard/dashboard.css';
 import './complaints.css';
-import { ApiError, api, getToken, setToken } from '../shared/api.js';
-import { SignIn } from '../shared/sign-in.js';
+import { ApiError, api } from '../shared/api.js';
+import { SignedIn, type Me } from '../shared/signed-in.js';
 
-interface Me {
-  staffId: string;
-  name: string;
-  roles: string[];
-}
 interface Category {
   code: string;
   name: { zh: string; en: string };
@@ -312,7 +307,14 @@ function Book({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         <span class="muted">
           {me.name} ({me.staffId})
         </span>
-        <button onClick={onSignOut}>退出 · Sign out</button>
+        <button
+          onClick={() => {
+            void api('POST', '/api/auth/logout').catch(() => undefined);
+            onSignOut();
+          }}
+        >
+          退出 · Sign out
+        </button>
       </header>
       {error && (
         <p class="error" role="alert">
@@ -362,22 +364,4 @@ function Book({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   );
 }
 
-function App() {
-  const [me, setMe] = useState<Me | null>(null);
-  const [signedIn, setSignedIn] = useState(!!getToken());
-  const signOut = useCallback(() => {
-    void api('POST', '/api/auth/logout').catch(() => undefined);
-    setToken(null);
-    setMe(null);
-    setSignedIn(false);
-  }, []);
-  useEffect(() => {
-    if (!signedIn) return;
-    api<Me>('GET', '/api/auth/me').then(setMe, signOut);
-  }, [signedIn, signOut]);
-  if (!signedIn) return <SignIn title="投诉与意见 · Complaints" note="柜员、大堂经理、主管 · Tellers, lobby managers and supervisors" onDone={() => setSignedIn(true)} />;
-  if (!me) return <p>…</p>;
-  return <Book me={me} onSignOut={signOut} />;
-}
-
-render(<App />, document.getElementById('app')!);
+render(<SignedIn title="投诉与意见 · Complaints" note="柜员、大堂经理、主管 · Tellers, lobby managers and supervisors" page={(me, signOut) => <Book me={me} onSignOut={signOut} />} />, document.getElementById('app')!);

@@ -9,15 +9,9 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import '../shared/base.css';
 import '../dashboard/dashboard.css';
 import './performance.css';
-import { ApiError, api, getToken, setToken } from '../shared/api.js';
-import { SignIn } from '../shared/sign-in.js';
+import { ApiError, api, getToken } from '../shared/api.js';
+import { SignedIn, type Me } from '../shared/signed-in.js';
 import type { PerformanceRow } from '../../server/feedback/performance.js';
-
-interface Me {
-  staffId: string;
-  name: string;
-  roles: string[];
-}
 
 interface Config {
   services: { code: string; name: { zh: string; en: string } }[];
@@ -267,21 +261,4 @@ function Performance({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   );
 }
 
-function App() {
-  const [me, setMe] = useState<Me | null>(null);
-  const [signedIn, setSignedIn] = useState(!!getToken());
-  const signOut = useCallback(() => {
-    setToken(null);
-    setMe(null);
-    setSignedIn(false);
-  }, []);
-  useEffect(() => {
-    if (!signedIn) return;
-    api<Me>('GET', '/api/auth/me').then(setMe, signOut);
-  }, [signedIn, signOut]);
-  if (!signedIn) return <SignIn title="绩效 · Performance" note="主管看全部柜员，柜员只看本人 · Supervisors see every teller; tellers see their own figures" onDone={() => setSignedIn(true)} />;
-  if (!me) return <p>…</p>;
-  return <Performance me={me} onSignOut={signOut} />;
-}
-
-render(<App />, document.getElementById('app')!);
+render(<SignedIn title="绩效 · Performance" note="主管看全部柜员，柜员只看本人 · Supervisors see every teller; tellers see their own figures" page={(me, signOut) => <Performance me={me} onSignOut={signOut} />} />, document.getElementById('app')!);
