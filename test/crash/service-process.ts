@@ -1,7 +1,8 @@
 /**
- * The branch service as a real child process (`server/main.ts` through tsx), for tests that
- * kill it. Resolves once the service printed its ready line; keeps draining its output so a
- * full pipe never stalls it, and keeps the last lines for a failure message.
+ * The branch service as a real child process (the compiled `dist/server/main.js`), for tests that
+ * kill it or check what a branch runs. Resolves once the service printed its ready line; keeps
+ * draining its output so a full pipe never stalls it, and keeps the last lines for a failure
+ * message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -21,11 +22,24 @@ export interface ServiceProcess {
 const READY = /Branch service ready at (http:\/\/127\.0\.0\.1:\d+)/;
 
 export function startServiceProcess(dataDir: string, extraArgs: string[] = []): Promise<ServiceProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
-  );
+  return startUntilReady(process.execPath, ['dist/server/main.js', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs]);
+}
+
+/**
+ * Any command that ends up running the service (`node …`, `npm start -- …`). With `detached`
+ * the command gets its own process group, so `process.kill(-child.pid)` reaches what it spawned.
+ */
+export function startUntilReady(
+  command: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; detached?: boolean } = {},
+): Promise<ServiceProcess> {
+  const child = spawn(command, args, {
+    cwd: opts.cwd ?? REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'test', ...opts.env },
+    detached: opts.detached ?? false,
+  });
   const lines: string[] = [];
   const keep = (line: string) => {
     lines.push(line);
