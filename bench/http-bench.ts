@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startChildServer, type ChildServer } from './child-server.js';
+import { COMPILED_SERVICE, startChildServer, tsScript, type ChildServer } from './child-server.js';
 import { concurrent, keepAliveAgent, paired, sequential, type Target } from './http-load.js';
 import { rssOf } from './machine.js';
 import { progress } from './stats.js';
@@ -43,11 +43,11 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<HttpBenchResult
   try {
     const service = await startChildServer(
       'branch service',
-      ['server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'service'), '--log', 'json', '--ticket-rate-limit', '1000000'],
+      [...COMPILED_SERVICE, '--demo', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'service'), '--log', 'json', '--ticket-rate-limit', '1000000'],
       /Branch service ready at (http:\/\/127\.0\.0\.1:\d+)/,
     );
     servers.push(service);
-    const floor = await startChildServer('floor server', ['bench/floor-server.ts', join(dir, 'floor.db')], /Floor server ready at (http:\/\/127\.0\.0\.1:\d+)/);
+    const floor = await startChildServer('floor server', [...tsScript('bench/floor-server.ts'), join(dir, 'floor.db')], /Floor server ready at (http:\/\/127\.0\.0\.1:\d+)/);
     servers.push(floor);
     const rssServiceStart = rssOf(service.pid);
 

@@ -86,10 +86,13 @@ async function main(): Promise<void> {
 await main();
 await (await import('./calling-fanout.js')).printCallingFanout({ clients: num('BENCH_FANOUT_CLIENTS', 50), calls: num('BENCH_FANOUT_CALLS', 500) });
 await (await import('./insights.js')).printInsightsBench();
-// Memory over a simulated month runs in its own process, with --expose-gc for honest readings.
+await (await import('./start-time.js')).printStartTime(num('BENCH_STARTS', 5));
+// Memory over a simulated month runs in its own process on the compiled service (no TypeScript
+// runner in it), with --expose-gc for honest readings.
 {
   const { spawnSync } = await import('node:child_process');
-  const script = new URL('./memory-month.ts', import.meta.url).pathname;
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(num('BENCH_MONTH_DAYS', 30))], { stdio: 'inherit' });
+  const script = await (await import('./compiled-script.js')).compileAgainstDist('bench/memory-month.ts');
+  const { SERVICE_NODE_FLAGS } = await import('../server/node-flags.js');
+  const r = spawnSync(process.execPath, [...SERVICE_NODE_FLAGS, '--expose-gc', script, String(num('BENCH_MONTH_DAYS', 30))], { stdio: 'inherit' });
   if (r.status !== 0) console.log(`memory over a month: the bench process failed (${r.status ?? r.signal})`);
 }

@@ -17,6 +17,7 @@ import { isDomainError } from '../../common/errors.js';
 import { startBranchApp } from '../../server/branch-app.js';
 import { PAGES } from '../../server/http/pages.js';
 import { silentLogger } from '../../server/logger.js';
+import { SERVICE_NODE_FLAGS } from '../../server/node-flags.js';
 import { REPO_ROOT, startUntilReady, type ServiceProcess } from '../crash/service-process.js';
 
 const DIST = join(REPO_ROOT, 'dist');
@@ -83,6 +84,12 @@ describe('the build in dist/', () => {
     assert.deepEqual(Object.keys(info.pages).sort(), PAGES.map((p) => p.entry).sort());
     for (const page of PAGES) assert.ok(readFileSync(join(DIST, 'renderer', page.entry, 'main.js')).length > 1000, page.entry);
     assert.ok(existsSync(join(DIST, 'renderer', 'static', 'voice', 'chime.wav')));
+  });
+
+  test('npm start and npm run serve check the build, then run the compiled entry with the service\'s Node flags', () => {
+    const run = (entry: string) => `node scripts/build.mjs --if-stale && node ${[...SERVICE_NODE_FLAGS, entry].join(' ')}`;
+    assert.equal(pkg.scripts.start, run('dist/server/start.js'));
+    assert.equal(pkg.scripts.serve, run('dist/server/main.js'));
   });
 
   test('the compiled code imports only run-time dependencies and Node built-ins', () => {

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../../server/node-flags.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,7 +23,7 @@ export interface ServiceProcess {
 const READY = /Branch service ready at (http:\/\/127\.0\.0\.1:\d+)/;
 
 export function startServiceProcess(dataDir: string, extraArgs: string[] = []): Promise<ServiceProcess> {
-  return startUntilReady(process.execPath, ['dist/server/main.js', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs]);
+  return startUntilReady(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/server/main.js', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs]);
 }
 
 /**
