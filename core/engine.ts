@@ -6,10 +6,12 @@
  *   apply  → the in-memory state takes the Outcome, after the database committed it.
  * Nothing here does I/O; time and ids are passed in, so tests and the simulator drive it freely.
  */
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { businessDay, isOpenAt } from './calendar.js';
-import type { EstimateCounter, LineFacts, WaitEstimate } from './estimate.js';
+import type { WaitEstimate } from './estimate.js';
+import { gatherEstimateInput, ServiceTimes, type QueueFacts } from './estimate-inputs.js';
 import { draft, type EventDraft } from './events.js';
+import { DailyNumbers, laterDay } from './numbering.js';
 import { selectNext } from './selection.js';
 import type {
   Channel,
@@ -29,6 +31,8 @@ export interface Outcome<R = unknown> {
   sequences: NumberSequence[];
   events: EventDraft[];
   result: R;
+  /** Set by the day's rollover: the business day that begins once this outcome is applied. */
+  startsDay?: string;
 }
 
 export interface EngineSnapshot {
@@ -51,12 +55,10 @@ export interface Actor {
 }
 
 const ACTIVE = new Set(['waiting', 'called', 'serving']);
-// Weight of the newest service time in the running mean: recent enough to follow a slow
-// afternoon, smooth enough that one long loan appointment does not swing every estimate.
-const SERVICE_TIME_WEIGHT = 0.1;
 
-function fail(code: string, message: string, status: number): never {
-  throw new AppError(code, message, status);
+/** Refuses a command: a stable code and a message for the person at the counter or kiosk. */
+function fail(code: string, message: string): never {
+  throw new DomainError(code, message);
 }
 
 export class QueueEngine {
@@ -65,10 +67,12 @@ export class QueueEngine {
   private readonly prioritySegments = new Set<string>();
   private readonly tickets = new Map<string, Ticket>();
   private readonly counters = new Map<string, CounterState>();
-  private readonly sequences = new Map<string, NumberSequence>();
+  private readonly numbers = new DailyNumbers();
   private readonly index: WaitingIndex;
-  private readonly meanServiceMs = new Map<string, number>();
+  private readonly serviceTimes = new ServiceTimes(this.services);
   private readonly estimator: WaitEstimator;
+  /** What the estimate's inputs are gathered from: a read-only view of this engine. */
+  private readonly facts: QueueFacts;
   /** The latest time a command or event carried: estimates asked for between commands use it. */
   private lastNow = 0;
   private day: string;
@@ -88,15 +92,25 @@ export class QueueEngine {
     this.index = new WaitingIndex((s) => this.prioritySegments.has(s));
     this.estimator = new WaitEstimator((s) => this.prioritySegments.has(s));
     this.lastNow = now;
+    this.facts = {
+      services: this.services,
+      counterDefs: this.counterDefs,
+      counter: (id) => this.counter(id),
+      ticket: (id) => this.tickets.get(id),
+      isActive: (t) => ACTIVE.has(t.status),
+      isPriority: (s) => this.prioritySegments.has(s),
+      waitingCount: (code) => this.index.waitingCount(code),
+      priorityWaiting: (code) => this.index.line(code).priority.length,
+      meanServiceMinutes: (code) => this.serviceTimes.meanMinutes(code),
+      arrivalRates: (code, at) => this.estimator.arrivalRates(code, at),
+    };
     this.setConfig(config);
-    // A clock set back (a flat RTC battery, a wrong NTP answer) must not reopen an earlier
-    // day's numbering: that would hand out numbers already on customers' tickets.
     this.day = laterDay(businessDay(now, config.branch.timeZone, config.branch.dayStartsAt), snapshot.businessDay);
-    for (const s of snapshot.sequences) this.sequences.set(seqKey(s.serviceCode, s.businessDay), s);
+    for (const s of snapshot.sequences) this.numbers.put(s);
     for (const c of snapshot.counters) this.counters.set(c.id, c);
     for (const t of snapshot.tickets) this.putTicket(t);
     this.staleActive = snapshot.tickets.some((t) => t.businessDay !== this.day && ACTIVE.has(t.status));
-    for (const t of snapshot.tickets) if (t.status === 'done') this.learnServiceTime(t);
+    for (const t of snapshot.tickets) this.serviceTimes.learn(t);
     for (const t of snapshot.tickets) this.estimator.replay(t);
   }
 
@@ -146,7 +160,7 @@ export class QueueEngine {
   }
 
   issuedToday(serviceCode: string): number {
-    return this.sequences.get(seqKey(serviceCode, this.day))?.issued ?? 0;
+    return this.numbers.issued(serviceCode, this.day);
   }
 
   activeTickets(): Ticket[] {
@@ -154,9 +168,7 @@ export class QueueEngine {
   }
 
   meanServiceMinutes(serviceCode: string): number {
-    const learned = this.meanServiceMs.get(serviceCode);
-    if (learned !== undefined) return learned / 60_000;
-    return this.services.get(serviceCode)?.typicalServiceMinutes ?? 5;
+    return this.serviceTimes.meanMinutes(serviceCode);
   }
 
   /** Customers that will be called before `t` in its service (priority lines go first). */
@@ -178,51 +190,7 @@ export class QueueEngine {
    * their other lines, the service times learned today and the priority arrivals that overtake.
    */
   estimate(serviceCode: string, ahead: number, segment = 'regular', now = this.lastNow): WaitEstimate {
-    const counters: EstimateCounter[] = [];
-    const lines: Record<string, LineFacts> = {};
-    for (const def of this.counterDefs.values()) {
-      if (!def.services.some((s) => s.code === serviceCode)) continue;
-      const st = this.counter(def.id);
-      const cur = st.currentTicketId ? this.tickets.get(st.currentTicketId) : undefined;
-      let busyMinutes = 0;
-      if (cur && ACTIVE.has(cur.status)) {
-        const m = this.meanServiceMinutes(cur.serviceCode);
-        const elapsed = (now - (cur.startedAt ?? cur.calledAt ?? now)) / 60_000;
-        // A service that has run past its mean still has some way to go (long tails).
-        busyMinutes = Math.max(0.3 * m, m - elapsed);
-      }
-      const primary: string[] = [];
-      const secondary: string[] = [];
-      for (const s of def.services) {
-        if (this.services.get(s.code)?.enabled === false) continue;
-        (s.level === 'primary' ? primary : secondary).push(s.code);
-        if (!lines[s.code]) {
-          const rates = this.estimator.arrivalRates(s.code, now);
-          lines[s.code] = {
-            waiting: this.waitingCount(s.code),
-            priorityWaiting: this.index.line(s.code).priority.length,
-            openPrimaryCounters: this.openPrimaryCounters(s.code),
-            meanServiceMinutes: this.meanServiceMinutes(s.code),
-            arrivalsPerMinute: rates.all,
-            priorityArrivalsPerMinute: rates.priority,
-          };
-        }
-      }
-      counters.push({ status: st.status, statusMinutes: Math.max(0, (now - st.since) / 60_000), busyMinutes, primary, secondary });
-    }
-    if (!lines[serviceCode]) {
-      lines[serviceCode] = { waiting: this.waitingCount(serviceCode), priorityWaiting: 0, openPrimaryCounters: 0, meanServiceMinutes: this.meanServiceMinutes(serviceCode), arrivalsPerMinute: 0, priorityArrivalsPerMinute: 0 };
-    }
-    return this.estimator.estimate({ serviceCode, ahead, priority: this.prioritySegments.has(segment), counters, lines });
-  }
-
-  private openPrimaryCounters(serviceCode: string): number {
-    let n = 0;
-    for (const def of this.counterDefs.values()) {
-      if (this.counter(def.id).status === 'closed') continue;
-      if (def.services.some((s) => s.code === serviceCode && s.level === 'primary')) n++;
-    }
-    return n;
+    return this.estimator.estimate(gatherEstimateInput(this.facts, serviceCode, ahead, segment, now));
   }
 
   // ---------------------------------------------------------------- commands
@@ -231,7 +199,7 @@ export class QueueEngine {
   rollover(now: number): Outcome<{ day: string }> | null {
     const today = laterDay(businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt), this.day);
     if (today === this.day && !this.staleActive) return null;
-    const out = emptyOutcome({ day: today });
+    const out: Outcome<{ day: string }> = { ...emptyOutcome({ day: today }), startsDay: today };
     let cancelled = 0;
     for (const t of this.tickets.values()) {
       if (t.businessDay === today || !ACTIVE.has(t.status)) continue;
@@ -251,21 +219,20 @@ export class QueueEngine {
 
   issue(input: IssueInput, now: number): Outcome<Ticket> {
     const service = this.services.get(input.serviceCode);
-    if (!service) fail('UNKNOWN_SERVICE', `There is no service "${input.serviceCode}" at this branch.`, 404);
+    if (!service) fail('UNKNOWN_SERVICE', `There is no service "${input.serviceCode}" at this branch.`);
     const segment = input.segment ?? 'regular';
     if (!this.config.segments.some((s) => s.code === segment)) {
-      fail('UNKNOWN_SEGMENT', `Unknown customer segment "${segment}"; known: ${this.config.segments.map((s) => s.code).join(', ')}.`, 400);
+      fail('UNKNOWN_SEGMENT', `Unknown customer segment "${segment}"; known: ${this.config.segments.map((s) => s.code).join(', ')}.`);
     }
-    if (!service.enabled) fail('SERVICE_CLOSED', `${service.name.en} is not offered today.`, 409);
+    if (!service.enabled) fail('SERVICE_CLOSED', `${service.name.en} is not offered today.`);
     if (!isOpenAt(now, this.config.branch.timeZone, this.config.branch.hours)) {
-      fail('BRANCH_CLOSED', 'The branch is closed now; tickets are issued during business hours.', 409);
+      fail('BRANCH_CLOSED', 'The branch is closed now; tickets are issued during business hours.');
     }
     const day = this.day;
-    const seq = this.sequences.get(seqKey(service.code, day)) ?? { serviceCode: service.code, businessDay: day, lastSeq: service.range.from - 1, issued: 0 };
-    if (service.dailyCap !== undefined && seq.issued >= service.dailyCap) {
-      fail('SERVICE_CAPPED', `${service.name.en} has reached today's limit of ${service.dailyCap} tickets.`, 409);
+    if (service.dailyCap !== undefined && this.numbers.issued(service.code, day) >= service.dailyCap) {
+      fail('SERVICE_CAPPED', `${service.name.en} has reached today's limit of ${service.dailyCap} tickets.`);
     }
-    const { sequence, number, seqNo } = this.nextNumber(service, seq);
+    const { sequence, number, seqNo } = this.numbers.next(service, day);
     const ticket: Ticket = {
       id: this.newId(),
       visitId: '',
@@ -299,7 +266,7 @@ export class QueueEngine {
     this.counterDef(counterId);
     const c = this.counter(counterId);
     if (c.status !== 'closed' && c.staffId && actor.staffId && c.staffId !== actor.staffId) {
-      fail('COUNTER_TAKEN', `Counter ${counterId} is already open for staff ${c.staffId}; they must close it first.`, 409);
+      fail('COUNTER_TAKEN', `Counter ${counterId} is already open for staff ${c.staffId}; they must close it first.`);
     }
     if (c.status === 'open' && c.staffId === actor.staffId) return { ...emptyOutcome(c) };
     const next: CounterState = { ...c, status: 'open', staffId: actor.staffId, pauseReason: undefined, since: now, priorityStreak: 0 };
@@ -309,7 +276,7 @@ export class QueueEngine {
   close(counterId: string, actor: Actor, now: number): Outcome<CounterState> {
     this.counterDef(counterId);
     const c = this.counter(counterId);
-    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish ticket ${this.tickets.get(c.currentTicketId)?.number ?? ''} before closing counter ${counterId}.`, 409);
+    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish ticket ${this.tickets.get(c.currentTicketId)?.number ?? ''} before closing counter ${counterId}.`);
     if (c.status === 'closed') return emptyOutcome(c);
     const next: CounterState = { ...c, status: 'closed', staffId: undefined, pauseReason: undefined, since: now };
     return { ...emptyOutcome(next), counters: [next], events: [draft('counter.closed', now, { counterId, staffId: actor.staffId })] };
@@ -318,11 +285,11 @@ export class QueueEngine {
   pause(counterId: string, reason: string, actor: Actor, now: number): Outcome<CounterState> {
     this.counterDef(counterId);
     if (!this.config.rules.pauseReasons.some((r) => r.code === reason)) {
-      fail('UNKNOWN_PAUSE_REASON', `Pause reason "${reason}" is not one of: ${this.config.rules.pauseReasons.map((r) => r.code).join(', ')}.`, 400);
+      fail('UNKNOWN_PAUSE_REASON', `Pause reason "${reason}" is not one of: ${this.config.rules.pauseReasons.map((r) => r.code).join(', ')}.`);
     }
     const c = this.counter(counterId);
-    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${counterId} is closed; open it first.`, 409);
-    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish the current ticket before pausing counter ${counterId}.`, 409);
+    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${counterId} is closed; open it first.`);
+    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish the current ticket before pausing counter ${counterId}.`);
     const next: CounterState = { ...c, status: 'paused', pauseReason: reason, since: now };
     return { ...emptyOutcome(next), counters: [next], events: [draft('counter.paused', now, { counterId, staffId: actor.staffId, reason })] };
   }
@@ -330,7 +297,7 @@ export class QueueEngine {
   resume(counterId: string, actor: Actor, now: number): Outcome<CounterState> {
     this.counterDef(counterId);
     const c = this.counter(counterId);
-    if (c.status !== 'paused') fail('COUNTER_NOT_PAUSED', `Counter ${counterId} is not paused.`, 409);
+    if (c.status !== 'paused') fail('COUNTER_NOT_PAUSED', `Counter ${counterId} is not paused.`);
     const next: CounterState = { ...c, status: 'open', pauseReason: undefined, since: now };
     return { ...emptyOutcome(next), counters: [next], events: [draft('counter.resumed', now, { counterId, staffId: actor.staffId })] };
   }
@@ -345,7 +312,7 @@ export class QueueEngine {
       const cur = this.tickets.get(c.currentTicketId);
       if (cur && ACTIVE.has(cur.status)) {
         if (!this.config.rules.autoCompleteOnNext) {
-          fail('TICKET_AT_COUNTER', `Ticket ${cur.number} is still at counter ${counterId}: complete it or mark it a no-show first.`, 409);
+          fail('TICKET_AT_COUNTER', `Ticket ${cur.number} is still at counter ${counterId}: complete it or mark it a no-show first.`);
         }
         const done = this.finish(cur, now, actor);
         out.tickets.push(done);
@@ -378,7 +345,7 @@ export class QueueEngine {
   recall(counterId: string, actor: Actor, now: number): Outcome<Ticket> {
     const { ticket } = this.current(counterId, ['called']);
     if (ticket.recalls >= this.config.rules.maxRecalls) {
-      fail('RECALL_LIMIT', `Ticket ${ticket.number} was already recalled ${ticket.recalls} times (the limit); mark it a no-show instead.`, 409);
+      fail('RECALL_LIMIT', `Ticket ${ticket.number} was already recalled ${ticket.recalls} times (the limit); mark it a no-show instead.`);
     }
     const next: Ticket = { ...ticket, recalls: ticket.recalls + 1 };
     return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.recalled', now, { ticket: next, counterId, staffId: actor.staffId })] };
@@ -417,11 +384,10 @@ export class QueueEngine {
   transfer(counterId: string, serviceCode: string, actor: Actor, now: number): Outcome<Ticket> {
     const { ticket, counter } = this.current(counterId, ['called', 'serving']);
     const target = this.services.get(serviceCode);
-    if (!target) fail('UNKNOWN_SERVICE', `There is no service "${serviceCode}" at this branch.`, 404);
-    if (target.code === ticket.serviceCode) fail('SAME_SERVICE', `Ticket ${ticket.number} is already for ${target.name.en}.`, 400);
-    if (!target.enabled) fail('SERVICE_CLOSED', `${target.name.en} is not offered today.`, 409);
-    const seq = this.sequences.get(seqKey(target.code, this.day)) ?? { serviceCode: target.code, businessDay: this.day, lastSeq: target.range.from - 1, issued: 0 };
-    const { sequence, number, seqNo } = this.nextNumber(target, seq);
+    if (!target) fail('UNKNOWN_SERVICE', `There is no service "${serviceCode}" at this branch.`);
+    if (target.code === ticket.serviceCode) fail('SAME_SERVICE', `Ticket ${ticket.number} is already for ${target.name.en}.`);
+    if (!target.enabled) fail('SERVICE_CLOSED', `${target.name.en} is not offered today.`);
+    const { sequence, number, seqNo } = this.numbers.next(target, this.day);
     const moved: Ticket = { ...ticket, status: 'transferred', endedAt: now, endReason: 'transferred' };
     const fresh: Ticket = {
       id: this.newId(),
@@ -457,11 +423,11 @@ export class QueueEngine {
   /** A no-show customer who comes back joins the back of the line, on request. */
   rejoin(ticketId: string, actor: Actor, now: number): Outcome<Ticket> {
     const t = this.tickets.get(ticketId);
-    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`, 404);
-    if (t.status !== 'no_show') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a no-show can rejoin.`, 409);
-    if (t.businessDay !== this.day) fail('INVALID_STATE', `Ticket ${t.number} is from ${t.businessDay}; take a new ticket.`, 409);
+    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`);
+    if (t.status !== 'no_show') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a no-show can rejoin.`);
+    if (t.businessDay !== this.day) fail('INVALID_STATE', `Ticket ${t.number} is from ${t.businessDay}; take a new ticket.`);
     if (t.rejoins >= this.config.rules.maxRejoins) {
-      fail('REJOIN_LIMIT', `Ticket ${t.number} has rejoined ${t.rejoins} times, the limit; take a new ticket.`, 409);
+      fail('REJOIN_LIMIT', `Ticket ${t.number} has rejoined ${t.rejoins} times, the limit; take a new ticket.`);
     }
     const next: Ticket = {
       ...t,
@@ -482,8 +448,8 @@ export class QueueEngine {
 
   cancel(ticketId: string, reason: string, actor: Actor, now: number): Outcome<Ticket> {
     const t = this.tickets.get(ticketId);
-    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`, 404);
-    if (t.status !== 'waiting') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a waiting ticket can be cancelled.`, 409);
+    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`);
+    if (t.status !== 'waiting') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a waiting ticket can be cancelled.`);
     const next: Ticket = { ...t, status: 'cancelled', endedAt: now, endReason: reason };
     return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.cancelled', now, { ticket: next, reason, staffId: actor.staffId })] };
   }
@@ -492,21 +458,21 @@ export class QueueEngine {
 
   /** Takes a committed outcome into memory. Call only after the database committed it. */
   apply(out: Outcome): void {
-    for (const s of out.sequences) this.sequences.set(seqKey(s.serviceCode, s.businessDay), s);
+    for (const s of out.sequences) this.numbers.put(s);
     for (const c of out.counters) this.counters.set(c.id, c);
     for (const e of out.events) if (e.at > this.lastNow) this.lastNow = e.at;
     for (const t of out.tickets) {
       this.estimator.observe(this.tickets.get(t.id), t);
       this.putTicket(t);
-      if (t.status === 'done') this.learnServiceTime(t);
+      this.serviceTimes.learn(t);
     }
-    const day = (out.result as { day?: unknown } | null)?.day;
-    if (out.events.some((e) => e.type === 'day.closed') && typeof day === 'string') {
+    const day = out.startsDay;
+    if (day !== undefined) {
       this.day = day;
       this.staleActive = false;
       // Finished tickets of earlier days are history now; keep memory to the current day.
       for (const [id, t] of this.tickets) if (t.businessDay !== day && !ACTIVE.has(t.status)) this.tickets.delete(id);
-      for (const k of this.sequences.keys()) if (!k.endsWith(`|${day}`)) this.sequences.delete(k);
+      this.numbers.keepOnly(day);
     }
   }
 
@@ -519,46 +485,28 @@ export class QueueEngine {
     if (t.status === 'waiting') this.index.add(t);
   }
 
-  private learnServiceTime(t: Ticket): void {
-    const from = t.startedAt ?? t.calledAt;
-    if (from === undefined || t.endedAt === undefined) return;
-    const ms = t.endedAt - from;
-    if (ms <= 0) return;
-    const prev = this.meanServiceMs.get(t.serviceCode);
-    this.meanServiceMs.set(t.serviceCode, prev === undefined ? ms : prev + SERVICE_TIME_WEIGHT * (ms - prev));
-  }
-
   private aheadOf(t: Ticket): number {
     return this.position(t);
   }
 
-  private nextNumber(service: ServiceDef, seq: NumberSequence): { sequence: NumberSequence; number: string; seqNo: number } {
-    const seqNo = seq.lastSeq + 1;
-    if (seqNo > service.range.to) {
-      fail('NUMBERS_EXHAUSTED', `${service.name.en} has used every number up to ${service.prefix}${service.range.to} today.`, 409);
-    }
-    const width = String(service.range.to).length;
-    return { sequence: { ...seq, lastSeq: seqNo }, number: `${service.prefix}${String(seqNo).padStart(width, '0')}`, seqNo };
-  }
-
   private counterDef(counterId: string): CounterDef {
     const def = this.counterDefs.get(counterId);
-    if (!def) fail('UNKNOWN_COUNTER', `There is no counter "${counterId}" at this branch.`, 404);
+    if (!def) fail('UNKNOWN_COUNTER', `There is no counter "${counterId}" at this branch.`);
     return def;
   }
 
   private requireOpen(c: CounterState): void {
-    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${c.id} is closed; sign in to open it.`, 409);
-    if (c.status === 'paused') fail('COUNTER_PAUSED', `Counter ${c.id} is paused (${c.pauseReason ?? ''}); resume it first.`, 409);
+    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${c.id} is closed; sign in to open it.`);
+    if (c.status === 'paused') fail('COUNTER_PAUSED', `Counter ${c.id} is paused (${c.pauseReason ?? ''}); resume it first.`);
   }
 
   private current(counterId: string, statuses: Ticket['status'][]): { ticket: Ticket; counter: CounterState } {
     this.counterDef(counterId);
     const counter = this.counter(counterId);
     const ticket = counter.currentTicketId ? this.tickets.get(counter.currentTicketId) : undefined;
-    if (!ticket || !ACTIVE.has(ticket.status)) fail('NO_CURRENT_TICKET', `Counter ${counterId} has no ticket at it; call the next one first.`, 409);
+    if (!ticket || !ACTIVE.has(ticket.status)) fail('NO_CURRENT_TICKET', `Counter ${counterId} has no ticket at it; call the next one first.`);
     if (!statuses.includes(ticket.status)) {
-      fail('INVALID_STATE', `Ticket ${ticket.number} is ${ticket.status}; this needs it to be ${statuses.join(' or ')}.`, 409);
+      fail('INVALID_STATE', `Ticket ${ticket.number} is ${ticket.status}; this needs it to be ${statuses.join(' or ')}.`);
     }
     return { ticket, counter };
   }
@@ -571,14 +519,6 @@ export class QueueEngine {
     const day = businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt);
     return { ...c, servedToday: c.servedDay === day ? c.servedToday + 1 : 1, servedDay: day };
   }
-}
-
-function laterDay(a: string, b: string | undefined): string {
-  return b !== undefined && b > a ? b : a;
-}
-
-function seqKey(serviceCode: string, day: string): string {
-  return `${serviceCode}|${day}`;
 }
 
 function emptyOutcome<R>(result: R): Outcome<R> {

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
@@ -17,7 +17,7 @@ export function openDatabase(path: string, migrations: Migration[] = MIGRATIONS)
   try {
     db = new Database(path);
   } catch (e) {
-    throw new AppError('DB_OPEN_FAILED', `Cannot open the database ${path}: ${(e as Error).message}`, 500);
+    throw new DomainError('DB_OPEN_FAILED', `Cannot open the database ${path}: ${(e as Error).message}`);
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -30,7 +30,7 @@ export function openDatabase(path: string, migrations: Migration[] = MIGRATIONS)
     db.pragma('cache_size = -2000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') {
-      throw new AppError('DB_CORRUPT', `The database ${path} failed its integrity check (${String(check)}); restore it from a backup.`, 500);
+      throw new DomainError('DB_CORRUPT', `The database ${path} failed its integrity check (${String(check)}); restore it from a backup.`);
     }
     migrate(db, migrations);
   } catch (e) {
@@ -44,7 +44,7 @@ function migrate(db: Db, migrations: Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new AppError('DB_TOO_NEW', `The database is at schema ${current}, newer than this version understands (${latest}); update the product.`, 500);
+    throw new DomainError('DB_TOO_NEW', `The database is at schema ${current}, newer than this version understands (${latest}); update the product.`);
   }
   for (const m of migrations) {
     if (m.version <= current) continue;

@@ -3,7 +3,7 @@
  * wrong PINs lock the account for a while; the lock is an event so the supervisor sees it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import type { StaffRole } from '../core/types.js';
 import type { BranchStore, SessionRecord, StaffRecord } from '../db/branch-store.js';
 import { DUMMY_HASH_PROMISE, hashPin, verifyPin } from './pin-hash.js';
@@ -40,11 +40,11 @@ export class Auth {
     const staff = this.store.staff(staffId);
     if (!staff || !staff.active) {
       await verifyPin(pin, await DUMMY_HASH_PROMISE);
-      throw new AppError('INVALID_CREDENTIALS', 'Staff id or PIN is wrong.', 401);
+      throw new DomainError('INVALID_CREDENTIALS', 'Staff id or PIN is wrong.');
     }
     if (staff.lockedUntil > now) {
       const minutes = Math.ceil((staff.lockedUntil - now) / 60_000);
-      throw new AppError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`, 423);
+      throw new DomainError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`);
     }
     const pinOk = await verifyPin(pin, staff.pinHash);
     // Re-read: other logins may have counted failures, or locked the account, while the hash
@@ -52,7 +52,7 @@ export class Auth {
     const fresh = this.store.staff(staffId) ?? staff;
     if (fresh.lockedUntil > now) {
       const minutes = Math.ceil((fresh.lockedUntil - now) / 60_000);
-      throw new AppError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`, 423);
+      throw new DomainError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`);
     }
     if (!pinOk) {
       const failed = fresh.failedAttempts + 1;
@@ -60,10 +60,10 @@ export class Auth {
         const until = now + this.settings.lockoutMinutes * 60_000;
         this.store.setLoginFailures(staffId, 0, until);
         this.onLocked(staffId, until);
-        throw new AppError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is now locked for ${this.settings.lockoutMinutes} minutes.`, 423);
+        throw new DomainError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is now locked for ${this.settings.lockoutMinutes} minutes.`);
       }
       this.store.setLoginFailures(staffId, failed, 0);
-      throw new AppError('INVALID_CREDENTIALS', `Staff id or PIN is wrong (${this.settings.lockoutAttempts - failed} tries left before the account locks).`, 401);
+      throw new DomainError('INVALID_CREDENTIALS', `Staff id or PIN is wrong (${this.settings.lockoutAttempts - failed} tries left before the account locks).`);
     }
     if (fresh.failedAttempts > 0 || fresh.lockedUntil > 0) this.store.setLoginFailures(staffId, 0, 0);
     const token = randomBytes(32).toString('base64url');
@@ -75,11 +75,11 @@ export class Auth {
   /** The signed-in staff behind an Authorization header, or a 401. */
   authenticate(header: string | undefined, now: number): Principal {
     const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
-    if (!m) throw new AppError('UNAUTHENTICATED', 'Sign in first: this needs a staff token (Authorization: Bearer TOKEN).', 401);
+    if (!m) throw new DomainError('UNAUTHENTICATED', 'Sign in first: this needs a staff token (Authorization: Bearer TOKEN).');
     const session = this.store.session(tokenHash(m[1]!));
-    if (!session || session.expiresAt <= now) throw new AppError('UNAUTHENTICATED', 'The session has expired or was signed out; sign in again.', 401);
+    if (!session || session.expiresAt <= now) throw new DomainError('UNAUTHENTICATED', 'The session has expired or was signed out; sign in again.');
     const staff = this.store.staff(session.staffId);
-    if (!staff || !staff.active) throw new AppError('UNAUTHENTICATED', 'This staff account is no longer active.', 401);
+    if (!staff || !staff.active) throw new DomainError('UNAUTHENTICATED', 'This staff account is no longer active.');
     return { staff, session };
   }
 
@@ -92,8 +92,13 @@ export class Auth {
     p.session.counterId = counterId;
   }
 
+  /** Every staff account, for the supervisor's list (PIN hashes stay here). */
+  listStaff(): StaffRecord[] {
+    return this.store.listStaff();
+  }
+
   async createStaff(input: { id: string; name: string; roles: StaffRole[]; counters: string[]; pin: string; active?: boolean }): Promise<void> {
-    if (!PIN_PATTERN.test(input.pin)) throw new AppError('WEAK_PIN', 'A PIN is 4 to 12 digits.', 400);
+    if (!PIN_PATTERN.test(input.pin)) throw new DomainError('WEAK_PIN', 'A PIN is 4 to 12 digits.');
     this.store.upsertStaff({ id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash: await hashPin(input.pin), active: input.active ?? true });
   }
 }
@@ -104,21 +109,20 @@ export function hasRole(p: Principal, ...roles: StaffRole[]): boolean {
 
 export function requireRole(p: Principal, ...roles: StaffRole[]): void {
   if (!hasRole(p, ...roles)) {
-    throw new AppError('FORBIDDEN', `This needs one of the roles ${roles.join(', ')}; ${p.staff.id} has ${p.staff.roles.join(', ')}.`, 403);
+    throw new DomainError('FORBIDDEN', `This needs one of the roles ${roles.join(', ')}; ${p.staff.id} has ${p.staff.roles.join(', ')}.`);
   }
 }
 
 /** Supervisors and admins act at any counter; a teller only at the counter they are signed into. */
 export function requireCounterAccess(p: Principal, counterId: string): void {
   if (hasRole(p, 'supervisor', 'admin')) return;
-  if (!hasRole(p, 'teller')) throw new AppError('FORBIDDEN', 'Only tellers, supervisors and admins act at counters.', 403);
+  if (!hasRole(p, 'teller')) throw new DomainError('FORBIDDEN', 'Only tellers, supervisors and admins act at counters.');
   if (p.session.counterId !== counterId) {
-    throw new AppError(
+    throw new DomainError(
       'FORBIDDEN',
       p.session.counterId
         ? `You are signed in at counter ${p.session.counterId}, not ${counterId}.`
         : `Open counter ${counterId} first (POST /api/counters/${counterId}/open).`,
-      403,
     );
   }
 }
@@ -128,6 +132,6 @@ export function requireMayOpen(p: Principal, counterId: string): void {
   if (hasRole(p, 'supervisor', 'admin')) return;
   requireRole(p, 'teller');
   if (p.staff.counters.length > 0 && !p.staff.counters.includes(counterId)) {
-    throw new AppError('FORBIDDEN', `${p.staff.id} is not assigned to counter ${counterId}; assigned: ${p.staff.counters.join(', ')}.`, 403);
+    throw new DomainError('FORBIDDEN', `${p.staff.id} is not assigned to counter ${counterId}; assigned: ${p.staff.counters.join(', ')}.`);
   }
 }

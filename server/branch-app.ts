@@ -21,7 +21,7 @@ import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
 import { loadBuiltPages, registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
-import type { Logger } from './logger.js';
+import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -77,7 +77,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   // So are the pages: a kiosk must never get a page whose script is missing.
   const pages = loadBuiltPages(opts.pagesDir ?? BUILT_PAGES_DIR);
   const db = openDatabase(join(opts.dataDir, 'branch.db'));
-  const store = createBranchStore(db);
+  const store = createBranchStore(db, { reportRowError: rowErrorReporter(log) });
   try {
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);

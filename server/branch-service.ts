@@ -1,48 +1,33 @@
 /**
- * The branch service's application layer: runs queue commands against the engine, makes each
- * outcome durable in one transaction, then publishes its events. Also the read models the API
- * and pages need. HTTP, WebSocket and device adapters all go through here.
+ * The branch service's application layer: the queue commands, each run through the one command
+ * runner (roll over → decide → commit → apply → publish), and the read models the API, pages and
+ * devices need. HTTP routes, device adapters, the alert monitor and the kiosk all go through
+ * here; none of them touches the engine or the store.
  */
-import { AppError, isAppError } from '../common/errors.js';
-import type { Outcome } from '../core/engine.js';
-import { QueueEngine } from '../core/engine.js';
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../common/errors.js';
+import { QueueEngine, type Actor, type IssueInput } from '../core/engine.js';
 import type { BranchEvent, EventDraft } from '../core/events.js';
-import type { Channel, CounterState, QueueConfig, Ticket } from '../core/types.js';
+import type { CounterState, QueueConfig, Ticket } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
+import { CommandRunner, type Answer, type Clock, type IdempotencyOptions } from './command-runner.js';
 import type { EventHub } from './event-hub.js';
 import type { Logger } from './logger.js';
-import { randomUUID } from 'node:crypto';
 
-export type Clock = () => number;
-
-export interface Answer {
-  status: number;
-  body: unknown;
-}
-
-export interface IdempotencyOptions {
-  key: string | undefined;
-  staffId: string;
-}
+export type { Actor, Answer, Clock, IdempotencyOptions };
 
 // A retried request is answered from the first attempt for this long.
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
-function storageError(e: unknown): AppError | undefined {
-  const code = (e as { code?: unknown })?.code;
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
-  if (code === 'SQLITE_FULL') {
-    return new AppError('STORAGE_FULL', 'The branch computer\'s disk is full, so nothing was saved and nothing changed. Free space or call IT; then try again.', 503);
-  }
-  return new AppError('STORAGE_FAILED', `The branch database could not save this (${code}); nothing changed. Try again; if it persists, call IT.`, 503);
-}
+const counterAnswer = (c: CounterState): Answer => ({ status: 200, body: { counter: counterStateView(c) } });
 
 export class BranchService {
-  readonly engine: QueueEngine;
+  private readonly engine: QueueEngine;
+  private readonly runner: CommandRunner;
   private rolloverTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly store: BranchStore,
+    private readonly store: BranchStore,
     private config: QueueConfig,
     readonly hub: EventHub,
     readonly clock: Clock,
@@ -52,6 +37,18 @@ export class BranchService {
     const probe = new QueueEngine(config, { tickets: [], counters: [], sequences: [], businessDay: store.latestBusinessDay() }, randomUUID, now);
     this.engine = new QueueEngine(config, store.loadSnapshot(probe.businessDay), randomUUID, now);
     this.store.setMeta('branch_id', config.branch.id);
+    this.runner = new CommandRunner({
+      engine: this.engine,
+      store,
+      branchId: config.branch.id,
+      clock,
+      log,
+      publish: (events) => hub.publish(events),
+      newDay: (_day, at) => {
+        store.deleteIdempotentBefore(at - IDEMPOTENCY_TTL_MS);
+        store.deleteExpiredSessions(at);
+      },
+    });
   }
 
   get branchId(): string {
@@ -71,7 +68,7 @@ export class BranchService {
   startDayWatch(intervalMs = 30_000): void {
     this.rolloverTimer = setInterval(() => {
       try {
-        this.rolloverIfDue();
+        this.runner.rolloverIfDue();
       } catch (err) {
         this.log.error({ err }, 'closing the business day failed; will retry');
       }
@@ -83,64 +80,127 @@ export class BranchService {
     if (this.rolloverTimer) clearInterval(this.rolloverTimer);
   }
 
+  // ---------------------------------------------------------------- commands
+  //
+  // Each answers as the LAN API does (the body a retry with the same Idempotency-Key gets
+  // again). A refusal is a DomainError with a stable code; nothing is written then.
+
+  issue(input: IssueInput, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.issue(input, now), (t) => ({ status: 201, body: issuedTicket(t) }), idem);
+  }
+
+  /** The next customer for the counter: 200 with the ticket, or 204 when nobody waits. */
+  callNext(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer(
+      (now) => this.engine.callNext(counterId, actor, now),
+      (t) => (t ? this.ticketAnswer(t) : { status: 204, body: null }),
+      idem,
+    );
+  }
+
+  recall(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.recall(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  start(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.start(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  complete(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.complete(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  noShow(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.noShow(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  /** Sends the customer at the counter to another service; answers with the new ticket. */
+  transfer(counterId: string, serviceCode: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.transfer(counterId, serviceCode, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  openCounter(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.open(counterId, actor, now), counterAnswer, idem);
+  }
+
+  closeCounter(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.close(counterId, actor, now), counterAnswer, idem);
+  }
+
+  pause(counterId: string, reason: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.pause(counterId, reason, actor, now), counterAnswer, idem);
+  }
+
+  resume(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.resume(counterId, actor, now), counterAnswer, idem);
+  }
+
+  /** A no-show customer who came back joins the back of the line. */
+  rejoin(ticketId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer(
+      (now) => this.engine.rejoin(ticketId, actor, now),
+      (t) => ({ status: 200, body: { ticket: counterTicket(t, this.clock()), ahead: t.ahead, estimate: t.estimate } }),
+      idem,
+    );
+  }
+
+  cancel(ticketId: string, reason: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.cancel(ticketId, reason, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
   /**
-   * Runs one command: decide against the engine, commit, apply, publish. When the decision
-   * fails nothing is written; when the commit fails the engine is untouched.
+   * Appends events that change no queue state (device status, print failures, configuration,
+   * alerts); `alongside` writes the rows of the same change in the same transaction.
    */
-  execute<R>(decide: (now: number) => Outcome<R>, render: (result: R) => Answer, idem?: IdempotencyOptions): Answer {
-    const key = idem?.key ? `${idem.staffId}:${idem.key}` : undefined;
-    if (key) {
-      const previous = this.store.idempotentAnswer(key);
-      if (previous) return { status: previous.status, body: JSON.parse(previous.body) };
-    }
-    this.rolloverIfDue();
-    const now = this.clock();
-    const outcome = decide(now);
-    const answer = render(outcome.result);
-    const events = this.commit(outcome, key ? { key, staffId: idem!.staffId, status: answer.status, body: JSON.stringify(answer.body ?? null), createdAt: now } : undefined);
-    this.hub.publish(events);
-    return answer;
+  record(drafts: EventDraft[], alongside?: () => void): BranchEvent[] {
+    return this.runner.record(drafts, alongside);
   }
 
-  /** Appends events that change no queue state (device status, print failures, config). */
-  record(drafts: EventDraft[]): BranchEvent[] {
-    let events: BranchEvent[];
-    try {
-      events = this.store.appendEvents(drafts, this.branchId);
-    } catch (e) {
-      throw storageError(e) ?? e;
-    }
-    this.hub.publish(events);
-    return events;
-  }
-
-  private commit(outcome: Outcome, idem?: Parameters<BranchStore['commit']>[2]): BranchEvent[] {
-    let events: BranchEvent[];
-    try {
-      events = this.store.commit(outcome, this.branchId, idem);
-    } catch (e) {
-      const se = storageError(e);
-      if (se) {
-        this.log.error({ err: e }, 'database write failed');
-        throw se;
-      }
-      throw e;
-    }
-    this.engine.apply(outcome);
-    return events;
-  }
-
-  private rolloverIfDue(): void {
-    const out = this.engine.rollover(this.clock());
-    if (!out) return;
-    const events = this.commit(out);
-    this.hub.publish(events);
-    this.log.info({ day: out.result.day }, 'business day started; ticket numbers restart');
-    this.store.deleteIdempotentBefore(this.clock() - IDEMPOTENCY_TTL_MS);
-    this.store.deleteExpiredSessions(this.clock());
+  private ticketAnswer(t: Ticket): Answer {
+    return { status: 200, body: { ticket: counterTicket(t, this.clock()) } };
   }
 
   // ---------------------------------------------------------------- read models
+
+  get businessDay(): string {
+    return this.engine.businessDay;
+  }
+
+  /** What GET /api/health reports of the queue. */
+  health() {
+    return { businessDay: this.engine.businessDay, waiting: this.engine.totalWaiting(), lastEventId: this.store.lastEventId() };
+  }
+
+  /** The log from an event id on (the stream's replay, GET /api/events). */
+  eventsAfter(afterId: number, limit: number): BranchEvent[] {
+    return this.store.eventsAfter(afterId, limit);
+  }
+
+  /** A counter's state now (closed when it has never opened). */
+  counterState(counterId: string): CounterState {
+    return this.engine.counter(counterId);
+  }
+
+  /** A ticket of the current business day (or one still active from before), from memory. */
+  liveTicket(id: string): Ticket | undefined {
+    return this.engine.ticket(id);
+  }
+
+  waitingCount(serviceCode: string): number {
+    return this.engine.waitingCount(serviceCode);
+  }
+
+  meanServiceMinutes(serviceCode: string): number {
+    return this.engine.meanServiceMinutes(serviceCode);
+  }
+
+  /** A counter as its teller's console recovers it: state, the ticket at it as staff see it. */
+  counterView(counterId: string) {
+    if (!this.config.counters.some((c) => c.id === counterId)) throw new DomainError('UNKNOWN_COUNTER', `There is no counter ${counterId}.`);
+    const st = this.engine.counter(counterId);
+    const t = st.currentTicketId ? this.engine.ticket(st.currentTicketId) : undefined;
+    return { counter: counterStateView(st), ticket: t ? counterTicket(t, this.clock()) : null, lastEventId: this.store.lastEventId() };
+  }
 
   servicesView() {
     const now = this.clock();
@@ -213,7 +273,7 @@ export class BranchService {
   /** A ticket as the customer's phone may see it: position and counter, no personal data. */
   ticketView(id: string) {
     const t = this.engine.ticket(id) ?? this.store.ticket(id);
-    if (!t) throw new AppError('UNKNOWN_TICKET', 'No such ticket.', 404);
+    if (!t) throw new DomainError('UNKNOWN_TICKET', 'No such ticket.');
     const service = this.config.services.find((s) => s.code === t.serviceCode);
     const waiting = t.status === 'waiting' && this.engine.ticket(id) !== undefined;
     const ahead = waiting ? this.engine.position(t) : 0;
@@ -227,13 +287,6 @@ export class BranchService {
     };
   }
 
-  issue(input: { serviceCode: string; segment?: string; channel?: Channel }, idem?: IdempotencyOptions): Answer {
-    return this.execute(
-      (now) => this.engine.issue(input, now),
-      (t) => ({ status: 201, body: issuedTicket(t) }),
-      idem,
-    );
-  }
 }
 
 export function counterStateView(c: CounterState) {
@@ -285,4 +338,3 @@ export function counterTicket(t: Ticket, now: number) {
   };
 }
 
-export { isAppError };

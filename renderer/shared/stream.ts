@@ -2,18 +2,13 @@
  * The pages' live feed: the /api/stream WebSocket, reconnecting by itself and resuming from
  * the last event id it saw, so a dropped connection loses no call and repeats none.
  */
-export interface StreamEvent {
-  id: number;
-  stream: string;
-  seq: number;
-  type: string;
-  v: number;
-  at: string;
-  branch: string;
-  // The event payloads are typed in core/events.ts; pages read the fields they show.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  data: any;
-}
+import type { BranchEvent } from '../../core/events.js';
+
+/**
+ * An event as the stream sends it: the one definition in core/events.ts. Imported as a type
+ * only, so none of zod reaches the page bundles; narrowing on `type` types `data`.
+ */
+export type StreamEvent = BranchEvent;
 
 export type StreamState = 'connecting' | 'online' | 'offline';
 
@@ -51,6 +46,7 @@ export function openStream(opts: StreamOptions): StreamHandle {
     ws.onmessage = (m) => {
       let e: StreamEvent;
       try {
+        // The service's own events, checked against their schemas before they were stored.
         e = JSON.parse(String(m.data)) as StreamEvent;
       } catch {
         return;

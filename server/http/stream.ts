@@ -64,7 +64,7 @@ export function attachStream(server: Server, service: BranchService, log: Logger
     if (after !== null) {
       let last = after;
       for (;;) {
-        const page = service.store.eventsAfter(last, REPLAY_PAGE);
+        const page = service.eventsAfter(last, REPLAY_PAGE);
         for (const e of page) sendEvent(e);
         if (page.length < REPLAY_PAGE) break;
         last = page.at(-1)!.id;
