@@ -19,7 +19,7 @@
  * Type checking is `npm run typecheck`'s job; esbuild only strips types (tsconfig has
  * isolatedModules and verbatimModuleSyntax, so file-by-file compilation is exact).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -353,7 +353,8 @@ function summary(info, ms) {
 }
 
 /**
- * The command line: `node scripts/build.mjs [--if-stale] [--root DIR]`.
+ * The command line: `node scripts/build.mjs [--if-stale] [--root DIR]` (DIR: another checkout,
+ * for tests; default the one this script is in).
  * @param {string[]} argv
  */
 async function main(argv) {
@@ -375,4 +376,6 @@ async function main(argv) {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2));
+// Run as a command (not imported by the tests): argv[1] is the path as typed, the module's URL
+// the real path, so a checkout under a symbolic link is compared by its real path.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
