@@ -68,6 +68,17 @@ export interface BranchStore {
   deleteExpiredSessions(now: number): number;
   idempotentAnswer(key: string): IdempotentAnswer | undefined;
   deleteIdempotentBefore(time: number): number;
+  /**
+   * Group commit (decision record 0002): the commits that follow `beginBatch` join one
+   * transaction, each as a savepoint of its own, and `commitBatch` makes all of them durable
+   * with one fsync.
+   */
+  beginBatch(): void;
+  /** Whether a batch is open. SQLite ends one by itself when a write fails on a full disk or an I/O error. */
+  inBatch(): boolean;
+  commitBatch(): void;
+  /** Rolls an open batch back and re-reads what the store keeps in memory (the event streams' heads). */
+  abandonBatch(): void;
   close(): void;
 }
 
@@ -169,9 +180,15 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
   };
   const latestDay = (): string | undefined => rows.one(dayRow, 'number_sequences', ['day'], stmt.latestDay.get()).day ?? undefined;
 
-  // Per-stream heads live in memory and advance only after a commit succeeds.
+  // Per-stream heads live in memory and advance only after a commit succeeds (re-read when a
+  // batch is abandoned).
   const heads = new Map<string, number>();
-  for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
+  const readHeads = () => {
+    heads.clear();
+    for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
+  };
+  readHeads();
+  const batch = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
 
   function writeEvents(drafts: EventDraft[], branch: string, pending: Map<string, number>): BranchEvent[] {
     const out: BranchEvent[] = [];
@@ -280,6 +297,13 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       return r === undefined ? undefined : rows.one(idempotencyRow, 'idempotency', ['key'], r);
     },
     deleteIdempotentBefore: (time) => stmt.deleteIdem.run(time).changes,
+    beginBatch: () => void batch.begin.run(),
+    inBatch: () => db.inTransaction,
+    commitBatch: () => void batch.commit.run(),
+    abandonBatch() {
+      if (db.inTransaction) batch.rollback.run();
+      readHeads();
+    },
     close: () => db.close(),
   };
 }

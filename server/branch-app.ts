@@ -96,7 +96,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const devices = new DeviceRegistry(log);
     devices.bind(service);
 
-    const http = createHttpServer(log);
+    const http = createHttpServer(log, { durable: () => service.durable() });
     const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log });
     registerApi(http, {
       service,
@@ -120,6 +120,9 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
     kiosk.listening(port);
+    // From here on, the commands of one turn of the event loop share one fsync; every answer
+    // waits until what it reports is durable (createHttpServer's onSend hook).
+    service.groupCommits();
     service.startDayWatch();
     devices.startAll();
     insights.start();
@@ -146,7 +149,11 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
         await kiosk.close();
         await calling.stop();
         await http.close();
-        store.close();
+        try {
+          service.flush();
+        } finally {
+          store.close();
+        }
       },
     };
   } catch (e) {
