@@ -98,3 +98,4 @@ await (await import('./start-time.js')).printStartTime(num('BENCH_STARTS', 5));
   const r = spawnSync(process.execPath, [...SERVICE_NODE_FLAGS, '--expose-gc', script, String(num('BENCH_MONTH_DAYS', 30))], { stdio: 'inherit' });
   if (r.status !== 0) console.log(`memory over a month: the bench process failed (${r.status ?? r.signal})`);
 }
+await (await import('./hq.js')).printHqBench();

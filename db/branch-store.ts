@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DomainError } from '../common/errors.js';
 import { describeIssues } from '../common/zod-issues.js';
 import type { Outcome, EngineSnapshot } from '../core/engine.js';
-import { checkDraft, EVENT_VERSION, eventSchema, streamOf, type BranchEvent, type EventDraft } from '../core/events.js';
+import { checkDraft, EVENT_VERSION, eventSchema, streamOf, type BranchEvent, type EventDraft, type StreamName } from '../core/events.js';
 import { ACTIVE_STATUSES, counterStateSchema, staffRoleSchema, ticketSchema, type NumberSequence, type StaffRole, type Ticket } from '../core/types.js';
 import type { Db } from './open-database.js';
 import { flagColumn, jsonColumn, rowReader, type RowErrorReporter } from './rows.js';
@@ -41,7 +41,8 @@ export interface IdempotentAnswer {
 
 /**
  * Every read goes through a schema (db/rows.ts): a damaged row is a DB_ROW_INVALID error naming
- * the table, key and field. Every event is checked against its schema before it is written.
+ * the table, key and field. Appended events are checked against their schema before they are
+ * written (see writeEvents).
  */
 export interface BranchStore {
   loadSnapshot(businessDay: string): EngineSnapshot;
@@ -52,6 +53,12 @@ export interface BranchStore {
   /** Appends events; `alongside` writes the rows of the same change in the same transaction. */
   appendEvents(drafts: EventDraft[], branchId: string, alongside?: () => void): BranchEvent[];
   eventsAfter(afterId: number, limit: number): BranchEvent[];
+  /**
+   * Renumbers a stream's events from `fromSeq` on so that the first becomes `newFromSeq` (the
+   * uploader does this when head office already holds those numbers from before a restore), and
+   * the stream's next event follows them. One transaction.
+   */
+  resequenceStream(stream: StreamName, fromSeq: number, newFromSeq: number): number;
   lastEventId(): number;
   ticket(id: string): Ticket | undefined;
   ticketsOfDay(businessDay: string): Ticket[];
@@ -124,6 +131,8 @@ const metaRow = z.object({ value: z.string() });
 const dayRow = z.object({ day: z.string().nullable() });
 const idRow = z.object({ id: z.number().int() });
 const headRow = z.object({ stream: z.string(), seq: z.number().int() });
+const maxSeqRow = z.object({ seq: z.number().int().nullable() });
+const seqFloorRow = z.object({ key: z.string(), value: z.coerce.number().int() });
 
 export interface BranchStoreOptions {
   /** Where a row that fails its schema is reported (logged) before the read throws. */
@@ -150,6 +159,10 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     ),
     insertEvent: db.prepare('INSERT INTO events (stream, seq, type, v, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
     streamHeads: db.prepare('SELECT stream, MAX(seq) AS seq FROM events GROUP BY stream'),
+    streamHead: db.prepare('SELECT MAX(seq) AS seq FROM events WHERE stream = ?'),
+    seqFloors: db.prepare("SELECT key, value FROM meta WHERE key LIKE 'seq_floor.%'"),
+    seqNegate: db.prepare('UPDATE events SET seq = -(seq + ?) WHERE stream = ? AND seq >= ?'),
+    seqRestore: db.prepare('UPDATE events SET seq = -seq WHERE stream = ? AND seq < 0'),
     eventsAfter: db.prepare('SELECT id, stream, seq, type, v, at, data, ? AS branch FROM events WHERE id > ? ORDER BY id LIMIT ?'),
     lastEventId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events'),
     ticket: db.prepare('SELECT id, data FROM tickets WHERE id = ?'),
@@ -186,21 +199,37 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
   const readHeads = () => {
     heads.clear();
     for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
+    // A stream moved past head office's numbers (resequenceStream) continues from there even
+    // before it has an event of its own beyond them.
+    for (const r of rows.all(seqFloorRow, 'meta', ['key'], stmt.seqFloors.all())) {
+      const stream = r.key.slice('seq_floor.'.length);
+      heads.set(stream, Math.max(heads.get(stream) ?? 0, r.value));
+    }
   };
   readHeads();
   const batch = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
 
-  function writeEvents(drafts: EventDraft[], branch: string, pending: Map<string, number>): BranchEvent[] {
+  /**
+   * Writes events with their stream sequences. `check`: each event is checked against its schema
+   * first and stored only as the schema has it. Appended events are checked: adapters build them
+   * from what devices, card readers and the configuration say. The engine's outcomes are not
+   * checked again at run time: the engine is typed code in this process, its outcomes are on the
+   * hot path of every ticket and call (a check costs more than the rest of the decision), and
+   * test/core/contract.test.ts proves every record and event it makes passes its schema
+   * unchanged. Everything is checked again when read back.
+   */
+  function writeEvents(drafts: EventDraft[], branch: string, pending: Map<string, number>, check: boolean): BranchEvent[] {
     const out: BranchEvent[] = [];
     for (const raw of drafts) {
-      // An event is stored only as its schema has it: the stream and head office get exactly
-      // what a reader of the log gets back.
-      const checked = checkDraft(raw);
-      if (!checked.ok) {
-        const fields = describeIssues(checked.issues);
-        throw new DomainError('EVENT_INVALID', `A ${raw.type} event does not match its schema, so nothing was saved: ${fields.join('; ')}.`, { type: raw.type, fields });
+      let d = raw;
+      if (check) {
+        const checked = checkDraft(raw);
+        if (!checked.ok) {
+          const fields = describeIssues(checked.issues);
+          throw new DomainError('EVENT_INVALID', `A ${raw.type} event does not match its schema, so nothing was saved: ${fields.join('; ')}.`, { type: raw.type, fields });
+        }
+        d = checked.draft;
       }
-      const d = checked.draft;
       const stream = streamOf(d.type);
       const seq = (pending.get(stream) ?? heads.get(stream) ?? 0) + 1;
       pending.set(stream, seq);
@@ -227,14 +256,14 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       });
     }
     for (const c of outcome.counters) stmt.upsertCounter.run(c.id, JSON.stringify(c));
-    const events = writeEvents(outcome.events, branch, pending);
+    const events = writeEvents(outcome.events, branch, pending, false);
     if (idem) stmt.putIdem.run(idem.key, idem.staffId, idem.status, idem.body, idem.createdAt);
     return events;
   });
 
   const appendTx = db.transaction((drafts: EventDraft[], branch: string, pending: Map<string, number>, alongside: (() => void) | undefined) => {
     alongside?.();
-    return writeEvents(drafts, branch, pending);
+    return writeEvents(drafts, branch, pending, true);
   });
 
   function advance(pending: Map<string, number>) {
@@ -264,6 +293,20 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       const events = appendTx(drafts, branchId, pending, alongside);
       advance(pending);
       return events;
+    },
+    resequenceStream(stream, fromSeq, newFromSeq) {
+      const shift = newFromSeq - fromSeq;
+      if (shift <= 0) throw new DomainError('RESEQUENCE_BACKWARDS', `Events can only be moved forward in their stream (${fromSeq} → ${newFromSeq}).`, { stream, fromSeq, newFromSeq });
+      const moved = db.transaction(() => {
+        // Through negative numbers, so the unique (stream, seq) index never sees two rows at once.
+        const n = stmt.seqNegate.run(shift, stream, fromSeq).changes;
+        stmt.seqRestore.run(stream);
+        stmt.setMeta.run(`seq_floor.${stream}`, String(newFromSeq - 1));
+        return n;
+      })();
+      const head = rows.one(maxSeqRow, 'events', ['stream'], stmt.streamHead.get(stream)).seq;
+      heads.set(stream, Math.max(head ?? 0, newFromSeq - 1));
+      return moved;
     },
     eventsAfter: (afterId, limit) => rows.all(eventRow, 'events', ['id'], stmt.eventsAfter.all(meta('branch_id') ?? '', afterId, limit)),
     lastEventId: () => rows.one(idRow, 'events', ['id'], stmt.lastEventId.get()).id,

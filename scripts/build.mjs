@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * `npm run build`: the branch service compiled to JavaScript and every page prebuilt, in dist/.
+ * `npm run build`: the branch service and head office compiled to JavaScript, every page
+ * prebuilt and the kiosk shell bundled, in dist/.
  *
  *   dist/<part>/…/*.js        each TypeScript file of a Node part, compiled one to one (no bundle),
  *                             so dist mirrors the sources: server/main.ts → dist/server/main.js
@@ -8,6 +9,8 @@
  *   dist/renderer/<page>/main.js, main.css
  *                             each page (renderer/<page>/main.tsx) bundled for the browser
  *   dist/renderer/static/     icons, chime and voice clips, copied
+ *   dist/electron/            the kiosk shell, bundled (BUNDLED_PARTS): main.js, the preloads,
+ *                             its pages, and start.js (`npm start`)
  *   dist/build-info.json      written last: what was built, from sources as new as when
  *
  * `node scripts/build.mjs --if-stale` builds only when dist/ is missing or older than the
@@ -31,15 +34,51 @@ export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
  * add its folder here (one line); nothing else in the build, the start scripts or the
  * freshness check changes.
  */
-export const NODE_PARTS = [
-  'common',
-  'config',
-  'core',
-  'db',
-  'drivers',
-  'identity',
-  'server',
-  'electron', // the kiosk shell's main process; it forks dist/server/main.js
+export const NODE_PARTS = ['common', 'config', 'core', 'db', 'drivers', 'identity', 'server', 'sync', 'hq'];
+
+/**
+ * @typedef {object} Bundle  one entry bundled whole (with what it imports) into one file
+ * @property {string} entry  source, relative to the repository
+ * @property {string} out  output, relative to dist/<folder>/
+ * @property {'node' | 'browser'} platform
+ * @property {'esm' | 'cjs' | 'iife'} format
+ * @property {string} target
+ * @property {string[]} [external]  modules left to the runtime (`electron`)
+ * @property {boolean} [packagesExternal]  leave every npm package to node_modules
+ * @property {boolean} [requireShim]  an ES module bundle that calls require() in bundled CommonJS code
+ */
+
+/**
+ * @typedef {object} BundledPart  a folder whose programs are bundled rather than compiled file by
+ *   file, because their runtime needs single files (Electron's sandboxed preloads)
+ * @property {string} folder
+ * @property {Bundle[]} bundles
+ * @property {string[]} copy  other files, relative to the folder, copied to dist/<folder>/
+ */
+
+/** Electron 45 runs Node 22 and Chromium 140; the shell's bundles target them. */
+const SHELL = { node: 'node22', chrome: 'chrome130' };
+
+/**
+ * The parts bundled whole; a folder that does not exist is skipped. The kiosk shell (electron/):
+ * its main process (ESM, as the package is), the two preloads (single CommonJS scripts, as
+ * sandboxed preloads must be), its staff page's script and pages, and `npm start`'s launcher.
+ * Another program of the shell is one more line in `bundles`.
+ * @type {BundledPart[]}
+ */
+export const BUNDLED_PARTS = [
+  {
+    folder: 'electron',
+    bundles: [
+      { entry: 'electron/main.ts', out: 'main.js', platform: 'node', format: 'esm', target: SHELL.node, external: ['electron'], requireShim: true },
+      { entry: 'electron/preload-kiosk.ts', out: 'kiosk-preload.cjs', platform: 'browser', format: 'cjs', target: SHELL.chrome, external: ['electron'] },
+      { entry: 'electron/preload-staff.ts', out: 'staff-preload.cjs', platform: 'browser', format: 'cjs', target: SHELL.chrome, external: ['electron'] },
+      { entry: 'electron/pages/staff.ts', out: 'pages/staff.js', platform: 'browser', format: 'iife', target: SHELL.chrome },
+      // `npm start` runs under plain Node (20 or later), before any Electron.
+      { entry: 'electron/start.ts', out: 'start.js', platform: 'node', format: 'esm', target: 'node20', packagesExternal: true },
+    ],
+    copy: ['pages/starting.html', 'pages/unavailable.html', 'pages/staff.html', 'pages/shell.css'],
+  },
 ];
 
 /** Node 20 is the oldest runtime the package supports (package.json engines). */
@@ -77,6 +116,7 @@ export class BuildError extends Error {
  * @property {string} builtAt
  * @property {number} newestSourceMs  the newest source's mtime when the build started
  * @property {string[]} parts  the Node parts that existed and were compiled
+ * @property {string[]} bundled  the bundled parts that existed and were bundled
  * @property {number} modules  compiled Node files
  * @property {Record<string, PageOutput>} pages  by page name (the folder under renderer/)
  */
@@ -111,6 +151,11 @@ function presentParts(root, parts) {
   return parts.filter((p) => existsSync(join(root, p)));
 }
 
+/** @param {string} root */
+function presentBundled(root) {
+  return BUNDLED_PARTS.filter((b) => existsSync(join(root, b.folder)));
+}
+
 /** @param {string} file */
 const isTypeScript = (file) => /\.(c|m)?tsx?$/.test(file) && !/\.d\.(c|m)?ts$/.test(file);
 
@@ -125,8 +170,8 @@ function pageNames(root) {
 }
 
 /**
- * The newest mtime among the sources: every file and folder of the Node parts and of
- * renderer/ (a folder's mtime moves when a file in it is added, removed or renamed), and the
+ * The newest mtime among the sources: every file and folder of the Node parts, the bundled
+ * parts and renderer/ (a folder's mtime moves when a file in it is added, removed or renamed), and the
  * build's own inputs.
  * @param {string} root @param {string[]} parts
  * @returns {{ ms: number, path: string }}
@@ -137,7 +182,7 @@ function newestSource(root, parts) {
     const ms = statSync(path).mtimeMs;
     if (ms > newest.ms) newest = { ms, path };
   };
-  for (const dir of [...presentParts(root, parts), 'renderer']) {
+  for (const dir of [...presentParts(root, parts), ...presentBundled(root).map((b) => b.folder), 'renderer']) {
     const abs = join(root, dir);
     if (!existsSync(abs)) continue;
     consider(abs);
@@ -173,8 +218,9 @@ export function staleReason(opts = {}) {
   const info = readBuildInfo(outDir);
   const shown = relative(root, outDir) || outDir;
   if (!info) return `${shown}/ has no finished build`;
-  const present = presentParts(root, parts);
-  if (present.join() !== info.parts.join()) return `the parts to compile changed (${info.parts.join(', ')} → ${present.join(', ')})`;
+  const present = [...presentParts(root, parts), ...presentBundled(root).map((b) => b.folder)];
+  const built = [...info.parts, ...(info.bundled ?? [])];
+  if (present.join() !== built.join()) return `the parts to build changed (${built.join(', ')} → ${present.join(', ')})`;
   const newest = newestSource(root, parts);
   if (newest.ms > info.newestSourceMs) return `${relative(root, newest.path)} changed after the last build`;
   return undefined;
@@ -234,6 +280,60 @@ async function compileParts(esbuild, root, staging, parts) {
     throw new BuildError(`The build stopped: the Node code (${parts.join(', ')}) did not compile:\n${indent(await describeFailure(esbuild, err))}`);
   }
   return esm.length + cjs.length;
+}
+
+/**
+ * Bundles a part's programs (BUNDLED_PARTS) into `out` (dist/<folder>/) and copies its other
+ * files; a failure names the program.
+ * @param {import('esbuild')} esbuild @param {string} root @param {BundledPart} part @param {string} out
+ */
+async function bundlePart(esbuild, root, part, out) {
+  const results = await Promise.allSettled(
+    part.bundles.map((b) =>
+      esbuild.build({
+        entryPoints: [join(root, b.entry)],
+        outfile: join(out, b.out),
+        bundle: true,
+        platform: b.platform,
+        format: b.format,
+        target: b.target,
+        external: b.external ?? [],
+        ...(b.packagesExternal ? { packages: /** @type {const} */ ('external') } : {}),
+        // Bundled CommonJS dependencies call require(); give the ES module bundle one.
+        ...(b.requireShim ? { banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" } } : {}),
+        minify: false,
+        sourcemap: false,
+        legalComments: 'none',
+        logLevel: 'silent',
+        absWorkingDir: root,
+      }),
+    ),
+  );
+  /** @type {string[]} */
+  const failures = [];
+  for (let i = 0; i < part.bundles.length; i++) {
+    const r = results[i];
+    if (r?.status === 'rejected') failures.push(`${part.bundles[i]?.entry} failed to build:\n${indent(await describeFailure(esbuild, r.reason))}`);
+  }
+  if (failures.length > 0) throw new BuildError(`The build stopped: ${failures.join('\n')}`);
+  for (const f of part.copy) {
+    mkdirSync(dirname(join(out, f)), { recursive: true });
+    cpSync(join(root, part.folder, f), join(out, f));
+  }
+}
+
+/**
+ * One bundled part on its own into `out` (the kiosk shell's end-to-end test builds it into a
+ * folder of its own).
+ * @param {string} folder @param {string} out @param {string} [root]
+ */
+export async function buildBundledPart(folder, out, root = REPO_ROOT) {
+  const part = BUNDLED_PARTS.find((b) => b.folder === folder);
+  if (!part) throw new BuildError(`No bundled part named ${folder}.`);
+  const esbuild = await loadEsbuild();
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await bundlePart(esbuild, root, part, out);
 }
 
 /**
@@ -305,6 +405,17 @@ function replaceOutput(staging, outDir) {
   }
 }
 
+/** @returns {Promise<import('esbuild')>} */
+async function loadEsbuild() {
+  try {
+    return await import('esbuild');
+  } catch {
+    throw new BuildError(
+      'The build needs esbuild, a development dependency, which is not installed. Run `npm install` (with development dependencies), then `npm run build`.',
+    );
+  }
+}
+
 /**
  * Builds dist/ from scratch in a staging folder beside it, then swaps it in.
  * @param {BuildOptions} [opts]
@@ -312,15 +423,7 @@ function replaceOutput(staging, outDir) {
  */
 export async function build(opts = {}) {
   const { root, outDir, parts } = resolveOptions(opts);
-  /** @type {import('esbuild')} */
-  let esbuild;
-  try {
-    esbuild = await import('esbuild');
-  } catch {
-    throw new BuildError(
-      'The build needs esbuild, a development dependency, which is not installed. Run `npm install` (with development dependencies), then `npm run build`.',
-    );
-  }
+  const esbuild = await loadEsbuild();
   const present = presentParts(root, parts);
   const newest = newestSource(root, parts);
   const staging = join(dirname(outDir), `.${relative(dirname(outDir), outDir).split(sep).join('-')}-building-${process.pid}`);
@@ -329,13 +432,19 @@ export async function build(opts = {}) {
   try {
     // Both are awaited to the end even when one fails, so nothing writes into the staging
     // folder while it is removed.
-    const [compiled, bundled] = await Promise.allSettled([compileParts(esbuild, root, staging, present), bundlePages(esbuild, root, staging)]);
+    const shellParts = presentBundled(root);
+    const [compiled, bundled, ...programs] = await Promise.allSettled([
+      compileParts(esbuild, root, staging, present),
+      bundlePages(esbuild, root, staging),
+      ...shellParts.map((b) => bundlePart(esbuild, root, b, join(staging, b.folder))),
+    ]);
     if (compiled.status === 'rejected') throw compiled.reason;
     if (bundled.status === 'rejected') throw bundled.reason;
+    for (const p of programs) if (p.status === 'rejected') throw p.reason;
     const modules = compiled.value;
     const pages = bundled.value;
     /** @type {BuildInfo} */
-    const info = { builtAt: new Date().toISOString(), newestSourceMs: newest.ms, parts: present, modules, pages };
+    const info = { builtAt: new Date().toISOString(), newestSourceMs: newest.ms, parts: present, bundled: shellParts.map((b) => b.folder), modules, pages };
     writeFileSync(join(staging, 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);
     replaceOutput(staging, outDir);
     return info;
@@ -349,7 +458,8 @@ export async function build(opts = {}) {
 function summary(info, ms) {
   const kib = (/** @type {number} */ b) => `${Math.round(b / 1024)} KiB`;
   const pages = Object.entries(info.pages).map(([name, p]) => `${name} ${kib(p.bytes)}`);
-  return `Built dist/ in ${(ms / 1000).toFixed(1)} s: ${info.modules} modules of ${info.parts.join(', ')}; ${pages.length} pages (${pages.join(', ')}).`;
+  const bundled = info.bundled.length > 0 ? `; ${info.bundled.join(', ')} bundled` : '';
+  return `Built dist/ in ${(ms / 1000).toFixed(1)} s: ${info.modules} modules of ${info.parts.join(', ')}${bundled}; ${pages.length} pages (${pages.join(', ')}).`;
 }
 
 /**

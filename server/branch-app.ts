@@ -24,6 +24,8 @@ import { attachStream, type StreamServer } from './http/stream.js';
 import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
 import type { FastifyInstance } from 'fastify';
+import { appliedHqConfig } from '../sync/apply-config.js';
+import { attachSync, type Sync, type SyncOptions } from '../sync/attach-sync.js';
 
 export interface BranchAppOptions {
   dataDir: string;
@@ -44,6 +46,8 @@ export interface BranchAppOptions {
   alertSettings?: Partial<AlertSettings>;
   /** The prebuilt pages (default: dist/renderer, made by `npm run build`). */
   pagesDir?: string;
+  /** Sync with head office (`--hq URL [--enroll CODE]`). */
+  hq?: SyncOptions;
 }
 
 export interface BranchApp {
@@ -62,6 +66,8 @@ export interface BranchApp {
   calling: Calling;
   /** Dashboard, alerts, staffing advice, reports (issue #5). */
   insights: Insights;
+  /** Head-office sync, when the service was started with --hq. */
+  sync?: Sync;
   credentialsFile?: string;
   initialAdminFile?: string;
   close(): Promise<void>;
@@ -73,12 +79,14 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const { log } = opts;
   const clock = opts.clock ?? Date.now;
   // The configuration is checked before anything is opened: a broken file starts nothing.
-  const config = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
+  const fileConfig = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
   // So are the pages: a kiosk must never get a page whose script is missing.
   const pages = loadBuiltPages(opts.pagesDir ?? BUILT_PAGES_DIR);
   const db = openDatabase(join(opts.dataDir, 'branch.db'));
   const store = createBranchStore(db, { reportRowError: rowErrorReporter(log) });
   try {
+    // Once head office has sent a configuration, it is the one in force; the file was the start.
+    const config = appliedHqConfig(store, fileConfig.queue.branch.id, log) ?? fileConfig;
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
     const auth = new Auth(store, config.file.security, (staffId, until) => service.record([draft('staff.login_locked', clock(), { staffId, until })]));
@@ -97,7 +105,8 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     devices.bind(service);
 
     const http = createHttpServer(log, { durable: () => service.durable() });
-    const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log });
+    let sync: Sync | undefined;
+    const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log, publicBaseUrl: () => sync?.publicBaseUrl() });
     registerApi(http, {
       service,
       auth,
@@ -112,7 +121,24 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       intervalMs: config.file.alerts.checkEverySeconds * 1000,
       ...opts.alertSettings,
     };
-    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings });
+    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings, extraConditions: () => sync?.conditions() ?? [] });
+    if (opts.hq) {
+      sync = await attachSync({
+        http,
+        service,
+        auth,
+        store,
+        db,
+        dataDir: opts.dataDir,
+        log,
+        devices: () => devices.list(),
+        options: opts.hq,
+        activate(loaded) {
+          service.updateConfig(loaded.queue);
+          auth.updateSettings(loaded.file.security);
+        },
+      });
+    }
     registerPages(http, pages);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
@@ -126,6 +152,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     service.startDayWatch();
     devices.startAll();
     insights.start();
+    sync?.start(() => insights.alerts.list());
 
     return {
       url: `http://127.0.0.1:${port}`,
@@ -139,9 +166,11 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       calling,
       kiosk,
       insights,
+      sync,
       credentialsFile,
       initialAdminFile,
       async close() {
+        await sync?.stop();
         service.stop();
         insights.stop();
         stream.close();

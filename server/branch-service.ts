@@ -83,6 +83,14 @@ export class BranchService {
     return this.runner.durable();
   }
 
+  /**
+   * The newest event that is durable and has been published; later ones belong to a batch still
+   * waiting for its fsync (head office's uploader reads no further).
+   */
+  durableEventId(): number {
+    return this.publishedUpTo;
+  }
+
   /** Commits what is waiting for the end of this turn of the event loop now (closing). */
   flush(): void {
     this.runner.flush();
@@ -214,6 +222,21 @@ export class BranchService {
    */
   eventsAfter(afterId: number, limit: number): BranchEvent[] {
     return this.store.eventsAfter(afterId, limit).filter((e) => e.id <= this.publishedUpTo);
+  }
+
+  /** The id of the newest event in the log. */
+  lastEventId(): number {
+    return this.store.lastEventId();
+  }
+
+  /** Tickets still waiting, called or being served, in the engine's order. */
+  activeTickets(): Ticket[] {
+    return this.engine.activeTickets();
+  }
+
+  /** A ticket from memory, or from the database when it is of an earlier day. */
+  ticket(id: string): Ticket | undefined {
+    return this.engine.ticket(id) ?? this.store.ticket(id);
   }
 
   /** A counter's state now (closed when it has never opened). */

@@ -7,15 +7,16 @@
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { builtinModules, createRequire } from 'node:module';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BuildError, NODE_PARTS, build, readBuildInfo, staleReason } from '../../scripts/build.mjs';
+import { BUNDLED_PARTS, BuildError, NODE_PARTS, build, readBuildInfo, staleReason } from '../../scripts/build.mjs';
 import { isDomainError } from '../../common/errors.js';
 import { startBranchApp } from '../../server/branch-app.js';
 import { PAGES } from '../../server/http/pages.js';
+import { HQ_PAGES } from '../../hq/app.js';
 import { silentLogger } from '../../server/logger.js';
 import { SERVICE_NODE_FLAGS } from '../../server/node-flags.js';
 import { REPO_ROOT, startUntilReady, type ServiceProcess } from '../crash/service-process.js';
@@ -81,15 +82,18 @@ describe('the build in dist/', () => {
     assert.ok(existsSync(join(DIST, 'server', 'main.js')) && existsSync(join(DIST, 'server', 'start.js')));
     assert.ok(existsSync(join(DIST, 'config', 'demo-branch.yaml')), 'non-code files are copied beside the code');
     // Every page the service serves was built, and nothing was built that it does not serve.
-    assert.deepEqual(Object.keys(info.pages).sort(), PAGES.map((p) => p.entry).sort());
-    for (const page of PAGES) assert.ok(readFileSync(join(DIST, 'renderer', page.entry, 'main.js')).length > 1000, page.entry);
+    const served = [...PAGES, ...HQ_PAGES];
+    assert.deepEqual(Object.keys(info.pages).sort(), served.map((p) => p.entry).sort());
+    for (const page of served) assert.ok(readFileSync(join(DIST, 'renderer', page.entry, 'main.js')).length > 1000, page.entry);
     assert.ok(existsSync(join(DIST, 'renderer', 'static', 'voice', 'chime.wav')));
   });
 
-  test('npm start and npm run serve check the build, then run the compiled entry with the service\'s Node flags', () => {
+  test('npm start and npm run serve check the build, then run compiled entries (the service with its Node flags)', () => {
     const run = (entry: string) => `node scripts/build.mjs --if-stale && node ${[...SERVICE_NODE_FLAGS, entry].join(' ')}`;
-    assert.equal(pkg.scripts.start, run('dist/server/start.js'));
     assert.equal(pkg.scripts.serve, run('dist/server/main.js'));
+    // The launcher opens the kiosk shell or runs dist/server/start.js headless with the flags.
+    assert.equal(pkg.scripts.start, 'node scripts/build.mjs --if-stale && node dist/electron/start.js');
+    assert.equal(pkg.scripts.hq, 'node scripts/build.mjs --if-stale && node dist/hq/main.js');
   });
 
   test('the compiled code imports only run-time dependencies and Node built-ins', () => {
@@ -97,7 +101,10 @@ describe('the build in dist/', () => {
     const builtins = new Set(builtinModules);
     const offending: string[] = [];
     const specifier = /(?:^|[;\s])(?:import|export)\s(?:[^'";]*?\sfrom\s*)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
-    const nodeFiles = NODE_PARTS.filter((p) => existsSync(join(DIST, p))).flatMap((p) => filesUnder(join(DIST, p))).filter((f) => /\.c?js$/.test(f));
+    const nodeFiles = [
+      ...NODE_PARTS.filter((p) => existsSync(join(DIST, p))).flatMap((p) => filesUnder(join(DIST, p))).filter((f) => /\.c?js$/.test(f)),
+      join(DIST, 'electron', 'start.js'),
+    ];
     for (const file of nodeFiles) {
       for (const m of readFileSync(file, 'utf8').matchAll(specifier)) {
         const spec = m[1] ?? m[2]!;
@@ -169,11 +176,12 @@ describe('npm start on a fresh copy of the sources', () => {
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'build-copy-'));
-    for (const p of [...NODE_PARTS, 'renderer', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+    for (const p of [...NODE_PARTS, ...BUNDLED_PARTS.map((b) => b.folder), 'renderer', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json']) {
       if (existsSync(join(REPO_ROOT, p))) cpSync(join(REPO_ROOT, p), join(root, p), { recursive: true });
     }
-    // The electron part is added by a test below, as a new part would be.
-    rmSync(join(root, 'electron'), { recursive: true, force: true });
+    // Head office's part is added by a test below, as a new part would be; so are its pages.
+    rmSync(join(root, 'hq'), { recursive: true, force: true });
+    for (const page of ['hq', 'hq-ticket']) rmSync(join(root, 'renderer', page), { recursive: true, force: true });
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -184,9 +192,11 @@ describe('npm start on a fresh copy of the sources', () => {
     const svc = await startUntilReady('npm', ['start', '--', '--port', '0', '--host', '127.0.0.1', '--data', data, '--log', 'json'], { cwd: root, detached: true });
     try {
       assert.ok(readBuildInfo(join(root, 'dist')), 'built before the start');
-      // What npm started is node on the compiled start script, not a TypeScript runner.
+      // What npm started is node on the compiled start scripts (the launcher, which found no
+      // Electron binary here, and the service it runs headless), not a TypeScript runner.
       const nodes = commandLinesUnder(svc.child.pid!).filter((c) => /^(\S*\/)?node /.test(c));
-      assert.ok(nodes.some((c) => / dist\/server\/start\.js /.test(c)), nodes.join('\n'));
+      assert.ok(nodes.some((c) => / dist\/electron\/start\.js /.test(c)), nodes.join('\n'));
+      assert.ok(nodes.some((c) => /[ /]dist\/server\/start\.js /.test(c)), nodes.join('\n'));
       assert.ok(!nodes.some((c) => /tsx/.test(c)), nodes.join('\n'));
       assert.equal((await fetch(`${svc.url}/display`)).status, 200);
       assert.equal((await fetch(`${svc.url}/assets/display.js`)).status, 200);
@@ -224,16 +234,22 @@ describe('npm start on a fresh copy of the sources', () => {
     await build({ root });
     assert.equal(existsSync(join(dist, 'server', 'soon-gone.js')), false);
 
-    // The kiosk shell's folder appears: it is compiled with nothing else to change. `.ts` is an
-    // ES module; `.cts` (a sandboxed preload script) becomes CommonJS.
-    mkdirSync(join(root, 'electron'));
-    writeFileSync(join(root, 'electron', 'main.ts'), "export const serviceEntry: string = 'dist/server/main.js';\n");
-    writeFileSync(join(root, 'electron', 'preload.cts'), "const channel: string = 'queue';\nexports.channel = channel;\n");
-    assert.match(staleReason({ root }) ?? '', /parts to compile changed/);
+    // Head office's folder appears: it is compiled with nothing else to change.
+    cpSync(join(REPO_ROOT, 'hq'), join(root, 'hq'), { recursive: true });
+    assert.match(staleReason({ root }) ?? '', /parts to build changed/);
     const info = await build({ root });
-    assert.ok(info.parts.includes('electron'));
-    assert.equal((await import(pathToFileURL(join(dist, 'electron', 'main.js')).href)).serviceEntry, 'dist/server/main.js');
-    assert.equal(createRequire(import.meta.url)(join(dist, 'electron', 'preload.cjs')).channel, 'queue');
+    assert.ok(info.parts.includes('hq'));
+    assert.ok(existsSync(join(dist, 'hq', 'main.js')));
+
+    // The kiosk shell is bundled: its main process an ES module, its sandboxed preloads single
+    // CommonJS scripts that require nothing but electron.
+    assert.deepEqual(info.bundled, ['electron']);
+    assert.match(readFileSync(join(dist, 'electron', 'main.js'), 'utf8'), /^import /m);
+    for (const preload of ['kiosk-preload.cjs', 'staff-preload.cjs']) {
+      const required = [...readFileSync(join(dist, 'electron', preload), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+      assert.deepEqual([...new Set(required)], ['electron'], preload);
+    }
+    assert.ok(existsSync(join(dist, 'electron', 'start.js')));
 
     rmSync(join(dist, 'build-info.json'));
     assert.match(staleReason({ root }) ?? '', /no finished build/);

@@ -26,15 +26,23 @@ export function startServiceProcess(dataDir: string, extraArgs: string[] = []): 
   return startUntilReady(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/server/main.js', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs]);
 }
 
+/** Runs a repo script through tsx and resolves with the URL its ready line names (head office's tests use it too). */
+export function startReadyProcess(args: string[], ready: RegExp, what: string): Promise<ServiceProcess> {
+  return startUntilReady(process.execPath, ['--import', 'tsx', ...args], { ready, what });
+}
+
 /**
  * Any command that ends up running the service (`node …`, `npm start -- …`). With `detached`
  * the command gets its own process group, so `process.kill(-child.pid)` reaches what it spawned.
+ * `ready` matches the line that says it is ready and names its URL (default: the branch service's).
  */
 export function startUntilReady(
   command: string,
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; detached?: boolean } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; detached?: boolean; ready?: RegExp; what?: string } = {},
 ): Promise<ServiceProcess> {
+  const ready = opts.ready ?? READY;
+  const what = opts.what ?? 'the branch service';
   const child = spawn(command, args, {
     cwd: opts.cwd ?? REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,17 +61,17 @@ export function startUntilReady(
   const out = createInterface({ input: child.stdout! });
   const tail = () => lines.join('\n');
   return new Promise((resolve, reject) => {
-    let ready = false;
+    let isReady = false;
     out.on('line', (line) => {
       keep(line);
-      const m = ready ? null : READY.exec(line);
+      const m = isReady ? null : ready.exec(line);
       if (m) {
-        ready = true;
+        isReady = true;
         resolve({ child, url: m[1]!, exited, tail });
       }
     });
     void exited.then(({ code, signal }) => {
-      if (!ready) reject(new Error(`the branch service exited before it was ready (code ${code}, signal ${signal}):\n${tail()}`));
+      if (!isReady) reject(new Error(`${what} exited before it was ready (code ${code}, signal ${signal}):\n${tail()}`));
     });
   });
 }
