@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isDomainError } from '../../common/errors.js';
+import { createOutbox } from '../../db/outbox.js';
 import type { BranchEvent } from '../../core/events.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 
@@ -105,6 +106,27 @@ test('a batch that cannot be committed undoes all of its commands: memory, event
     const next = await b.api('POST', '/api/tickets', { body: { serviceCode: 'A' } });
     assert.equal(next.status, 201);
     assert.equal(next.body.number, 'A002', 'numbering goes on after the last committed ticket');
+  } finally {
+    await b.close();
+  }
+});
+
+test("head office's outbox offers only durable events: none of a batch still waiting for its fsync", async () => {
+  const b = await startTestBranch();
+  try {
+    const outbox = createOutbox(b.app.db, { getMeta: () => undefined, setMeta: () => undefined }, () => b.app.service.branchId, () => b.app.service.durableEventId());
+    await b.app.service.durable();
+    const before = outbox.heads().get('queue') ?? 0;
+    b.app.service.issue({ serviceCode: 'A' });
+    b.app.service.issue({ serviceCode: 'B' });
+    // The connection sees the batch's rows, but the outbox does not offer them yet.
+    assert.equal(outbox.heads().get('queue') ?? 0, before);
+    assert.deepEqual(outbox.after('queue', before, 100), []);
+    await b.app.service.durable();
+    assert.deepEqual(
+      outbox.after('queue', before, 100).filter((e) => e.type === 'ticket.issued').map((e) => e.data.ticket.number),
+      ['A001', 'B001'],
+    );
   } finally {
     await b.close();
   }
