@@ -73,6 +73,9 @@ async function main(): Promise<void> {
     for (const c of counters) run(() => svc.openCounter(c, { staffId: `T0${c}` }));
     const busyUntil = new Map<string, number>();
     for (let minute = 0; minute < 480; minute++) {
+      // Commands come over time, as from kiosks and consoles: the event loop turns each
+      // minute, so the service commits and publishes as it does when it runs.
+      await new Promise((resolve) => setImmediate(resolve));
       now = dayStart + 9 * 3_600_000 + minute * 60_000;
       const arrivals = Math.round(((PER_DAY / 480) * 2 * random()));
       for (let i = 0; i < arrivals; i++) {

@@ -51,6 +51,9 @@ export interface GroupCommitOptions {
   reload(): QueueEngine;
 }
 
+/** At most this many commands share one fsync (sixteen clients at once make batches of up to sixteen). */
+const MAX_BATCH_COMMANDS = 256;
+
 interface Batch {
   /** The stored events of each commit, published once the batch is durable. */
   events: BranchEvent[][];
@@ -190,6 +193,9 @@ export class CommandRunner {
   }
 
   private write<T>(fn: () => T): T {
+    // A turn of the event loop that runs many commands (a script, a replay) commits every
+    // MAX_BATCH_COMMANDS: the transaction and the events held for publishing stay bounded.
+    if (this.batch && this.batch.events.length >= MAX_BATCH_COMMANDS) this.commitBatch();
     if (this.grouping && !this.batch) this.openBatch();
     try {
       return fn();
