@@ -11,6 +11,7 @@ import type { BranchEvent, EventDraft } from '../core/events.js';
 import type { CounterState, QueueConfig, Ticket } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
 import { CommandRunner, type Answer, type Clock, type IdempotencyOptions } from './command-runner.js';
+import { loadEstimatorState, saveEstimatorState } from './estimator-memory.js';
 import type { EventHub } from './event-hub.js';
 import type { Logger } from './logger.js';
 
@@ -50,6 +51,7 @@ export class BranchService {
         hub.publish(events);
       },
       newDay: (_day, at) => {
+        saveEstimatorState(store, this.engine.estimatorState());
         store.deleteIdempotentBefore(at - IDEMPOTENCY_TTL_MS);
         store.deleteExpiredSessions(at);
       },
@@ -67,8 +69,10 @@ export class BranchService {
   private loadEngine(): QueueEngine {
     const now = this.clock();
     const probe = new QueueEngine(this.config, { tickets: [], counters: [], sequences: [], businessDay: this.store.latestBusinessDay() }, randomUUID, now);
-    return new QueueEngine(this.config, this.store.loadSnapshot(probe.businessDay), randomUUID, now);
+    const estimator = loadEstimatorState(this.store, this.config, probe.businessDay, this.log);
+    return new QueueEngine(this.config, { ...this.store.loadSnapshot(probe.businessDay), estimator }, randomUUID, now);
   }
+
 
   /**
    * Group commit from now on (decision record 0002): the commands of one turn of the event loop
