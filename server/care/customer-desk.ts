@@ -6,7 +6,7 @@
  * Consents, notes, export and erasure go through here; the daily retention job purges what has
  * passed its period. core/ decides; every change is written with its event through record().
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/errors.js';
 import type { CareSettings } from '../../config/care-schema.js';
 import type { StaffActor } from '../../core/complaints.js';
@@ -31,6 +31,9 @@ import type { Logger } from '../logger.js';
 import type { ComplaintDesk } from './complaint-desk.js';
 
 const DAY_MS = 86_400_000;
+
+/** The customer file's key: a one-way function of the card's keyed identity hash. */
+const fileKeyOf = (identityHash: string): string => createHash('sha256').update(`customer-file\0${identityHash}`).digest('hex');
 /** A ticket's card read is needed while the visit lasts; two days covers a visit across midnight. */
 const TICKET_IDENTITY_DAYS = 2;
 
@@ -71,9 +74,13 @@ export class CustomerDesk {
     }
   }
 
-  /** The kiosk took a ticket with a card read: keep the link (never the number). */
+  /**
+   * The kiosk took a ticket with a card read: keep the link (never the number). The file's key is
+   * derived from the identity hash one way, so the hash that segment lookup matches (VIP lists)
+   * is never stored: the database alone cannot be matched against them.
+   */
   ticketIdentified(ticketId: string, who: CustomerIdentity): void {
-    this.store.saveTicketIdentity(ticketId, who, this.service.clock());
+    this.store.saveTicketIdentity(ticketId, { ...who, hash: fileKeyOf(who.hash) }, this.service.clock());
   }
 
   /** The file of the customer who took this ticket with a card read, if any. */

@@ -81,6 +81,9 @@ describe('ratings over the LAN API', () => {
     await b.api('POST', '/api/counters/3/transfer', { token: teller, body: { serviceCode: 'E' } });
     const r = await b.api('POST', `/api/tickets/${moved.id}/rating`, { body: { score: 5 } });
     assert.deepEqual([r.status, r.body.error.code], [409, 'RATING_NOT_SERVED']);
+    // The customer continues as the E ticket: serve it, so the next test's call is its own ticket.
+    assert.equal((await b.api('POST', '/api/counters/3/next', { token: teller })).body.ticket.serviceCode, 'E');
+    await b.api('POST', '/api/counters/3/complete', { token: teller });
   });
 
   it('staff cannot rate a service; the phone’s window closes after acceptMinutes', async () => {
