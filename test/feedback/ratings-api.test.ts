@@ -152,7 +152,7 @@ describe('ratings over the LAN API', () => {
     for (const id of ['T01', 'T03', 'T08']) assert.ok(ids.includes(id), id);
     const t03 = all.body.find((r: { staffId: string }) => r.staffId === 'T03');
     for (const key of ['staffId', 'served', 'meanServiceMinutes', 'meanWaitMinutes', 'satisfaction', 'complaints', 'outOfOrderCalls']) assert.ok(key in t03, key);
-    assert.equal(t03.served, 4, 'four services done (the transferred one is not)');
+    assert.equal(t03.served, 5, 'five services done: four of B, and the E ticket the transferred one continued as (the transferred one itself is not)');
     assert.equal(t03.complaints, 0, 'no complaint exists yet');
     assert.deepEqual(t03.satisfaction, { score: 3, ratings: 2 }, 'the phone’s 2 and the tablet’s 4');
     assert.deepEqual(t03.scoreCounts, [0, 1, 0, 1, 0]);
