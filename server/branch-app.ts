@@ -6,8 +6,9 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { draft } from '../core/events.js';
-import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
+import { loadConfigFile, DEMO_CONFIG_PATH } from '../config/load-config.js';
 import { createBranchStore } from '../db/branch-store.js';
+import { createConfigStore } from '../db/config-store.js';
 import { openDatabase, type Db } from '../db/open-database.js';
 import { Auth } from './auth.js';
 import { BranchService, type Clock } from './branch-service.js';
@@ -23,6 +24,10 @@ import { registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
 import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
+import { LiveConfig } from './live-config.js';
+import { BranchConfiguration, configInForce } from './office/branch-configuration.js';
+import { registerOfficeRoutes } from './office/office-routes.js';
+import { StaffAdmin } from './office/staff-admin.js';
 import type { FastifyInstance } from 'fastify';
 
 export interface BranchAppOptions {
@@ -51,7 +56,10 @@ export interface BranchApp {
   /** The open database, for maintenance tools and tests (limits, integrity checks); queue code goes through the store. */
   db: Db;
   devices: DeviceRegistry;
-  config: LoadedConfig;
+  /** The configuration in force: the file, or the back office's edit of it. */
+  config: LiveConfig;
+  /** The back office's configuration edits. */
+  configuration: BranchConfiguration;
   http: FastifyInstance;
   stream: StreamServer;
   /** Ticket printer, card and ID readers, the device lab (issue #3). */
@@ -71,18 +79,28 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const { log } = opts;
   const clock = opts.clock ?? Date.now;
   // The configuration is checked before anything is opened: a broken file starts nothing.
-  const config = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
+  const fileConfig = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
   const db = openDatabase(join(opts.dataDir, 'branch.db'));
   const store = createBranchStore(db, { reportRowError: rowErrorReporter(log) });
   try {
+    const versions = createConfigStore(db, { reportRowError: rowErrorReporter(log) });
+    // The file, or the back office's edit of that same file (decision record 0007).
+    const config = new LiveConfig(configInForce(fileConfig, versions, log));
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
     const auth = new Auth(store, config.file.security, (staffId, until) => service.record([draft('staff.login_locked', clock(), { staffId, until })]));
-
-    if (store.getMeta('config_hash') !== config.hash) {
-      service.record([draft('config.applied', clock(), { hash: config.hash, source: config.source, services: config.queue.services.length, counters: config.queue.counters.length })]);
-      store.setMeta('config_hash', config.hash);
-    }
+    const configuration = new BranchConfiguration({
+      service,
+      live: config,
+      versions,
+      file: fileConfig,
+      meta: { get: (k) => store.getMeta(k), set: (k, v) => store.setMeta(k, v) },
+    });
+    configuration.recordStart();
+    config.onChange((c) => {
+      service.updateConfig(c.queue);
+      auth.updateSettings(c.file.security);
+    });
 
     let credentialsFile: string | undefined;
     let initialAdminFile: string | undefined;
@@ -109,6 +127,8 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       ...opts.alertSettings,
     };
     const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings });
+    const staff = new StaffAdmin({ auth, service, store });
+    registerOfficeRoutes(http, { service, auth, staff, configuration });
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
@@ -127,6 +147,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       db,
       devices,
       config,
+      configuration,
       http,
       stream,
       calling,

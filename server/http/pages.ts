@@ -32,6 +32,7 @@ export const PAGES: PageDef[] = [
   { entry: 'lab', title: '设备实验室 · Device lab', routes: ['/lab'] },
   { entry: 'dashboard', title: '网点看板 · Branch dashboard', routes: ['/dashboard'] },
   { entry: 'reports', title: '报表 · Reports', routes: ['/reports'] },
+  { entry: 'office', title: '后台 · Back office', routes: ['/office'] },
 ];
 
 const CSP = [
