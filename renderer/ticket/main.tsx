@@ -5,6 +5,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { MISSED_NUMBER } from '../../common/customer-text.js';
 import { api, ApiError } from '../shared/api.js';
 import { openStream } from '../shared/stream.js';
 import '../shared/base.css';
@@ -25,6 +26,7 @@ interface TicketView {
   ahead: number;
   estimate: { minMinutes: number; maxMinutes: number } | null;
   transferredTo?: { id: string; number: string };
+  servedNow?: boolean;
 }
 
 interface CounterInfo {
@@ -33,7 +35,9 @@ interface CounterInfo {
 }
 
 const POLL_MS = 10_000;
-const id = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
+// A transfer gives the customer a new ticket: the page follows it, however many times it moves.
+const MAX_HOPS = 10;
+const firstId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
 
 function Status({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
   const counter = counters.find((c) => c.id === t.counterId);
@@ -54,6 +58,11 @@ function Status({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
           <p class="ahead">
             前面还有 <strong data-testid="ahead">{t.ahead}</strong> 人 <span lang="en">· {t.ahead} ahead of you</span>
           </p>
+          {t.servedNow === false && (
+            <p class="wait" data-testid="no-counter">
+              目前还没有窗口办理此业务，窗口开放后将按顺序叫号 <span lang="en">· No counter serves this yet; you will be called in turn once one opens</span>
+            </p>
+          )}
           {t.estimate && (
             <p class="wait" data-testid="range">
               预计等候 {t.estimate.minMinutes}–{t.estimate.maxMinutes} 分钟 <span lang="en">· about {t.estimate.minMinutes}–{t.estimate.maxMinutes} min</span>
@@ -80,7 +89,13 @@ function Status({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
     case 'done':
       return <p data-testid="state">业务已办理完毕，感谢光临 · Thank you for your visit</p>;
     case 'no_show':
-      return <p data-testid="state">已过号，请联系大堂经理 · Your number was missed; please ask the lobby staff</p>;
+      return (
+        <p data-testid="state">
+          您的号码已过号。{MISSED_NUMBER.zh}
+          <br />
+          <span lang="en">Your number was called but missed. {MISSED_NUMBER.en}</span>
+        </p>
+      );
     case 'cancelled':
       return <p data-testid="state">号票已取消 · This ticket was cancelled</p>;
   }
@@ -90,20 +105,33 @@ function TicketPage() {
   const [ticket, setTicket] = useState<TicketView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [counters, setCounters] = useState<CounterInfo[]>([]);
+  const [moved, setMoved] = useState<{ from: string; to: string } | null>(null);
 
   useEffect(() => {
     let alive = true;
-    const load = () =>
-      api<TicketView>('GET', `/api/tickets/${encodeURIComponent(id)}`).then(
-        (t) => {
+    let id = firstId;
+    let originalNumber: string | undefined;
+    const load = async (): Promise<void> => {
+      try {
+        for (let hop = 0; ; hop++) {
+          const t = await api<TicketView>('GET', `/api/tickets/${encodeURIComponent(id)}`);
           if (!alive) return;
-          // A transferred ticket continues as the new one.
-          if (t.status === 'transferred' && t.transferredTo) history.replaceState(null, '', `/t/${t.transferredTo.id}`);
+          originalNumber ??= t.number;
+          // A transferred ticket continues as the new one: follow it, and keep following it.
+          if (t.status === 'transferred' && t.transferredTo && hop < MAX_HOPS) {
+            id = t.transferredTo.id;
+            history.replaceState(null, '', `/t/${encodeURIComponent(id)}`);
+            continue;
+          }
+          if (t.number !== originalNumber) setMoved({ from: originalNumber, to: t.number });
           setTicket(t);
           setError(null);
-        },
-        (e: unknown) => alive && setError(e instanceof ApiError && e.status === 404 ? '没有这张号票 · No such ticket' : '暂时无法连接 · Cannot reach the branch right now'),
-      );
+          return;
+        }
+      } catch (e) {
+        if (alive) setError(e instanceof ApiError && e.status === 404 ? '没有这张号票 · No such ticket' : '暂时无法连接 · Cannot reach the branch right now');
+      }
+    };
     void load();
     api<{ counters: CounterInfo[] }>('GET', '/api/config').then((c) => alive && setCounters(c.counters), () => undefined);
     const poll = setInterval(load, POLL_MS);
@@ -120,6 +148,15 @@ function TicketPage() {
     <main class="ticket">
       <h1 class="visually-hidden">排队进度 · Queue position</h1>
       {error && <p role="alert">{error}</p>}
+      {moved && (
+        <p class="moved" role="status" data-testid="moved">
+          您的号码已改为 <strong>{moved.to}</strong>（原号码 {moved.from}），请留意新号码的叫号
+          <br />
+          <span lang="en">
+            Your number is now <strong>{moved.to}</strong> (it was {moved.from}); listen for the new number
+          </span>
+        </p>
+      )}
       {ticket && (
         <section aria-live="polite">
           <p class="number" data-testid="number">
