@@ -37,6 +37,18 @@ export class Auth {
   }
 
   async login(staffId: string, pin: string, now: number): Promise<{ token: string; staff: StaffRecord; expiresAt: number }> {
+    const staff = await this.checkPin(staffId, pin, now);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = now + this.settings.sessionHours * 3_600_000;
+    this.store.createSession({ tokenHash: tokenHash(token), staffId, counterId: null, createdAt: now, expiresAt });
+    return { token, staff, expiresAt };
+  }
+
+  /**
+   * Checks a staff id and PIN without opening a session (the kiosk's staff exit). Wrong PINs
+   * count towards the same lockout as sign-ins, so neither path can be used to guess.
+   */
+  async checkPin(staffId: string, pin: string, now: number): Promise<StaffRecord> {
     const staff = this.store.staff(staffId);
     if (!staff || !staff.active) {
       await verifyPin(pin, await DUMMY_HASH_PROMISE);
@@ -66,10 +78,7 @@ export class Auth {
       throw new DomainError('INVALID_CREDENTIALS', `Staff id or PIN is wrong (${this.settings.lockoutAttempts - failed} tries left before the account locks).`);
     }
     if (fresh.failedAttempts > 0 || fresh.lockedUntil > 0) this.store.setLoginFailures(staffId, 0, 0);
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = now + this.settings.sessionHours * 3_600_000;
-    this.store.createSession({ tokenHash: tokenHash(token), staffId, counterId: null, createdAt: now, expiresAt });
-    return { token, staff, expiresAt };
+    return staff;
   }
 
   /** The signed-in staff behind an Authorization header, or a 401. */

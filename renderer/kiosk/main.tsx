@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { MISSED_NUMBER } from '../../common/customer-text.js';
 import { api, act, newIdempotencyKey } from '../shared/api.js';
 import { errorText } from '../shared/error-text.js';
-import { openStream } from '../shared/stream.js';
+import { openStream, type StreamState } from '../shared/stream.js';
 import '../shared/base.css';
 import './kiosk.css';
 import { readOptions } from './options.js';
@@ -94,9 +94,9 @@ function unavailableText(s: ServiceView, t: Words): string | undefined {
   }
 }
 
-function Tile(props: { s: ServiceView; t: Words; lang: Lang; offline: boolean; onPick: (s: ServiceView) => void }) {
+function Tile(props: { s: ServiceView; t: Words; lang: Lang; onPick: (s: ServiceView) => void }) {
   const { s, t, lang } = props;
-  const reason = props.offline ? t.unavailable : unavailableText(s, t);
+  const reason = unavailableText(s, t);
   const hintId = `hint-${s.code}`;
   return (
     <button class="tile" disabled={reason !== undefined} aria-describedby={hintId} onClick={() => props.onPick(s)} data-service={s.code} data-served-now={String(s.servedNow)}>
@@ -182,9 +182,12 @@ function Kiosk() {
   const [offline, setOffline] = useState(false);
   const [screen, setScreen] = useState<Screen>({ kind: 'start' });
   const [lastTouch, setLastTouch] = useState(() => Date.now());
+  const [conn, setConn] = useState<StreamState>('connecting');
   const t = TEXT[lang];
   const services = status?.services ?? null;
   const branch = status?.branch.name ?? null;
+  // The service does not answer (its status, or the live connection): no tile can give a ticket.
+  const away = offline || conn === 'offline';
 
   const loadServices = useCallback(() => {
     api<KioskStatus>('GET', '/api/kiosk/status', { timeoutMs: ATTEMPT_TIMEOUT_MS }).then(
@@ -219,38 +222,51 @@ function Kiosk() {
   useEffect(() => {
     let stream: ReturnType<typeof openStream> | undefined;
     let closed = false;
-    api<{ lastEventId: number }>('GET', '/api/health').then(
-      (h) => {
-        if (closed) return;
-        stream = openStream({
-          after: h.lastEventId,
-          onState: (st) => {
-            if (st === 'offline') setOffline(true);
-            else if (st === 'online') loadServices();
-          },
-          onEvent: (e) => {
-            // What the start screen shows changes: a counter opens, the printer runs out, new settings.
-            if (/^(counter\.|device\.status|config\.applied|day\.closed)/.test(e.type)) loadServices();
-            if (e.type !== 'device.card_read') return;
-            api<CardGrant | null>('POST', '/api/kiosk/card-read').then(
-              (d) => {
-                if (!d) return;
-                setCard({ identityToken: d.identityToken, maskedTail: d.maskedTail, segment: d.segment, expiresAt: d.expiresAt });
-                setCardNote(null);
-                setLastTouch(Date.now());
-              },
-              () => undefined,
-            );
-          },
-        });
-      },
-      () => undefined,
-    );
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    const connect = () =>
+      api<{ lastEventId: number }>('GET', '/api/health').then(
+        (h) => {
+          if (closed) return;
+          attempt = 0;
+          stream = openStream({
+            after: h.lastEventId,
+            // The live connection is how the kiosk knows the branch service is there: without
+            // it, tapping a service could not give a ticket, so the page says so instead.
+            onState: (st) => {
+              // 'connecting' after a drop is still offline until the socket opens.
+              if (st === 'connecting') return;
+              setConn(st);
+              if (st === 'online') loadServices();
+            },
+            onEvent: (e) => {
+              // What the start screen shows changes: a counter opens, the printer runs out, new settings.
+              if (/^(counter\.|device\.status|config\.applied|day\.closed)/.test(e.type)) loadServices();
+              if (e.type !== 'device.card_read') return;
+              api<CardGrant | null>('POST', '/api/kiosk/card-read').then(
+                (d) => {
+                  if (!d) return;
+                  setCard({ identityToken: d.identityToken, maskedTail: d.maskedTail, segment: d.segment, expiresAt: d.expiresAt });
+                  setCardNote(null);
+                  setLastTouch(Date.now());
+                },
+                () => undefined,
+              );
+            },
+          });
+        },
+        () => {
+          setConn('offline');
+          if (!closed) retry = setTimeout(connect, Math.min(5000, 500 * 2 ** attempt++));
+        },
+      );
+    void connect();
     return () => {
       closed = true;
+      if (retry) clearTimeout(retry);
       stream?.close();
     };
-  }, []);
+  }, [loadServices]);
 
   useEffect(
     () =>
@@ -317,23 +333,19 @@ function Kiosk() {
           <button class="chip" lang={lang === 'zh' ? 'en' : 'zh-CN'} aria-label={t.langToggleLabel} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-toggle">
             {t.langToggle}
           </button>
-          <button class="chip" aria-pressed={large} aria-label={t.largeLabel} onClick={() => setLarge(!large)} data-testid="large-toggle">
+          {/* Named by its visible text (voice control users say what they see); the longer wording describes it. */}
+          <button class="chip" aria-pressed={large} aria-describedby="large-hint" onClick={() => setLarge(!large)} data-testid="large-toggle">
             {t.large}
           </button>
+          <span id="large-hint" class="visually-hidden">
+            {t.largeLabel}
+          </span>
         </div>
       </header>
       <main class="body">
         {screen.kind === 'start' && (
           <>
             <p class="welcome">{t.welcome}</p>
-            {offline && services !== null && (
-              <p class="banner bad" role="alert" data-testid="kiosk-offline">
-                {t.unreachable}
-                <span class="banner-other" lang={lang === 'zh' ? 'en' : 'zh-CN'}>
-                  {TEXT[lang === 'zh' ? 'en' : 'zh'].unreachable}
-                </span>
-              </p>
-            )}
             {status && !status.branch.open && (
               <div class="banner closed" role="status" data-testid="branch-closed">
                 <strong>{t.closedTitle}</strong>
@@ -377,14 +389,23 @@ function Kiosk() {
             <p class="visually-hidden" role="status">
               {priority ? t.helpOn : ''}
             </p>
-            {services === null ? (
-              <p class="notice" role="status" data-testid="kiosk-connecting">
-                {offline ? t.unreachable : t.offline}
-              </p>
+            {services === null || away ? (
+              <div class="notice" role="status">
+                <p data-testid="kiosk-offline">{t.offline}</p>
+                {away && (
+                  <p data-testid="kiosk-unreachable">
+                    {t.unreachable}
+                    <br />
+                    <span class="banner-other" lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+                      {TEXT[lang === 'zh' ? 'en' : 'zh'].unreachable}
+                    </span>
+                  </p>
+                )}
+              </div>
             ) : (
               <div class="tiles" role="group" aria-label={t.welcome}>
                 {services.map((s) => (
-                  <Tile key={s.code} s={s} t={t} lang={lang} offline={offline} onPick={(x) => void pick(x)} />
+                  <Tile key={s.code} s={s} t={t} lang={lang} onPick={(x) => void pick(x)} />
                 ))}
               </div>
             )}
