@@ -409,7 +409,7 @@ export class QueueEngine {
    * Staff move a waiting customer to another service (they took the wrong ticket): a new
    * number of that service that keeps the visit's queue time, as a transfer at a counter does.
    */
-  move(ticketId: string, serviceCode: string, actor: Actor, now: number): Outcome<Ticket> {
+  move(ticketId: string, serviceCode: string, actor: Actor, now: number): Outcome<{ moved: Ticket; fresh: Ticket }> {
     const t = this.tickets.get(ticketId);
     if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`);
     if (t.status !== 'waiting') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a waiting ticket is moved here (a called one is transferred at its counter).`);
@@ -419,7 +419,8 @@ export class QueueEngine {
       counters: [],
       sequences: [sequence],
       events: [draft('ticket.transferred', now, { ticket: moved, to: fresh, staffId: actor.staffId })],
-      result: fresh,
+      // Both: the answer is rendered before memory takes the outcome, so it cannot look them up.
+      result: { moved, fresh },
     };
   }
 

@@ -128,7 +128,7 @@ export class BranchService {
 
   /** Staff move a waiting ticket to another service (a new number, same place in time); answers with the new ticket. */
   move(ticketId: string, serviceCode: string, actor: Actor, idem?: IdempotencyOptions): Answer {
-    return this.runner.answer((now) => this.engine.move(ticketId, serviceCode, actor, now), (t) => ({ status: 200, body: { ticket: this.staffTicket(t) } }), idem);
+    return this.runner.answer((now) => this.engine.move(ticketId, serviceCode, actor, now), (r) => ({ status: 200, body: { ticket: this.staffTicket(r.fresh, [r.moved]) } }), idem);
   }
 
   /** Sends the customer at the counter to another service; answers with the new ticket. */
@@ -319,13 +319,15 @@ export class BranchService {
   }
 
   /** Everything staff may know of a ticket: times, counter, teller, why it was called, where it went. */
-  staffTicket(t: Ticket) {
+  staffTicket(t: Ticket, pending: Ticket[] = []) {
     const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    // `pending`: tickets of a command being answered, which memory does not hold yet.
     const ref = (id: string | undefined) => {
-      const other = id ? (this.engine.ticket(id) ?? this.store.ticket(id)) : undefined;
+      const other = id ? (pending.find((p) => p.id === id) ?? this.engine.ticket(id) ?? this.store.ticket(id)) : undefined;
       return other ? { id: other.id, number: other.number, serviceCode: other.serviceCode, status: other.status } : undefined;
     };
-    const waiting = t.status === 'waiting' && this.engine.ticket(t.id) !== undefined;
+    const known = this.engine.ticket(t.id) !== undefined;
+    const waiting = t.status === 'waiting' && known;
     return {
       id: t.id,
       number: t.number,
@@ -343,7 +345,7 @@ export class BranchService {
       startedAt: iso(t.startedAt),
       endedAt: iso(t.endedAt),
       endReason: t.endReason,
-      ahead: waiting ? this.engine.position(t) : undefined,
+      ahead: waiting ? this.engine.position(t) : t.status === 'waiting' && !known ? t.ahead : undefined,
       recalls: t.recalls,
       rejoins: t.rejoins,
       callReason: t.callReason,

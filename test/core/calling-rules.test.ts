@@ -209,7 +209,9 @@ describe('calling rules', () => {
     const a = h.issue('A');
     h.tick(5);
     h.issue('B');
-    const moved = h.run((t) => h.engine.move(a.id, 'B', { staffId: 'L01' }, t));
+    const { moved: old, fresh: moved } = h.run((t) => h.engine.move(a.id, 'B', { staffId: 'L01' }, t));
+    assert.equal(old.status, 'transferred');
+    assert.equal(old.transferredTo, moved.id);
     assert.equal(moved.serviceCode, 'B');
     assert.equal(moved.queuedAt, a.queuedAt);
     assert.equal(moved.transferredFrom, a.id);

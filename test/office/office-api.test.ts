@@ -61,11 +61,12 @@ describe('GET /api/tickets?number=…&date=… (staff)', () => {
     // The next day: yesterday's ticket is found by its date (from the database, not memory).
     b.advance(24 * 3_600_000);
     await issue(b, 'A'); // rolls the day over
-    const old = (await b.api('GET', '/api/tickets?number=A001&date=2025-03-03', { token: s01 })).body;
+    const s01Today = await b.login('S01'); // yesterday's session has expired
+    const old = (await b.api('GET', '/api/tickets?number=A001&date=2025-03-03', { token: s01Today })).body;
     assert.equal(old.length, 1);
     assert.equal(old[0].status, 'cancelled');
     assert.equal(old[0].endReason, 'end_of_day');
-    const today = (await b.api('GET', '/api/tickets?number=A001', { token: s01 })).body;
+    const today = (await b.api('GET', '/api/tickets?number=A001', { token: s01Today })).body;
     assert.equal(today[0].businessDay, '2025-03-04');
   });
 
@@ -275,7 +276,8 @@ describe('the branch configuration edited in the back office', () => {
     const gone = structuredClone(c.config);
     gone.services = gone.services.filter((s) => s.code !== 'G');
     gone.counters = gone.counters.map((k) => ({ ...k, primary: k.primary.filter((x) => x !== 'G'), secondary: k.secondary.filter((x) => x !== 'G') }));
-    gone.counters = gone.counters.filter((k) => k.primary.length > 0);
+    // Counter 7 served only G and is closed: it may go. Counter 1 is open (T01 signed in there).
+    gone.counters = gone.counters.filter((k) => k.primary.length > 0 && k.id !== '1');
     const r = await put(gone, c.hash);
     assertError(r, 400, 'CONFIG_INVALID');
     assert.ok((r.body.error.details as string[]).some((l) => l.startsWith('services[G]')), JSON.stringify(r.body.error.details));
