@@ -33,9 +33,13 @@ function same(a: unknown, b: unknown): boolean {
 
 function walk(path: string, a: unknown, b: unknown, out: string[]): void {
   if (same(a, b)) return;
-  if (isRecord(a) && isRecord(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-    for (const k of keys) walk(path ? `${path}.${k}` : k, a[k], b[k], out);
+  // A section added or removed as a whole (e.g. the first lobby notice) is named field by field.
+  const recordOrNone = (v: unknown) => isRecord(v) || v === undefined;
+  if (recordOrNone(a) && recordOrNone(b)) {
+    const ra = isRecord(a) ? a : {};
+    const rb = isRecord(b) ? b : {};
+    const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])];
+    for (const k of keys) walk(path ? `${path}.${k}` : k, ra[k], rb[k], out);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => keyOf(x) !== undefined)) {

@@ -39,7 +39,7 @@ describe('teller console and lobby display', () => {
     const [number] = await issue(branch, 'B');
     await teller.click('[data-action=next]');
     await teller.waitForFunction((n) => document.querySelector('[data-testid=ticket-number]')?.textContent === n, number);
-    assert.match((await teller.textContent('[data-testid=call-reason]')) ?? '', /first come/);
+    assert.match((await teller.textContent('[data-testid=call-reason]')) ?? '', /按取号先后顺序/);
 
     await display.waitForFunction((n) => document.querySelector('[data-testid=current-number]')?.textContent === n, number);
     assert.equal(await display.textContent('[data-testid=current-counter]'), '3');

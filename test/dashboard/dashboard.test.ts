@@ -170,10 +170,19 @@ test('alert rules: device offline, paper near end and faults; nothing for health
   assert.deepEqual(
     found.map((c) => [c.key, c.kind, c.severity]),
     [
-      ['device:p1:paper_near_end', 'printer_paper', 'warning'],
-      ['device:p2:paper_end', 'printer_paper', 'critical'],
+      // Near end and out of paper are one alert per printer (its severity changes), so the
+      // dashboard never shows "near end" cleared when the roll ran out.
+      ['device:p1:paper', 'printer_paper', 'warning'],
+      ['device:p2:paper', 'printer_paper', 'critical'],
       ['device:d1:offline', 'device_offline', 'critical'],
-      ['device:p3:cover_open', 'device_fault', 'critical'],
+      ['device:p3:fault', 'device_fault', 'critical'],
     ],
   );
+  // Plain names and states, never ids or codes ("Printer printer", "cover_open").
+  assert.deepEqual(found[1]!.message, {
+    zh: '取号机打印机缺纸：号码只能显示在取号机屏幕上，请立即换纸',
+    en: 'Ticket printer is out of paper: the kiosk shows numbers on screen only; change the roll now',
+  });
+  assert.deepEqual(found[3]!.message, { zh: '取号机打印机：机盖打开', en: 'Ticket printer: Cover open' });
+  for (const c of found) assert.doesNotMatch(`${c.message.zh} ${c.message.en}`, /p\d|d1|_/);
 });
