@@ -309,7 +309,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
             </div>
           ) : t ? (
             <>
-              <div class="number" data-testid="ticket-number">
+              <div class="number" data-testid="ticket-number" data-status={t.status}>
                 {t.number}
               </div>
               <div class="status">{t.status === 'serving' ? '办理中 · Serving' : `已呼叫 · Called${t.recalls ? ` (重呼 ${t.recalls} · recalled ${t.recalls}×)` : ''}`}</div>

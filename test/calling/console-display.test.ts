@@ -67,14 +67,23 @@ describe('teller console and lobby display', () => {
     assert.equal((await announcements(display)).filter((a) => a.number === number).length, 4);
   });
 
-  it('two quick calls are announced in order, neither cut off', async () => {
+  it('two quick calls are announced in order, neither cut off; Call next on a customer never started asks what happened', async () => {
+    // The recalled ticket of the test before is being served: Call next completes it.
+    await teller.keyboard.press('s');
+    await teller.waitForSelector('[data-testid=ticket-number][data-status=serving]');
     const numbers = await issue(branch, 'B', 2);
     const before = (await announcements(display)).length;
     await teller.keyboard.press('n');
     await teller.waitForFunction((n) => document.querySelector('[data-testid=ticket-number]')?.textContent === n, numbers[0]);
     await teller.waitForSelector('[data-action=next]:not([disabled])');
+    // Called, never started: Call next does not complete it; the teller says it was a no-show (X).
     await teller.keyboard.press('n');
+    await teller.waitForSelector('[data-testid=not-started]');
+    assert.match((await teller.textContent('[data-testid=not-started]')) ?? '', new RegExp(`${numbers[0]} 已叫号但还没有开始办理`));
+    await teller.keyboard.press('x');
     await teller.waitForFunction((n) => document.querySelector('[data-testid=ticket-number]')?.textContent === n, numbers[1]);
+    const found = (await branch.api('GET', `/api/tickets?number=${numbers[0]}`, { token: await branch.login('S01') })).body;
+    assert.equal(found[0].status, 'no_show', 'never recorded as served');
     await display.waitForFunction((n) => document.querySelector('[data-testid=current-number]')?.textContent === n, numbers[1]);
     assert.ok(await display.$(`[data-testid=recent-calls] [data-number="${numbers[0]}"]`), 'the first call moved to the recent list');
 
@@ -94,6 +103,8 @@ describe('teller console and lobby display', () => {
     const lobby = await branch.login('L01');
     const vip = await branch.api('POST', '/api/tickets', { token: lobby, body: { serviceCode: 'B', segment: 'vip1' } });
     assert.equal(vip.status, 201);
+    await teller.keyboard.press('s');
+    await teller.waitForSelector('[data-testid=ticket-number][data-status=serving]');
     await teller.keyboard.press('n');
     await teller.waitForFunction((n) => document.querySelector('[data-testid=ticket-number]')?.textContent === n, vip.body.number);
     assert.match((await teller.textContent('[data-testid=segment]')) ?? '', /贵宾|VIP/);
