@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DomainError } from '../common/errors.js';
 import { describeIssues } from '../common/zod-issues.js';
 import type { Outcome, EngineSnapshot } from '../core/engine.js';
-import { checkDraft, EVENT_VERSION, eventSchema, streamOf, type BranchEvent, type EventDraft } from '../core/events.js';
+import { checkDraft, EVENT_VERSION, eventSchema, streamOf, type BranchEvent, type EventDraft, type StreamName } from '../core/events.js';
 import { ACTIVE_STATUSES, counterStateSchema, staffRoleSchema, ticketSchema, type NumberSequence, type StaffRole, type Ticket } from '../core/types.js';
 import type { Db } from './open-database.js';
 import { flagColumn, jsonColumn, rowReader, type RowErrorReporter } from './rows.js';
@@ -53,6 +53,12 @@ export interface BranchStore {
   /** Appends events; `alongside` writes the rows of the same change in the same transaction. */
   appendEvents(drafts: EventDraft[], branchId: string, alongside?: () => void): BranchEvent[];
   eventsAfter(afterId: number, limit: number): BranchEvent[];
+  /**
+   * Renumbers a stream's events from `fromSeq` on so that the first becomes `newFromSeq` (the
+   * uploader does this when head office already holds those numbers from before a restore), and
+   * the stream's next event follows them. One transaction.
+   */
+  resequenceStream(stream: StreamName, fromSeq: number, newFromSeq: number): number;
   lastEventId(): number;
   ticket(id: string): Ticket | undefined;
   ticketsOfDay(businessDay: string): Ticket[];
@@ -118,6 +124,8 @@ const metaRow = z.object({ value: z.string() });
 const dayRow = z.object({ day: z.string().nullable() });
 const idRow = z.object({ id: z.number().int() });
 const headRow = z.object({ stream: z.string(), seq: z.number().int() });
+const maxSeqRow = z.object({ seq: z.number().int().nullable() });
+const seqFloorRow = z.object({ key: z.string(), value: z.coerce.number().int() });
 
 export interface BranchStoreOptions {
   /** Where a row that fails its schema is reported (logged) before the read throws. */
@@ -144,6 +152,10 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     ),
     insertEvent: db.prepare('INSERT INTO events (stream, seq, type, v, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
     streamHeads: db.prepare('SELECT stream, MAX(seq) AS seq FROM events GROUP BY stream'),
+    streamHead: db.prepare('SELECT MAX(seq) AS seq FROM events WHERE stream = ?'),
+    seqFloors: db.prepare("SELECT key, value FROM meta WHERE key LIKE 'seq_floor.%'"),
+    seqNegate: db.prepare('UPDATE events SET seq = -(seq + ?) WHERE stream = ? AND seq >= ?'),
+    seqRestore: db.prepare('UPDATE events SET seq = -seq WHERE stream = ? AND seq < 0'),
     eventsAfter: db.prepare('SELECT id, stream, seq, type, v, at, data, ? AS branch FROM events WHERE id > ? ORDER BY id LIMIT ?'),
     lastEventId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events'),
     ticket: db.prepare('SELECT id, data FROM tickets WHERE id = ?'),
@@ -180,6 +192,12 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
   // Per-stream heads live in memory and advance only after a commit succeeds.
   const heads = new Map<string, number>();
   for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
+  // A stream moved past head office's numbers (resequenceStream) continues from there even
+  // before it has an event of its own beyond them.
+  for (const r of rows.all(seqFloorRow, 'meta', ['key'], stmt.seqFloors.all())) {
+    const stream = r.key.slice('seq_floor.'.length);
+    heads.set(stream, Math.max(heads.get(stream) ?? 0, r.value));
+  }
 
   /**
    * Writes events with their stream sequences. `check`: each event is checked against its schema
@@ -265,6 +283,20 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       const events = appendTx(drafts, branchId, pending, alongside);
       advance(pending);
       return events;
+    },
+    resequenceStream(stream, fromSeq, newFromSeq) {
+      const shift = newFromSeq - fromSeq;
+      if (shift <= 0) throw new DomainError('RESEQUENCE_BACKWARDS', `Events can only be moved forward in their stream (${fromSeq} → ${newFromSeq}).`, { stream, fromSeq, newFromSeq });
+      const moved = db.transaction(() => {
+        // Through negative numbers, so the unique (stream, seq) index never sees two rows at once.
+        const n = stmt.seqNegate.run(shift, stream, fromSeq).changes;
+        stmt.seqRestore.run(stream);
+        stmt.setMeta.run(`seq_floor.${stream}`, String(newFromSeq - 1));
+        return n;
+      })();
+      const head = rows.one(maxSeqRow, 'events', ['stream'], stmt.streamHead.get(stream)).seq;
+      heads.set(stream, Math.max(head ?? 0, newFromSeq - 1));
+      return moved;
     },
     eventsAfter: (afterId, limit) => rows.all(eventRow, 'events', ['id'], stmt.eventsAfter.all(meta('branch_id') ?? '', afterId, limit)),
     lastEventId: () => rows.one(idRow, 'events', ['id'], stmt.lastEventId.get()).id,

@@ -29,6 +29,8 @@ import { BranchConfiguration, configInForce } from './office/branch-configuratio
 import { registerOfficeRoutes } from './office/office-routes.js';
 import { StaffAdmin } from './office/staff-admin.js';
 import type { FastifyInstance } from 'fastify';
+import { appliedHqConfig } from '../sync/apply-config.js';
+import { attachSync, type Sync, type SyncOptions } from '../sync/attach-sync.js';
 
 export interface BranchAppOptions {
   dataDir: string;
@@ -47,6 +49,8 @@ export interface BranchAppOptions {
   ticketRateLimitPerMinute?: number;
   /** Overrides the configuration file's alert settings (tests). */
   alertSettings?: Partial<AlertSettings>;
+  /** Sync with head office (`--hq URL [--enroll CODE]`). */
+  hq?: SyncOptions;
 }
 
 export interface BranchApp {
@@ -68,6 +72,8 @@ export interface BranchApp {
   calling: Calling;
   /** Dashboard, alerts, staffing advice, reports (issue #5). */
   insights: Insights;
+  /** Head-office sync, when the service was started with --hq. */
+  sync?: Sync;
   credentialsFile?: string;
   initialAdminFile?: string;
   close(): Promise<void>;
@@ -84,8 +90,10 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const store = createBranchStore(db, { reportRowError: rowErrorReporter(log) });
   try {
     const versions = createConfigStore(db, { reportRowError: rowErrorReporter(log) });
-    // The file, or the back office's edit of that same file (decision record 0007).
-    const config = new LiveConfig(configInForce(fileConfig, versions, log));
+    // The base is what head office last sent, else the file; in force is the back office's edit
+    // of that same base, else the base itself (decision record 0007).
+    const base = appliedHqConfig(store, fileConfig.queue.branch.id, log) ?? fileConfig;
+    const config = new LiveConfig(configInForce(base, versions, log));
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
     const auth = new Auth(store, config.file.security, (staffId, until) => service.record([draft('staff.login_locked', clock(), { staffId, until })]));
@@ -93,7 +101,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       service,
       live: config,
       versions,
-      file: fileConfig,
+      base,
       meta: { get: (k) => store.getMeta(k), set: (k, v) => store.setMeta(k, v) },
     });
     configuration.recordStart();
@@ -111,7 +119,8 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     devices.bind(service);
 
     const http = createHttpServer(log);
-    const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log });
+    let sync: Sync | undefined;
+    const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log, publicBaseUrl: () => sync?.publicBaseUrl() });
     registerApi(http, {
       service,
       auth,
@@ -126,9 +135,27 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       intervalMs: config.file.alerts.checkEverySeconds * 1000,
       ...opts.alertSettings,
     };
-    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings });
+    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings, extraConditions: () => sync?.conditions() ?? [] });
     const staff = new StaffAdmin({ auth, service, store });
     registerOfficeRoutes(http, { service, auth, staff, configuration });
+    if (opts.hq) {
+      sync = await attachSync({
+        http,
+        service,
+        auth,
+        store,
+        db,
+        dataDir: opts.dataDir,
+        log,
+        devices: () => devices.list(),
+        options: opts.hq,
+        // Head office's configuration becomes the new base: in force at once (the engine and
+        // sign-in through the live configuration's listeners), and the back office edits it next.
+        activate(loaded) {
+          configuration.rebase(loaded);
+        },
+      });
+    }
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
@@ -139,6 +166,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     service.startDayWatch();
     devices.startAll();
     insights.start();
+    sync?.start(() => insights.alerts.list());
 
     return {
       url: `http://127.0.0.1:${port}`,
@@ -153,9 +181,11 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       calling,
       kiosk,
       insights,
+      sync,
       credentialsFile,
       initialAdminFile,
       async close() {
+        await sync?.stop();
         service.stop();
         insights.stop();
         stream.close();

@@ -193,6 +193,21 @@ export class BranchService {
     return this.store.eventsAfter(afterId, limit);
   }
 
+  /** The id of the newest event in the log. */
+  lastEventId(): number {
+    return this.store.lastEventId();
+  }
+
+  /** Tickets still waiting, called or being served, in the engine's order. */
+  activeTickets(): Ticket[] {
+    return this.engine.activeTickets();
+  }
+
+  /** A ticket from memory, or from the database when it is of an earlier day. */
+  ticket(id: string): Ticket | undefined {
+    return this.engine.ticket(id) ?? this.store.ticket(id);
+  }
+
   /** A counter's state now (closed when it has never opened). */
   counterState(counterId: string): CounterState {
     return this.engine.counter(counterId);

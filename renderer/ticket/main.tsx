@@ -1,105 +1,21 @@
 /**
  * The mobile ticket page behind the QR code (/t/:id): live position, wait range, "you are next",
  * "please go to counter N". Shows the number and the service only: no personal data. Follows the
- * stream when the phone can reach the branch LAN, and polls GET /api/tickets/:id either way.
+ * stream when the phone can reach the branch LAN, and polls GET /api/tickets/:id either way. A
+ * transferred ticket is followed to its new number, which the page names plainly.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { MISSED_NUMBER } from '../../common/customer-text.js';
 import { api, ApiError } from '../shared/api.js';
 import { openStream } from '../shared/stream.js';
 import '../shared/base.css';
 import './ticket.css';
-
-interface Localized {
-  zh: string;
-  en: string;
-}
-
-interface TicketView {
-  id: string;
-  number: string;
-  serviceCode: string;
-  status: 'waiting' | 'called' | 'serving' | 'done' | 'no_show' | 'cancelled' | 'transferred';
-  counterId?: string;
-  serviceName?: Localized;
-  ahead: number;
-  estimate: { minMinutes: number; maxMinutes: number } | null;
-  transferredTo?: { id: string; number: string };
-  servedNow?: boolean;
-}
-
-interface CounterInfo {
-  id: string;
-  name: Localized;
-}
+import { TicketCard, type CounterInfo, type TicketView } from './status.js';
 
 const POLL_MS = 10_000;
 // A transfer gives the customer a new ticket: the page follows it, however many times it moves.
 const MAX_HOPS = 10;
 const firstId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
-
-function Status({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
-  const counter = counters.find((c) => c.id === t.counterId);
-  const counterName = counter ? `${counter.name.zh} / ${counter.name.en}` : `${t.counterId ?? ''}`;
-  switch (t.status) {
-    case 'waiting':
-      if (t.ahead === 0) {
-        return (
-          <p class="next" data-testid="state">
-            下一位就是您，请留意叫号
-            <br />
-            <span lang="en">You are next, please listen for your number</span>
-          </p>
-        );
-      }
-      return (
-        <div data-testid="state">
-          <p class="ahead">
-            前面还有 <strong data-testid="ahead">{t.ahead}</strong> 人 <span lang="en">· {t.ahead} ahead of you</span>
-          </p>
-          {t.servedNow === false && (
-            <p class="wait" data-testid="no-counter">
-              目前还没有窗口办理此业务，窗口开放后将按顺序叫号 <span lang="en">· No counter serves this yet; you will be called in turn once one opens</span>
-            </p>
-          )}
-          {t.estimate && (
-            <p class="wait" data-testid="range">
-              预计等候 {t.estimate.minMinutes}–{t.estimate.maxMinutes} 分钟 <span lang="en">· about {t.estimate.minMinutes}–{t.estimate.maxMinutes} min</span>
-            </p>
-          )}
-        </div>
-      );
-    case 'called':
-    case 'serving':
-      return (
-        <p class="called" data-testid="state">
-          请到 {counter ? counter.name.zh : `${t.counterId ?? ''} 号窗口`} 办理
-          <br />
-          <span lang="en">Please go to {counter ? counter.name.en : `counter ${t.counterId ?? ''}`}</span>
-          <span class="visually-hidden">{counterName}</span>
-        </p>
-      );
-    case 'transferred':
-      return (
-        <p data-testid="state">
-          已转至 {t.transferredTo?.number ?? ''} <span lang="en">· Moved to {t.transferredTo?.number ?? ''}</span>
-        </p>
-      );
-    case 'done':
-      return <p data-testid="state">业务已办理完毕，感谢光临 · Thank you for your visit</p>;
-    case 'no_show':
-      return (
-        <p data-testid="state">
-          您的号码已过号。{MISSED_NUMBER.zh}
-          <br />
-          <span lang="en">Your number was called but missed. {MISSED_NUMBER.en}</span>
-        </p>
-      );
-    case 'cancelled':
-      return <p data-testid="state">号票已取消 · This ticket was cancelled</p>;
-  }
-}
 
 function TicketPage() {
   const [ticket, setTicket] = useState<TicketView | null>(null);
@@ -157,19 +73,7 @@ function TicketPage() {
           </span>
         </p>
       )}
-      {ticket && (
-        <section aria-live="polite">
-          <p class="number" data-testid="number">
-            {ticket.number}
-          </p>
-          {ticket.serviceName && (
-            <p class="service">
-              {ticket.serviceName.zh} · {ticket.serviceName.en}
-            </p>
-          )}
-          <Status t={ticket} counters={counters} />
-        </section>
-      )}
+      {ticket && <TicketCard t={ticket} counters={counters} />}
     </main>
   );
 }

@@ -77,6 +77,7 @@ const STATUS: Readonly<Record<string, number>> = {
   DB_CORRUPT: 500,
   DB_TOO_NEW: 500,
   EVENT_INVALID: 500,
+  RESEQUENCE_BACKWARDS: 500,
   IDENTITY_KEY_INVALID: 500,
   IDENTITY_KEY_UNREADABLE: 500,
   IDENTITY_KEY_UNWRITABLE: 500,
@@ -101,10 +102,10 @@ export interface ErrorAnswer {
 }
 
 /** The answer to a DomainError; undefined for any other error. */
-export function domainErrorAnswer(err: unknown): ErrorAnswer | undefined {
+export function domainErrorAnswer(err: unknown, statusOf: (code: string) => number | undefined = httpStatusOf): ErrorAnswer | undefined {
   if (!isDomainError(err)) return undefined;
   const e: DomainError = err;
-  const status = httpStatusOf(e.code);
+  const status = statusOf(e.code);
   if (status === undefined) {
     return { status: 500, body: { error: { code: e.code, message: e.message } }, log: true };
   }

@@ -3,9 +3,9 @@
  * every failure, including the ones fastify itself raises (bad JSON, huge bodies, wrong
  * content type), so that clients handle one shape.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerFactory } from 'fastify';
 import type { Logger } from '../logger.js';
-import { domainErrorAnswer } from './error-status.js';
+import { domainErrorAnswer, httpStatusOf } from './error-status.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -33,8 +33,18 @@ function fastifyErrorAnswer(err: FastifyError): { status: number; code: string; 
   return undefined;
 }
 
-export function createHttpServer(log: Logger): FastifyInstance {
+export interface HttpServerOptions {
+  /** Makes the server (head office passes an HTTPS server with its certificate). */
+  serverFactory?: FastifyServerFactory;
+  /** Names the service in the message of an unexpected error. */
+  serviceName?: string;
+  /** The HTTP status of an error code (default: the branch service's table). */
+  statusOf?: (code: string) => number | undefined;
+}
+
+export function createHttpServer(log: Logger, opts: HttpServerOptions = {}): FastifyInstance {
   const app = Fastify({
+    ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
     // Ticket ids and counters are short; anything longer is a mistake or an attack.
@@ -56,7 +66,7 @@ export function createHttpServer(log: Logger): FastifyInstance {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const domain = domainErrorAnswer(err);
+    const domain = domainErrorAnswer(err, opts.statusOf ?? httpStatusOf);
     if (domain) {
       if (domain.log) log.error({ err, url: req.url, code: domain.body.error.code, status: domain.status }, err.message);
       return reply.code(domain.status).send(domain.body);
@@ -64,7 +74,7 @@ export function createHttpServer(log: Logger): FastifyInstance {
     const known = fastifyErrorAnswer(err);
     if (known) return reply.code(known.status).send({ error: { code: known.code, message: known.message } });
     log.error({ err, url: req.url }, 'unexpected error while handling a request');
-    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on the branch service; it has been logged. Try again.' } });
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: `Something went wrong on the ${opts.serviceName ?? 'branch service'}; it has been logged. Try again.` } });
   });
 
   app.setNotFoundHandler((req, reply) =>

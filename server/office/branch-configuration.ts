@@ -1,9 +1,10 @@
 /**
  * The branch configuration in force and the one path that changes it while the service runs.
  *
- * At start the configuration file is read and checked; the newest stored version that was made
- * on top of that same file (a back-office edit) is in force, else the file itself. A changed file
- * therefore wins over earlier edits, and says so in the history (decision record 0007).
+ * The base is the configuration file, or what head office last sent (sync/apply-config.ts). At
+ * start the newest stored version that was made on top of that same base (a back-office edit) is
+ * in force, else the base itself. A changed file or a new configuration from head office therefore
+ * wins over earlier edits, and says so in the history (decision record 0007).
  *
  * A change from the back office is checked by the file's own schema (config/schema.ts), then
  * against the queue as it is now (a service with customers in it is disabled, not removed; an open
@@ -34,7 +35,7 @@ export interface ApplyResult {
   restartNeeded: string[];
 }
 
-/** The configuration in force at start: the newest version made on this file, else the file. */
+/** The configuration in force at start: the newest version made on this base, else the base. */
 export function configInForce(file: LoadedConfig, versions: ConfigStore, log: Logger): LoadedConfig {
   let latest;
   try {
@@ -53,20 +54,45 @@ export interface BranchConfigurationDeps {
   service: Pick<BranchService, 'record' | 'clock' | 'activeTicketCount' | 'counterState'>;
   live: LiveConfig;
   versions: ConfigStore;
-  /** The configuration file as read at this start. */
-  file: LoadedConfig;
+  /** The configuration file as read at this start, or head office's configuration. */
+  base: LoadedConfig;
   meta: { get(key: string): string | undefined; set(key: string, value: string): void };
 }
 
 export class BranchConfiguration {
-  constructor(private readonly deps: BranchConfigurationDeps) {}
+  private base: LoadedConfig;
+
+  constructor(private readonly deps: BranchConfigurationDeps) {
+    this.base = deps.base;
+  }
+
+  /**
+   * Head office applied a configuration (its own config.applied event is already recorded): it is
+   * the new base and in force at once; the back office's next edit is made on top of it.
+   */
+  rebase(loaded: LoadedConfig): void {
+    const previous = this.deps.live.file;
+    this.base = loaded;
+    this.deps.service.record([], () =>
+      this.deps.versions.insert({
+        appliedAt: this.deps.service.clock(),
+        source: loaded.source,
+        hash: loaded.hash,
+        baseFileHash: loaded.hash,
+        changes: diffConfig(previous, loaded.file),
+        config: loaded.file,
+      }),
+    );
+    this.deps.live.set(loaded);
+  }
 
   /**
    * Records the configuration file when it is new or changed since the last start (config.applied
    * and a version); nothing when the configuration in force is the one stored.
    */
   recordStart(): void {
-    const { file, versions, meta } = this.deps;
+    const { versions, meta } = this.deps;
+    const file = this.base;
     let latest;
     try {
       latest = versions.latest();
@@ -76,14 +102,15 @@ export class BranchConfiguration {
     if (latest && latest.baseFileHash === file.hash) return;
     const version: NewConfigVersion = {
       appliedAt: this.deps.service.clock(),
-      source: `file:${file.source}`,
+      source: file.source.startsWith('hq:') ? file.source : `file:${file.source}`,
       hash: file.hash,
       baseFileHash: file.hash,
       changes: latest ? diffConfig(latest.config, file.file) : [],
       config: file.file,
     };
-    // A database from before versions were kept: the file it recorded needs no second event.
-    const alreadyRecorded = !latest && meta.get('config_hash') === file.hash;
+    // Already recorded as config.applied (by a database from before versions were kept, or by
+    // head office's sync when it was applied): no second event.
+    const alreadyRecorded = meta.get('config_hash') === file.hash;
     const events = alreadyRecorded
       ? []
       : [draft('config.applied', version.appliedAt, { hash: file.hash, source: file.source, services: file.queue.services.length, counters: file.queue.counters.length, ...(latest ? { changes: version.changes } : {}) })];
@@ -96,7 +123,7 @@ export class BranchConfiguration {
   /** The configuration in force, for the back office's form, and the recent history. */
   current(historyLimit = 20): { config: LoadedConfig['file']; hash: string; source: string; fileHash: string; history: ConfigVersionSummary[] } {
     const { live } = this.deps;
-    return { config: live.file, hash: live.hash, source: live.source, fileHash: this.deps.file.hash, history: this.deps.versions.history(historyLimit) };
+    return { config: live.file, hash: live.hash, source: live.source, fileHash: this.base.hash, history: this.deps.versions.history(historyLimit) };
   }
 
   /**
@@ -117,7 +144,7 @@ export class BranchConfiguration {
     this.deps.service.record(
       [draft('config.applied', now, { hash: applied.hash, source: OFFICE_SOURCE, services: applied.queue.services.length, counters: applied.queue.counters.length, staffId, changes })],
       () => {
-        this.deps.versions.insert({ appliedAt: now, source: OFFICE_SOURCE, staffId, hash: applied.hash, baseFileHash: this.deps.file.hash, changes, config: applied.file });
+        this.deps.versions.insert({ appliedAt: now, source: OFFICE_SOURCE, staffId, hash: applied.hash, baseFileHash: this.base.hash, changes, config: applied.file });
         this.deps.meta.set('config_hash', applied.hash);
       },
     );
