@@ -4,12 +4,10 @@
  * Chinese sentence for the code beside the service's own English message; customer pages show
  * only the fixed sentences (`customer: true`), never a server message.
  */
+import type { Bilingual } from '../../common/customer-text.js';
 import { ApiError } from './api.js';
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+export type { Bilingual };
 
 const TEXT: Record<string, Bilingual> = {
   NETWORK: { zh: '无法连接网点服务，请稍后再试', en: 'The branch service cannot be reached; try again shortly' },

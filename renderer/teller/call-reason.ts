@@ -2,12 +2,8 @@
  * Why a ticket was called, in words a teller reads at a glance, in Chinese and English. The
  * engine keeps the reason as data (tier, rule, tickets passed over) for audit; this says it.
  */
+import type { Bilingual as ReasonText } from '../../common/customer-text.js';
 import type { CallReason } from '../../core/types.js';
-
-export interface ReasonText {
-  zh: string;
-  en: string;
-}
 
 const RULES: Record<string, ReasonText> = {
   priority: { zh: '优先客户（贵宾、爱心通道或预约）先办理', en: 'A priority customer (VIP, priority help or appointment) goes first' },
