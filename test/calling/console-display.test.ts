@@ -73,6 +73,15 @@ describe('teller console and lobby display', () => {
     await teller.waitForSelector('[data-testid=ticket-number][data-status=serving]');
     const numbers = await issue(branch, 'B', 2);
     const before = (await announcements(display)).length;
+    // Every change of the big "now calling" number, with the page's time.
+    await display.evaluate(() => {
+      const w = window as unknown as { nowLog: { n: string; at: number }[] };
+      w.nowLog = [];
+      new MutationObserver(() => {
+        const n = document.querySelector('[data-testid=current-number]')?.textContent ?? '';
+        if (n && w.nowLog.at(-1)?.n !== n) w.nowLog.push({ n, at: Date.now() });
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await teller.keyboard.press('n');
     await teller.waitForFunction((n) => document.querySelector('[data-testid=ticket-number]')?.textContent === n, numbers[0]);
     await teller.waitForSelector('[data-action=next]:not([disabled])');
@@ -97,6 +106,15 @@ describe('teller console and lobby display', () => {
     );
     assert.ok(played.every((a) => a.via === 'clips'));
     for (let i = 1; i < played.length; i++) assert.ok(played[i]!.startedAt! >= played[i - 1]!.endedAt!, 'an announcement started before the previous one ended');
+    // The first call held the screen until its announcement was spoken: the number on the
+    // screen is the number being heard.
+    const log = await display.evaluate(() => (window as unknown as { nowLog: { n: string; at: number }[] }).nowLog);
+    assert.deepEqual(
+      log.map((x) => x.n),
+      [numbers[0], numbers[1]],
+    );
+    const firstSpoken = Math.max(...played.filter((a) => a.number === numbers[0]).map((a) => a.endedAt!));
+    assert.ok(log[1]!.at >= firstSpoken, `${numbers[1]} replaced ${numbers[0]} before its announcement ended`);
   });
 
   it('the display only reads, shows no personal data, and a priority customer is labelled on the console only', async () => {
@@ -117,5 +135,23 @@ describe('teller console and lobby display', () => {
       assert.equal(r.headers().authorization, undefined);
     }
     assert.equal(await display.$$eval('form, input', (els) => els.length), 0);
+  });
+
+  it('a transferred customer leaves the lobby screen: the old number is no longer "now calling"', async () => {
+    const number = (await teller.textContent('[data-testid=ticket-number]'))!;
+    await display.waitForFunction((n) => document.querySelector('[data-testid=current-number]')?.textContent === n, number);
+    await teller.keyboard.press('s');
+    await teller.waitForSelector('[data-testid=ticket-number][data-status=serving]');
+    // T, then the service's place in the branch's list (E is the fifth), the same digits as the call pads use.
+    await teller.keyboard.press('t');
+    await teller.waitForSelector('[data-option=E]');
+    assert.equal((await teller.textContent('[data-option=E] kbd'))?.trim(), '5');
+    assert.equal(await teller.isDisabled('[data-option=B]'), true, "the ticket's own service cannot be chosen");
+    await teller.keyboard.press('5');
+    await teller.waitForSelector('[data-testid=transferred]');
+    const fresh = (await teller.textContent('[data-testid=transferred-number]'))!;
+    assert.match(fresh, /^E\d{3}$/);
+    await display.waitForFunction((n) => document.querySelector('[data-testid=current-number]')?.textContent !== n, number);
+    assert.equal(await display.$(`[data-testid=recent-calls] [data-number="${number}"]`), null);
   });
 });
