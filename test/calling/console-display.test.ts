@@ -76,7 +76,7 @@ describe('teller console and lobby display', () => {
     // Every change of the big "now calling" number, with the page's time.
     await display.evaluate(() => {
       const w = window as unknown as { nowLog: { n: string; at: number }[] };
-      w.nowLog = [];
+      w.nowLog = [{ n: document.querySelector('[data-testid=current-number]')?.textContent ?? '', at: Date.now() }];
       new MutationObserver(() => {
         const n = document.querySelector('[data-testid=current-number]')?.textContent ?? '';
         if (n && w.nowLog.at(-1)?.n !== n) w.nowLog.push({ n, at: Date.now() });
@@ -109,12 +109,13 @@ describe('teller console and lobby display', () => {
     // The first call held the screen until its announcement was spoken: the number on the
     // screen is the number being heard.
     const log = await display.evaluate(() => (window as unknown as { nowLog: { n: string; at: number }[] }).nowLog);
+    const shown = log.slice(1);
     assert.deepEqual(
-      log.map((x) => x.n),
+      shown.map((x) => x.n),
       [numbers[0], numbers[1]],
     );
     const firstSpoken = Math.max(...played.filter((a) => a.number === numbers[0]).map((a) => a.endedAt!));
-    assert.ok(log[1]!.at >= firstSpoken, `${numbers[1]} replaced ${numbers[0]} before its announcement ended`);
+    assert.ok(shown[1]!.at >= firstSpoken, `${numbers[1]} replaced ${numbers[0]} before its announcement ended`);
   });
 
   it('the display only reads, shows no personal data, and a priority customer is labelled on the console only', async () => {

@@ -80,7 +80,9 @@ describe('dashboard', () => {
     await expectText(page, 'waiting-F', String(f.waiting));
     await expectText(page, 'issued-A', String(a.issuedToday));
     const c1 = queue.counters.find((c: any) => c.id === '1');
-    await expectText(page, 'counter-state-1', c1.state);
+    // The state in words, never the code.
+    assert.equal(c1.state, 'serving');
+    await expectText(page, 'counter-state-1', '办理中 · Serving');
     await expectText(page, 'counter-ticket-1', c1.currentTicket.number);
     await expectText(page, 'counter-served-1', String(c1.servedToday));
     assert.equal(await page.getByTestId('no-alerts').count(), 1);
