@@ -12,6 +12,7 @@ import type { BranchEvent, EventDraft } from '../core/events.js';
 import type { CounterState, QueueConfig, Ticket } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
 import { CommandRunner, type Answer, type Clock, type IdempotencyOptions } from './command-runner.js';
+import { loadEstimatorState, saveEstimatorState } from './estimator-memory.js';
 import type { EventHub } from './event-hub.js';
 import type { Logger } from './logger.js';
 
@@ -36,7 +37,8 @@ export class BranchService {
   ) {
     const now = clock();
     const probe = new QueueEngine(config, { tickets: [], counters: [], sequences: [], businessDay: store.latestBusinessDay() }, randomUUID, now);
-    this.engine = new QueueEngine(config, store.loadSnapshot(probe.businessDay), randomUUID, now);
+    const estimator = loadEstimatorState(store, config, probe.businessDay, log);
+    this.engine = new QueueEngine(config, { ...store.loadSnapshot(probe.businessDay), estimator }, randomUUID, now);
     this.store.setMeta('branch_id', config.branch.id);
     this.runner = new CommandRunner({
       engine: this.engine,
@@ -46,6 +48,7 @@ export class BranchService {
       log,
       publish: (events) => hub.publish(events),
       newDay: (_day, at) => {
+        saveEstimatorState(store, this.engine.estimatorState());
         store.deleteIdempotentBefore(at - IDEMPOTENCY_TTL_MS);
         store.deleteExpiredSessions(at);
       },
