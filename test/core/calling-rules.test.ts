@@ -317,6 +317,7 @@ describe('calling rules: reserve duty', () => {
     const t = h.next('1')!;
     assert.equal(t.number, 'A001');
     assert.equal(t.callReason?.rule, 'aged');
+    h.finish('1');
     assert.equal(h.next('1')!.number, 'B001');
   });
 
@@ -411,6 +412,7 @@ describe('calling rules: reserve duty', () => {
     const t = h.next('1')!;
     assert.equal(t.number, 'A001');
     assert.deepEqual([t.callReason?.tier, t.callReason?.rule, t.callReason?.covering], ['primary', 'fifo', undefined]);
+    h.finish('1');
     assert.equal(h.serveNext('1'), 'B001', 'then the secondary line');
   });
 
@@ -425,6 +427,7 @@ describe('calling rules: reserve duty', () => {
             if (op === 'tick') h.tick(6);
             else if (op.startsWith('next')) {
               const counter = op.slice(4);
+              h.startIfCalled(counter);
               const t = h.run((n) => h.engine.callNext(counter, {}, n));
               if (!t) continue;
               const r = t.callReason!;
