@@ -69,6 +69,8 @@ describe('dashboard', () => {
 
     const teller = await b.login('T01', '1');
     for (let i = 0; i < 3; i++) assert.equal((await b.api('POST', '/api/tickets', { body: { serviceCode: 'A' } })).status, 201);
+    // A second later: counter 1 covers F (no F counter is open), and calls the earlier A first.
+    b.advance(1_000);
     assert.equal((await b.api('POST', '/api/tickets', { body: { serviceCode: 'F' } })).status, 201);
     const called = await b.api('POST', '/api/counters/1/next', { token: teller });
     assert.equal(called.status, 200);
