@@ -281,7 +281,7 @@ describe('the branch configuration edited in the back office', () => {
     const r = await put(gone, c.hash);
     assertError(r, 400, 'CONFIG_INVALID');
     assert.ok((r.body.error.details as string[]).some((l) => l.startsWith('services[G]')), JSON.stringify(r.body.error.details));
-    assert.ok((r.body.error.details as string[]).some((l) => l.startsWith('counters[1]')), 'counter 1 is open');
+    assert.ok((r.body.error.details as string[]).some((l) => l.startsWith('counters[1]')), `counter 1 is open: ${JSON.stringify(r.body.error.details)}`);
     // Switching it off instead is fine, and the kiosk shows it off at once.
     const off = structuredClone(c.config);
     off.services.find((s) => s.code === 'G')!.enabled = false;
