@@ -79,6 +79,17 @@ export interface BranchStore {
   deleteExpiredSessions(now: number): number;
   idempotentAnswer(key: string): IdempotentAnswer | undefined;
   deleteIdempotentBefore(time: number): number;
+  /**
+   * Group commit (decision record 0002): the commits that follow `beginBatch` join one
+   * transaction, each as a savepoint of its own, and `commitBatch` makes all of them durable
+   * with one fsync.
+   */
+  beginBatch(): void;
+  /** Whether a batch is open. SQLite ends one by itself when a write fails on a full disk or an I/O error. */
+  inBatch(): boolean;
+  commitBatch(): void;
+  /** Rolls an open batch back and re-reads what the store keeps in memory (the event streams' heads). */
+  abandonBatch(): void;
   close(): void;
 }
 
@@ -189,15 +200,21 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
   };
   const latestDay = (): string | undefined => rows.one(dayRow, 'number_sequences', ['day'], stmt.latestDay.get()).day ?? undefined;
 
-  // Per-stream heads live in memory and advance only after a commit succeeds.
+  // Per-stream heads live in memory and advance only after a commit succeeds (re-read when a
+  // batch is abandoned).
   const heads = new Map<string, number>();
-  for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
-  // A stream moved past head office's numbers (resequenceStream) continues from there even
-  // before it has an event of its own beyond them.
-  for (const r of rows.all(seqFloorRow, 'meta', ['key'], stmt.seqFloors.all())) {
-    const stream = r.key.slice('seq_floor.'.length);
-    heads.set(stream, Math.max(heads.get(stream) ?? 0, r.value));
-  }
+  const readHeads = () => {
+    heads.clear();
+    for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
+    // A stream moved past head office's numbers (resequenceStream) continues from there even
+    // before it has an event of its own beyond them.
+    for (const r of rows.all(seqFloorRow, 'meta', ['key'], stmt.seqFloors.all())) {
+      const stream = r.key.slice('seq_floor.'.length);
+      heads.set(stream, Math.max(heads.get(stream) ?? 0, r.value));
+    }
+  };
+  readHeads();
+  const batch = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
 
   /**
    * Writes events with their stream sequences. `check`: each event is checked against its schema
@@ -334,6 +351,13 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       return r === undefined ? undefined : rows.one(idempotencyRow, 'idempotency', ['key'], r);
     },
     deleteIdempotentBefore: (time) => stmt.deleteIdem.run(time).changes,
+    beginBatch: () => void batch.begin.run(),
+    inBatch: () => db.inTransaction,
+    commitBatch: () => void batch.commit.run(),
+    abandonBatch() {
+      if (db.inTransaction) batch.rollback.run();
+      readHeads();
+    },
     close: () => db.close(),
   };
 }

@@ -4,8 +4,8 @@
  * (later) the Electron shell all start the service through `startBranchApp`.
  */
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { draft } from '../core/events.js';
+import { BUILT_PAGES_DIR, PACKAGE_VERSION } from '../common/package-layout.js';
 import { loadConfigFile, DEMO_CONFIG_PATH } from '../config/load-config.js';
 import { createBranchStore } from '../db/branch-store.js';
 import { createConfigStore } from '../db/config-store.js';
@@ -20,7 +20,7 @@ import { attachInsights, type Insights } from './insights/attach-insights.js';
 import type { AlertSettings } from './alerts/rules.js';
 import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
-import { registerPages } from './http/pages.js';
+import { loadBuiltPages, registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
 import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
@@ -49,6 +49,8 @@ export interface BranchAppOptions {
   ticketRateLimitPerMinute?: number;
   /** Overrides the configuration file's alert settings (tests). */
   alertSettings?: Partial<AlertSettings>;
+  /** The prebuilt pages (default: dist/renderer, made by `npm run build`). */
+  pagesDir?: string;
   /** Sync with head office (`--hq URL [--enroll CODE]`). */
   hq?: SyncOptions;
 }
@@ -79,13 +81,15 @@ export interface BranchApp {
   close(): Promise<void>;
 }
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = PACKAGE_VERSION;
 
 export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp> {
   const { log } = opts;
   const clock = opts.clock ?? Date.now;
   // The configuration is checked before anything is opened: a broken file starts nothing.
   const fileConfig = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
+  // So are the pages: a kiosk must never get a page whose script is missing.
+  const pages = loadBuiltPages(opts.pagesDir ?? BUILT_PAGES_DIR);
   const db = openDatabase(join(opts.dataDir, 'branch.db'));
   const store = createBranchStore(db, { reportRowError: rowErrorReporter(log) });
   try {
@@ -118,7 +122,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const devices = new DeviceRegistry(log);
     devices.bind(service);
 
-    const http = createHttpServer(log);
+    const http = createHttpServer(log, { durable: () => service.durable() });
     let sync: Sync | undefined;
     const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log, publicBaseUrl: () => sync?.publicBaseUrl() });
     registerApi(http, {
@@ -156,13 +160,16 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
         },
       });
     }
-    registerPages(http, log);
+    registerPages(http, pages);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
     const stream = attachStream(http.server, service, log);
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
     kiosk.listening(port);
+    // From here on, the commands of one turn of the event loop share one fsync; every answer
+    // waits until what it reports is durable (createHttpServer's onSend hook).
+    service.groupCommits();
     service.startDayWatch();
     devices.startAll();
     insights.start();
@@ -193,7 +200,11 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
         await kiosk.close();
         await calling.stop();
         await http.close();
-        store.close();
+        try {
+          service.flush();
+        } finally {
+          store.close();
+        }
       },
     };
   } catch (e) {

@@ -24,9 +24,11 @@ const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const counterAnswer = (c: CounterState): Answer => ({ status: 200, body: { counter: counterStateView(c) } });
 
 export class BranchService {
-  private readonly engine: QueueEngine;
+  private engine: QueueEngine;
   private readonly runner: CommandRunner;
   private rolloverTimer: NodeJS.Timeout | undefined;
+  /** The newest event handed to listeners: later ones are in a batch not yet durable. */
+  private publishedUpTo: number;
 
   constructor(
     private readonly store: BranchStore,
@@ -35,24 +37,68 @@ export class BranchService {
     readonly clock: Clock,
     private readonly log: Logger,
   ) {
-    const now = clock();
-    const probe = new QueueEngine(config, { tickets: [], counters: [], sequences: [], businessDay: store.latestBusinessDay() }, randomUUID, now);
-    const estimator = loadEstimatorState(store, config, probe.businessDay, log);
-    this.engine = new QueueEngine(config, { ...store.loadSnapshot(probe.businessDay), estimator }, randomUUID, now);
+    this.engine = this.loadEngine();
     this.store.setMeta('branch_id', config.branch.id);
+    this.publishedUpTo = store.lastEventId();
     this.runner = new CommandRunner({
       engine: this.engine,
       store,
       branchId: config.branch.id,
       clock,
       log,
-      publish: (events) => hub.publish(events),
+      publish: (events) => {
+        const last = events.at(-1);
+        if (last) this.publishedUpTo = last.id;
+        hub.publish(events);
+      },
       newDay: (_day, at) => {
         saveEstimatorState(store, this.engine.estimatorState());
         store.deleteIdempotentBefore(at - IDEMPOTENCY_TTL_MS);
         store.deleteExpiredSessions(at);
       },
+      group: {
+        store,
+        reload: () => {
+          this.engine = this.loadEngine();
+          return this.engine;
+        },
+      },
     });
+  }
+
+  /** The engine as the database has it: the latest business day's tickets, counters and numbers. */
+  private loadEngine(): QueueEngine {
+    const now = this.clock();
+    const probe = new QueueEngine(this.config, { tickets: [], counters: [], sequences: [], businessDay: this.store.latestBusinessDay() }, randomUUID, now);
+    const estimator = loadEstimatorState(this.store, this.config, probe.businessDay, this.log);
+    return new QueueEngine(this.config, { ...this.store.loadSnapshot(probe.businessDay), estimator }, randomUUID, now);
+  }
+
+
+  /**
+   * Group commit from now on (decision record 0002): the commands of one turn of the event loop
+   * are made durable by one fsync. The service switches it on once it has started.
+   */
+  groupCommits(): void {
+    this.runner.groupCommits();
+  }
+
+  /** Settles once every command so far is durable; rejects with STORAGE_* when it could not be. */
+  durable(): Promise<void> {
+    return this.runner.durable();
+  }
+
+  /**
+   * The newest event that is durable and has been published; later ones belong to a batch still
+   * waiting for its fsync (head office's uploader reads no further).
+   */
+  durableEventId(): number {
+    return this.publishedUpTo;
+  }
+
+  /** Commits what is waiting for the end of this turn of the event loop now (closing). */
+  flush(): void {
+    this.runner.flush();
   }
 
   get branchId(): string {
@@ -191,9 +237,12 @@ export class BranchService {
     return { businessDay: this.engine.businessDay, waiting: this.engine.totalWaiting(), lastEventId: this.store.lastEventId() };
   }
 
-  /** The log from an event id on (the stream's replay, GET /api/events). */
+  /**
+   * The log from an event id on (the stream's replay, GET /api/events), as far as it has been
+   * published: events of a batch not yet durable reach the stream's subscribers when it is.
+   */
   eventsAfter(afterId: number, limit: number): BranchEvent[] {
-    return this.store.eventsAfter(afterId, limit);
+    return this.store.eventsAfter(afterId, limit).filter((e) => e.id <= this.publishedUpTo);
   }
 
   /** The id of the newest event in the log. */
