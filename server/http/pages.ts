@@ -29,6 +29,7 @@ export const PAGES: PageDef[] = [
   { entry: 'lab', title: '设备实验室 · Device lab', routes: ['/lab'] },
   { entry: 'dashboard', title: '网点看板 · Branch dashboard', routes: ['/dashboard'] },
   { entry: 'reports', title: '报表 · Reports', routes: ['/reports'] },
+  { entry: 'office', title: '后台 · Back office', routes: ['/office'] },
 ];
 
 // Strict: no inline script or style markup anywhere (Preact sets styles through the CSSOM,
