@@ -95,7 +95,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   try {
     const versions = createConfigStore(db, { reportRowError: rowErrorReporter(log) });
     // The base is what head office last sent, else the file; in force is the back office's edit
-    // of that same base, else the base itself (decision record 0007).
+    // of that same base, else the base itself (decision record 0010).
     const base = appliedHqConfig(store, fileConfig.queue.branch.id, log) ?? fileConfig;
     const config = new LiveConfig(configInForce(base, versions, log));
     const hub = new EventHub(log);

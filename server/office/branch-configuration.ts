@@ -4,7 +4,7 @@
  * The base is the configuration file, or what head office last sent (sync/apply-config.ts). At
  * start the newest stored version that was made on top of that same base (a back-office edit) is
  * in force, else the base itself. A changed file or a new configuration from head office therefore
- * wins over earlier edits, and says so in the history (decision record 0007).
+ * wins over earlier edits, and says so in the history (decision record 0010).
  *
  * A change from the back office is checked by the file's own schema (config/schema.ts), then
  * against the queue as it is now (a service with customers in it is disabled, not removed; an open
