@@ -85,6 +85,7 @@ async function main(): Promise<void> {
       for (const c of counters) {
         if ((busyUntil.get(c) ?? 0) > now) continue;
         run(() => svc.callNext(c, { staffId: `T0${c}` }));
+        run(() => svc.start(c, { staffId: `T0${c}` })); // served, so the next call completes it
         busyUntil.set(c, now + (2 + random() * 8) * 60_000);
       }
     }

@@ -24,7 +24,7 @@ export interface TabletRecord {
   lastSeenAt?: number;
 }
 
-/** The event types the audit index covers (db/migrations.ts, version 3): keep the two in step. */
+/** The event types the audit index covers (db/migrations.ts, version 4): keep the two in step. */
 export const AUDITED_EVENTS = ['ticket.called', 'counter.paused', 'counter.resumed', 'counter.closed', 'complaint.recorded'] as const satisfies readonly EventType[];
 export type AuditedEvent = (typeof AUDITED_EVENTS)[number];
 // The index's own condition, repeated in each query so SQLite can use the partial index.

@@ -108,6 +108,26 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 3,
+    name: 'configuration versions',
+    sql: `
+      -- Every configuration the branch has put in force: from the file at start, or edited in the
+      -- back office (who, and what changed). The newest row whose file it was based on is still
+      -- the file in use is the configuration in force (docs/decisions/0010).
+      CREATE TABLE config_versions (
+        id INTEGER PRIMARY KEY,
+        applied_at INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        staff_id TEXT,
+        hash TEXT NOT NULL,
+        -- The hash of the configuration file the service ran with when this was applied.
+        base_file_hash TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        config TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 4,
     name: 'ratings, counter tablets, audit index',
     sql: `
       -- Satisfaction ratings (core/feedback.ts). The ticket is the key: one rating per ticket,
@@ -144,7 +164,7 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
-    version: 4,
+    version: 5,
     name: 'complaints, customer files, visits, notes, follow-ups',
     sql: `
       -- Complaints and opinions (core/complaints.ts). The JSON holds the record with its history;

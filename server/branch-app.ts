@@ -6,8 +6,9 @@
 import { join } from 'node:path';
 import { draft } from '../core/events.js';
 import { BUILT_PAGES_DIR, PACKAGE_VERSION } from '../common/package-layout.js';
-import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
+import { loadConfigFile, DEMO_CONFIG_PATH } from '../config/load-config.js';
 import { createBranchStore } from '../db/branch-store.js';
+import { createConfigStore } from '../db/config-store.js';
 import { openDatabase, type Db } from '../db/open-database.js';
 import { Auth } from './auth.js';
 import { BranchService, type Clock } from './branch-service.js';
@@ -26,6 +27,10 @@ import { loadBuiltPages, registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
 import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
+import { LiveConfig } from './live-config.js';
+import { BranchConfiguration, configInForce } from './office/branch-configuration.js';
+import { registerOfficeRoutes } from './office/office-routes.js';
+import { StaffAdmin } from './office/staff-admin.js';
 import type { FastifyInstance } from 'fastify';
 import { appliedHqConfig } from '../sync/apply-config.js';
 import { attachSync, type Sync, type SyncOptions } from '../sync/attach-sync.js';
@@ -60,7 +65,10 @@ export interface BranchApp {
   /** The open database, for maintenance tools and tests (limits, integrity checks); queue code goes through the store. */
   db: Db;
   devices: DeviceRegistry;
-  config: LoadedConfig;
+  /** The configuration in force: the file, or the back office's edit of it. */
+  config: LiveConfig;
+  /** The back office's configuration edits. */
+  configuration: BranchConfiguration;
   http: FastifyInstance;
   stream: StreamServer;
   /** Ticket printer, card and ID readers, the device lab (issue #3). */
@@ -91,16 +99,26 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const db = openDatabase(join(opts.dataDir, 'branch.db'));
   const store = createBranchStore(db, { reportRowError: rowErrorReporter(log) });
   try {
-    // Once head office has sent a configuration, it is the one in force; the file was the start.
-    const config = appliedHqConfig(store, fileConfig.queue.branch.id, log) ?? fileConfig;
+    const versions = createConfigStore(db, { reportRowError: rowErrorReporter(log) });
+    // The base is what head office last sent, else the file; in force is the back office's edit
+    // of that same base, else the base itself (decision record 0010).
+    const base = appliedHqConfig(store, fileConfig.queue.branch.id, log) ?? fileConfig;
+    const config = new LiveConfig(configInForce(base, versions, log));
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
     const auth = new Auth(store, config.file.security, (staffId, until) => service.record([draft('staff.login_locked', clock(), { staffId, until })]));
-
-    if (store.getMeta('config_hash') !== config.hash) {
-      service.record([draft('config.applied', clock(), { hash: config.hash, source: config.source, services: config.queue.services.length, counters: config.queue.counters.length })]);
-      store.setMeta('config_hash', config.hash);
-    }
+    const configuration = new BranchConfiguration({
+      service,
+      live: config,
+      versions,
+      base,
+      meta: { get: (k) => store.getMeta(k), set: (k, v) => store.setMeta(k, v) },
+    });
+    configuration.recordStart();
+    config.onChange((c) => {
+      service.updateConfig(c.queue);
+      auth.updateSettings(c.file.security);
+    });
 
     let credentialsFile: string | undefined;
     let initialAdminFile: string | undefined;
@@ -157,6 +175,8 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       reportExtras: (from, to) => feedback.reportExtras(from, to),
       extraConditions: () => [...(sync?.conditions() ?? []), ...care.alertConditions(service.clock())],
     });
+    const staff = new StaffAdmin({ auth, service, store });
+    registerOfficeRoutes(http, { service, auth, staff, configuration });
     if (opts.hq) {
       sync = await attachSync({
         http,
@@ -168,9 +188,10 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
         log,
         devices: () => devices.list(),
         options: opts.hq,
+        // Head office's configuration becomes the new base: in force at once (the engine and
+        // sign-in through the live configuration's listeners), and the back office edits it next.
         activate(loaded) {
-          service.updateConfig(loaded.queue);
-          auth.updateSettings(loaded.file.security);
+          configuration.rebase(loaded);
         },
       });
     }
@@ -198,6 +219,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       db,
       devices,
       config,
+      configuration,
       http,
       stream,
       calling,

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../common/errors.js';
+import { isOpenAt, openingState } from '../core/calendar.js';
 import { QueueEngine, type Actor, type IssueInput } from '../core/engine.js';
 import type { BranchEvent, EventDraft } from '../core/events.js';
 import type { CounterState, QueueConfig, Ticket } from '../core/types.js';
@@ -135,7 +136,13 @@ export class BranchService {
   // again). A refusal is a DomainError with a stable code; nothing is written then.
 
   issue(input: IssueInput, idem?: IdempotencyOptions): Answer {
-    return this.runner.answer((now) => this.engine.issue(input, now), (t) => ({ status: 201, body: issuedTicket(t) }), idem);
+    return this.runner.answer(
+      (now) => this.engine.issue(input, now),
+      // servedNow false: no counter that serves it is open, so pages quote no wait (the estimate
+      // stays in the answer, whose shape is a contract, and is kept for the estimator's learning).
+      (t) => ({ status: 201, body: { ...issuedTicket(t), servedNow: this.servedNow(t.serviceCode) } }),
+      idem,
+    );
   }
 
   /** The next customer for the counter: 200 with the ticket, or 204 when nobody waits. */
@@ -161,6 +168,16 @@ export class BranchService {
 
   noShow(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
     return this.runner.answer((now) => this.engine.noShow(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  /** The called customer goes back to the line at the place they had; the counter is free. */
+  putBack(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.putBack(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  /** Staff move a waiting ticket to another service (a new number, same place in time); answers with the new ticket. */
+  move(ticketId: string, serviceCode: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.move(ticketId, serviceCode, actor, now), (r) => ({ status: 200, body: { ticket: this.staffTicket(r.fresh, [r.moved]) } }), idem);
   }
 
   /** Sends the customer at the counter to another service; answers with the new ticket. */
@@ -274,8 +291,19 @@ export class BranchService {
     return { counter: counterStateView(st), ticket: t ? counterTicket(t, this.clock()) : null, lastEventId: this.store.lastEventId() };
   }
 
+  /** Whether any counter that serves the service is open (or paused for a break) now. */
+  servedNow(serviceCode: string): boolean {
+    return this.config.counters.some((c) => c.services.some((x) => x.code === serviceCode) && this.engine.counter(c.id).status !== 'closed');
+  }
+
+  /** Whether the branch is open now, until when, or when it opens next (the kiosk's start screen). */
+  opening() {
+    return openingState(this.clock(), this.config.branch.timeZone, this.config.branch.hours);
+  }
+
   servicesView() {
     const now = this.clock();
+    const branchOpen = isOpenAt(now, this.config.branch.timeZone, this.config.branch.hours);
     return this.config.services.map((s) => {
       const waiting = this.engine.waitingCount(s.code);
       const oldest = this.engine.oldestWaiting(s.code);
@@ -283,6 +311,7 @@ export class BranchService {
       const capped = s.dailyCap !== undefined && issued >= s.dailyCap;
       const counters = this.config.counters.filter((c) => c.services.some((x) => x.code === s.code));
       const openCounters = counters.filter((c) => this.engine.counter(c.id).status !== 'closed').length;
+      const available = branchOpen && s.enabled && !capped;
       return {
         code: s.code,
         prefix: s.prefix,
@@ -292,10 +321,12 @@ export class BranchService {
         longestWaitSeconds: oldest ? Math.max(0, Math.round((now - oldest.queuedAt) / 1000)) : 0,
         targetWaitMinutes: s.targetWaitMinutes,
         enabled: s.enabled,
-        available: s.enabled && !capped,
-        unavailableReason: !s.enabled ? 'closed' : capped ? 'capped' : undefined,
+        available,
+        unavailableReason: !branchOpen ? 'branch_closed' : !s.enabled ? 'closed' : capped ? 'capped' : undefined,
         openCounters,
-        estimate: this.engine.estimate(s.code, this.engine.aheadForNew(s.code)),
+        /** Whether a counter that serves it is open now; without one no wait is quoted. */
+        servedNow: openCounters > 0,
+        estimate: available && openCounters > 0 ? this.engine.estimate(s.code, this.engine.aheadForNew(s.code)) : null,
         selfService: s.selfService,
         issuedToday: issued,
         dailyCap: s.dailyCap,
@@ -342,6 +373,59 @@ export class BranchService {
     };
   }
 
+  /** Tickets of this business day (or another day's) still waiting or at a counter for a service. */
+  activeTicketCount(serviceCode: string): number {
+    return this.engine.activeTickets().filter((t) => t.serviceCode === serviceCode).length;
+  }
+
+  /** A ticket by id as staff see it (GET /api/tickets?number=… and the back office). */
+  staffTicketById(id: string) {
+    const t = this.engine.ticket(id) ?? this.store.ticket(id);
+    if (!t) throw new DomainError('UNKNOWN_TICKET', `There is no ticket ${id}.`);
+    return this.staffTicket(t);
+  }
+
+  /** The tickets with a number on a business day (today when none is given), as staff see them. */
+  findTickets(number: string, day = this.engine.businessDay) {
+    return this.store.ticketsByNumber(day, number).map((t) => this.staffTicket(this.engine.ticket(t.id) ?? t));
+  }
+
+  /** Everything staff may know of a ticket: times, counter, teller, why it was called, where it went. */
+  staffTicket(t: Ticket, pending: Ticket[] = []) {
+    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    // `pending`: tickets of a command being answered, which memory does not hold yet.
+    const ref = (id: string | undefined) => {
+      const other = id ? (pending.find((p) => p.id === id) ?? this.engine.ticket(id) ?? this.store.ticket(id)) : undefined;
+      return other ? { id: other.id, number: other.number, serviceCode: other.serviceCode, status: other.status } : undefined;
+    };
+    const known = this.engine.ticket(t.id) !== undefined;
+    const waiting = t.status === 'waiting' && known;
+    return {
+      id: t.id,
+      number: t.number,
+      businessDay: t.businessDay,
+      serviceCode: t.serviceCode,
+      serviceName: this.config.services.find((s) => s.code === t.serviceCode)?.name,
+      segment: t.segment,
+      channel: t.channel,
+      status: t.status,
+      counterId: t.counterId,
+      staffId: t.staffId,
+      issuedAt: iso(t.issuedAt)!,
+      queuedAt: iso(t.queuedAt)!,
+      calledAt: iso(t.calledAt),
+      startedAt: iso(t.startedAt),
+      endedAt: iso(t.endedAt),
+      endReason: t.endReason,
+      ahead: waiting ? this.engine.position(t) : t.status === 'waiting' && !known ? t.ahead : undefined,
+      recalls: t.recalls,
+      rejoins: t.rejoins,
+      callReason: t.callReason,
+      transferredFrom: ref(t.transferredFrom),
+      transferredTo: ref(t.transferredTo),
+    };
+  }
+
   /** A ticket as the customer's phone may see it: position and counter, no personal data. */
   ticketView(id: string) {
     const t = this.engine.ticket(id) ?? this.store.ticket(id);
@@ -350,11 +434,13 @@ export class BranchService {
     const waiting = t.status === 'waiting' && this.engine.ticket(id) !== undefined;
     const ahead = waiting ? this.engine.position(t) : 0;
     const to = t.transferredTo ? (this.engine.ticket(t.transferredTo) ?? this.store.ticket(t.transferredTo)) : undefined;
+    const servedNow = this.servedNow(t.serviceCode);
     return {
       ...publicTicket(t),
       serviceName: service?.name,
       ahead,
-      estimate: waiting ? this.engine.estimate(t.serviceCode, ahead) : null,
+      servedNow,
+      estimate: waiting && servedNow ? this.engine.estimate(t.serviceCode, ahead) : null,
       transferredTo: to ? { id: to.id, number: to.number, serviceCode: to.serviceCode } : undefined,
     };
   }

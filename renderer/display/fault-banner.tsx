@@ -16,10 +16,12 @@ export function FaultBanner({ faults }: { faults: FaultNotice[] }) {
           </div>
           <div class="fault-waits">
             {f.services.map((s) => {
-              const r = rangeText(s.estimate);
+              const r = s.estimate ? rangeText(s.estimate) : null;
               return (
                 <span key={s.code} class="fault-wait" data-service={s.code}>
-                  {s.name.zh} 现预计等候 {r.zh} · {s.name.en} now about {r.en}
+                  {r
+                    ? `${s.name.zh} 现预计等候 ${r.zh} · ${s.name.en} now about ${r.en}`
+                    : `${s.name.zh} 暂无柜台办理 · ${s.name.en}: no counter serving it now`}
                 </span>
               );
             })}

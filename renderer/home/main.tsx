@@ -10,6 +10,8 @@ const PAGES = [
   ['/performance', '柜员绩效', 'Staff performance'],
   ['/complaints', '投诉与意见', 'Complaints and opinions'],
   ['/evaluator', '评价平板', 'Counter tablet (evaluator)'],
+  ['/office', '后台', 'Back office'],
+  ['/reports', '报表', 'Reports'],
   ['/lab', '设备实验室', 'Device lab (demo)'],
 ] as const;
 

@@ -154,6 +154,11 @@ export class CallingDevices {
         });
         this.paintBoards();
         break;
+      case 'ticket.transferred':
+      case 'ticket.cancelled':
+      case 'ticket.returned':
+        if (this.recent.remove(e.data.ticket.id)) this.paintBoards();
+        break;
       case 'day.closed':
         this.recent.clear();
         this.paintBoards();

@@ -13,7 +13,13 @@ export interface FaultNotice {
   counterId: string;
   name: Localized;
   since: string;
-  services: { code: string; name: Localized; waiting: number; estimate: { minMinutes: number; maxMinutes: number } }[];
+  services: {
+    code: string;
+    name: Localized;
+    waiting: number;
+    /** Null while no open or paused counter serves the service (no wait is quoted then). */
+    estimate: { minMinutes: number; maxMinutes: number } | null;
+  }[];
 }
 
 export function faultNotices(service: BranchService): { at: string; faults: FaultNotice[] } {
@@ -28,7 +34,7 @@ export function faultNotices(service: BranchService): { at: string; faults: Faul
       since: new Date(st.since).toISOString(),
       services: c.services.flatMap((s) => {
         const v = services.get(s.code);
-        return v ? [{ code: v.code, name: v.name, waiting: v.waiting, estimate: { minMinutes: v.estimate.minMinutes, maxMinutes: v.estimate.maxMinutes } }] : [];
+        return v ? [{ code: v.code, name: v.name, waiting: v.waiting, estimate: v.estimate ? { minMinutes: v.estimate.minMinutes, maxMinutes: v.estimate.maxMinutes } : null }] : [];
       }),
     });
   }

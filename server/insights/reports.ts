@@ -127,7 +127,16 @@ export function groupBy<F>(facts: F[], key: (f: F) => string | null): Map<string
   return new Map([...m.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
 }
 
-export function buildReport(facts: TicketFact[], config: QueueConfig, period: Period, from: string, to: string, extras: ReportExtras = {}): Report {
+export function buildReport(
+  facts: TicketFact[],
+  config: QueueConfig,
+  period: Period,
+  from: string,
+  to: string,
+  extras: ReportExtras = {},
+  /** Tellers by name (the staff list); an id not in it is shown as the id. */
+  staffName: (id: string) => string | undefined = () => undefined,
+): Report {
   const scoreOf = new Map((extras.ratings ?? []).map((r) => [r.ticketId, r.score]));
   const target = new Map(config.services.map((s) => [s.code, s.targetWaitMinutes]));
   const targetOf = (f: TicketFact) => target.get(f.serviceCode) ?? Infinity;
@@ -135,9 +144,10 @@ export function buildReport(facts: TicketFact[], config: QueueConfig, period: Pe
   const counterName = new Map(config.counters.map((c) => [c.id, `${c.name.zh} ${c.name.en}`]));
   const rows: ReportRow[] = [];
   const scored = (f: TicketFact) => scoreOf.get(f.id);
+  const tellerName = (k: string) => (staffName(k) ? `${staffName(k)} (${k})` : k);
   for (const [k, fs] of groupBy(facts, (f) => f.serviceCode)) rows.push(reportRow('service', k, serviceName.get(k) ?? k, fs, targetOf, scored));
   for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.counterId : null))) rows.push(reportRow('counter', k, counterName.get(k) ?? k, fs, targetOf, scored));
-  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(reportRow('teller', k, k, fs, targetOf, scored));
+  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(reportRow('teller', k, tellerName(k), fs, targetOf, scored));
   return { branch: config.branch.id, period, from, to, rows, interruptions: extras.interruptions ?? [] };
 }
 

@@ -38,6 +38,8 @@ async function openKiosk(query = '', viewport = { width: 1080, height: 1920 }): 
 const fake = () => b.app.kiosk.printer.sim!.fake;
 
 test('tap a service: the printer gets that number, the screen shows the same number, people ahead and range', async () => {
+  // A range is quoted only while a counter that serves the service is open.
+  await b.login('T01', '1');
   const page = await openKiosk();
   const before = fake().tickets.length;
   await page.getByRole('button', { name: /现金业务/ }).click();

@@ -85,6 +85,7 @@ describe.each(BACKENDS)('sync faults on %s', (backend) => {
           expect((await branch.api('POST', '/api/tickets', { body: { serviceCode: 'A' } })).status).toBe(201);
           branch.advance(60_000);
           await branch.api('POST', '/api/counters/1/next', { token });
+          await branch.api('POST', '/api/counters/1/start', { token }); // the next call completes it
         }
       }
       const status = branch.app.sync!.uploader.status();
