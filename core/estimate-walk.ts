@@ -258,7 +258,6 @@ export function walkWait(input: WalkInput): WalkResult {
 
   const heads: LineHead[] = [];
   const picks: Slot[] = [];
-  const picksUs: boolean[] = [];
   let calledBefore = 0;
   let ownServed = 0;
   for (let step = 0; step < MAX_STEPS; ) {
@@ -284,7 +283,6 @@ export function walkWait(input: WalkInput): WalkResult {
     }
     heads.length = 0;
     picks.length = 0;
-    picksUs.length = 0;
     const slots = c.slots;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
@@ -292,7 +290,6 @@ export function walkWait(input: WalkInput): WalkResult {
       slot.head.covering = slot.coveredBy !== undefined && noneOpen(slot.coveredBy, t);
       heads.push(slot.head);
       picks.push(slot);
-      picksUs.push(slot.side.headIsUs);
     }
     const pick = rankHeads(heads, t, rules, c.streak);
     if (!pick) {
@@ -306,7 +303,8 @@ export function walkWait(input: WalkInput): WalkResult {
       continue;
     }
     const chosen = picks[pick.index]!;
-    if (picksUs[pick.index]) return { minutes: (t - now) / MINUTE, calledBefore };
+    // headIsUs still holds what fillHead found at this step.
+    if (chosen.side.headIsUs) return { minutes: (t - now) / MINUTE, calledBefore };
     chosen.side.consume();
     calledBefore++;
     if (chosen.own) ownServed++;
