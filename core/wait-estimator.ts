@@ -40,6 +40,7 @@ export class WaitEstimator {
   private cacheMinute = -1;
   private readonly rateCache = new Map<string, HourlyRates | undefined>();
   private readonly minutesCache = new Map<string, Float64Array>();
+  private readonly runningMeanMinutes = new Map<string, Float64Array>();
   private allRates: Map<string, HourlyRates> | undefined;
 
   constructor(
@@ -160,8 +161,13 @@ export class WaitEstimator {
   }
 
   private serviceMinutesByHour(code: string, fallback: number): Float64Array {
-    // Without history the figure is today's running mean, which each finished service moves.
-    if (!this.history.hasHistory) return new Float64Array(24).fill(fallback);
+    // Without history the figure is today's running mean, which each finished service moves:
+    // its array is kept while the mean stays the same.
+    if (!this.history.hasHistory) {
+      let flat = this.runningMeanMinutes.get(code);
+      if (!flat || flat[0] !== fallback) this.runningMeanMinutes.set(code, (flat = new Float64Array(24).fill(fallback)));
+      return flat;
+    }
     let v = this.minutesCache.get(code);
     if (!v) this.minutesCache.set(code, (v = this.history.serviceMinutesByHour(code, fallback)));
     return v;
