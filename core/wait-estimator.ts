@@ -42,6 +42,13 @@ export class WaitEstimator {
   private readonly minutesCache = new Map<string, Float64Array>();
   private readonly runningMeanMinutes = new Map<string, Float64Array>();
   private allRates: Map<string, HourlyRates> | undefined;
+  /** What the walk's inputs are gathered with; made once (it reads the current roster and zone). */
+  private readonly foresight: Foresight = {
+    localMinutes: (at) => localParts(at, this.timeZone).minutes,
+    serviceMinutesByHour: (code, fallback) => this.serviceMinutesByHour(code, fallback),
+    arrivalRates: (code, at) => this.arrivalRatesOf(code, at),
+    plan: (id, state, busyUntil, at) => this.roster.plan(id, state, busyUntil, at, this.pausedAt.get(id)),
+  };
 
   constructor(
     private readonly isPriority: (segment: string) => boolean,
@@ -129,13 +136,7 @@ export class WaitEstimator {
   /** The wait range for `us` (a ticket in its line, or one about to join it). */
   estimate(q: QueueFacts, us: Customer, day: string, now: number): WaitEstimate {
     this.refreshCaches(now);
-    const foresight: Foresight = {
-      localMinutes: (at) => localParts(at, this.timeZone).minutes,
-      serviceMinutesByHour: (code, fallback) => this.serviceMinutesByHour(code, fallback),
-      arrivalRates: (code, at) => this.arrivalRatesOf(code, at),
-      plan: (id, state, busyUntil, at) => this.roster.plan(id, state, busyUntil, at, this.pausedAt.get(id)),
-    };
-    const input = gatherWalkInput(q, foresight, us, now);
+    const input = gatherWalkInput(q, this.foresight, us, now);
     const model = walkWait(input).minutes;
     const range = rangeOf(model, this.calibration.quantiles(us.serviceCode, model));
     const lines = q.lines(us.serviceCode);
