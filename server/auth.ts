@@ -107,8 +107,29 @@ export class Auth {
   }
 
   async createStaff(input: { id: string; name: string; roles: StaffRole[]; counters: string[]; pin: string; active?: boolean }): Promise<void> {
-    if (!PIN_PATTERN.test(input.pin)) throw new DomainError('WEAK_PIN', 'A PIN is 4 to 12 digits.');
-    this.store.upsertStaff({ id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash: await hashPin(input.pin), active: input.active ?? true });
+    this.store.upsertStaff({ id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash: await this.hashNewPin(input.pin), active: input.active ?? true });
+  }
+
+  /** The stored hash of a new PIN, once the PIN passes the PIN rules (WEAK_PIN otherwise). */
+  async hashNewPin(pin: string): Promise<string> {
+    if (!PIN_PATTERN.test(pin)) throw new DomainError('WEAK_PIN', 'A PIN is 4 to 12 digits.');
+    return hashPin(pin);
+  }
+
+  /** Whether sign-in to this account is locked now (too many wrong PINs). */
+  isLocked(staffId: string, now: number): boolean {
+    return (this.store.staff(staffId)?.lockedUntil ?? 0) > now;
+  }
+
+  /**
+   * A supervisor lifts the lock of an account that had too many wrong PINs (the back office
+   * records who did it, server/office/staff-admin.ts).
+   */
+  unlock(staffId: string, _by: Principal, now: number): { staffId: string; wasLocked: boolean } {
+    const staff = this.store.staff(staffId);
+    if (!staff) throw new DomainError('UNKNOWN_STAFF', `There is no staff account ${staffId}.`);
+    this.store.setLoginFailures(staffId, 0, 0);
+    return { staffId, wasLocked: staff.lockedUntil > now };
   }
 }
 

@@ -34,6 +34,12 @@ function fastifyErrorAnswer(err: FastifyError): { status: number; code: string; 
 }
 
 export interface HttpServerOptions {
+  /**
+   * Settles once every command so far is durable (group commit, decision record 0002). Every
+   * answer waits for it, so none reports what a power cut could still undo; a batch that could
+   * not be committed turns the answers that waited for it into its storage error (503).
+   */
+  durable?: () => Promise<void>;
   /** Makes the server (head office passes an HTTPS server with its certificate). */
   serverFactory?: FastifyServerFactory;
   /** Names the service in the message of an unexpected error. */
@@ -60,6 +66,13 @@ export function createHttpServer(log: Logger, opts: HttpServerOptions = {}): Fas
   // Bodies are JSON only: fastify's default text/plain parser would hand the routes a string,
   // answered with a confusing "expected object" instead of 415.
   app.removeContentTypeParser('text/plain');
+
+  const durable = opts.durable;
+  if (durable) {
+    app.addHook('onSend', async () => {
+      await durable();
+    });
+  }
 
   app.addHook('onResponse', async (req, reply) => {
     log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
