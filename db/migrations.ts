@@ -112,7 +112,7 @@ export const MIGRATIONS: Migration[] = [
     sql: `
       -- Every configuration the branch has put in force: from the file at start, or edited in the
       -- back office (who, and what changed). The newest row whose file it was based on is still
-      -- the file in use is the configuration in force (docs/decisions/0007).
+      -- the file in use is the configuration in force (docs/decisions/0010).
       CREATE TABLE config_versions (
         id INTEGER PRIMARY KEY,
         applied_at INTEGER NOT NULL,
