@@ -40,6 +40,8 @@ describe('simulated calling devices (demo lab)', () => {
     const boardId = (await lab()).displays.find((d: { kind: string }) => d.kind === 'lobby_display').id;
     assert.equal((await branch.api('POST', `/api/lab/calling/cables/${encodeURIComponent(boardId)}/unplug`)).body.plugged, false);
     const [second] = await issue(branch, 'A');
+    // The first customer came: call next never completes a service that was not started.
+    await branch.api('POST', '/api/lab/calling/pads/1/keys', { body: { key: 'start' } });
     await branch.api('POST', '/api/lab/calling/pads/1/keys', { body: { key: 'next' } });
     await waitUntil(async () => (await screen('counter_display', 1))?.text === `${second} 请到1号窗口`, 'counter display 1, second call');
     assert.equal((await screen('lobby_display', 1))?.rows[0], `${number} 1号窗口`, 'an unplugged board shows nothing new');
