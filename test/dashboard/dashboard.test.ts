@@ -61,6 +61,22 @@ describe('dashboard', () => {
     await page.close();
   });
 
+  test('a branch without head office says so in the sync panel', async () => {
+    const lobby = await b.login('L01');
+    const r = await b.api('GET', '/api/sync/status', { token: lobby });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.configured, false);
+    assert.equal((await b.api('GET', '/api/sync/status', { token: await b.login('T01') })).status, 403);
+    const page = await browser.newPage();
+    await signIn(page, b, 'L01');
+    const state = page.getByTestId('sync-state');
+    await state.waitFor();
+    assert.equal(await state.getAttribute('data-state'), 'not_configured');
+    assert.match((await state.textContent()) ?? '', /未配置总行.*Head office not configured/);
+    assert.equal(await page.getByTestId('sync-backlog').count(), 0);
+    await page.close();
+  });
+
   test('the page shows the queue as GET /api/queue has it, live, and an over-target wait alert until acknowledged', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
