@@ -11,17 +11,9 @@ import { conditions, DEFAULT_ALERT_SETTINGS } from '../../server/alerts/rules.js
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { deviceState, waitUntil } from '../kiosk/support.js';
 import { launchBrowser } from '../support/browser.js';
+import { signIn } from './sign-in.js';
 
 const START = Date.UTC(2026, 2, 25, 1, 0); // 09:00 in Shanghai
-
-async function signIn(page: Page, b: TestBranch, staffId: string) {
-  const cred = b.credentials.find((c) => c.staffId === staffId)!;
-  await page.goto(`${b.url}/dashboard`);
-  await page.getByLabel(/Staff id/).fill(staffId);
-  await page.getByLabel(/PIN/).fill(cred.pin);
-  await page.getByRole('button', { name: /Sign in/ }).click();
-  await page.locator('main[data-ready="1"]').waitFor();
-}
 
 /** Waits until the page shows `expected` in the element (the page refreshes on stream events). */
 async function expectText(page: Page, testId: string, expected: string) {

@@ -10,6 +10,7 @@ import { startHqApp, type HqApp } from '../../hq/app.js';
 import { silentLogger } from '../../server/logger.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { launchBrowser } from '../support/browser.js';
+import { signIn } from './sign-in.js';
 import { HqFixture, type HqTarget } from '../support/hq.js';
 import { until } from '../support/until.js';
 
@@ -17,15 +18,6 @@ const FAST = { heartbeatMs: 300, liveDebounceMs: 50, backoff: { baseMs: 50, capM
 
 // PostgreSQL, a branch and Chromium on a loaded 2-core machine; the timeout only catches hangs.
 vi.setConfig({ testTimeout: 300_000 });
-
-async function signIn(page: Page, b: TestBranch, staffId: string) {
-  const cred = b.credentials.find((c) => c.staffId === staffId)!;
-  await page.goto(`${b.url}/dashboard`);
-  await page.getByLabel(/Staff id/).fill(staffId);
-  await page.getByLabel(/PIN/).fill(cred.pin);
-  await page.getByRole('button', { name: /Sign in/ }).click();
-  await page.locator('main[data-ready="1"]').waitFor();
-}
 
 /** Waits until the element's text satisfies `test` (the panel polls the service). */
 async function panelText(page: Page, testId: string, test: (text: string) => boolean): Promise<string> {
