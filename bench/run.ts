@@ -6,6 +6,7 @@
  */
 import { benchCallNext } from './call-next.js';
 import { probeFsync } from './fsync-probe.js';
+import { benchIssueDecision, formatIssueDecision } from './issue-decision.js';
 import { benchHttp } from './http-bench.js';
 import { loadLine, machineLine } from './machine.js';
 import { mib, ms, progress, summarize, table } from './stats.js';
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
   console.log(`\ncall next: ${next.services} services, ${next.counters} counters open, ${next.waitingBefore} waiting at the start, ${next.waitingAfter} at the end (topped up every 100 calls, untimed)`);
   console.log(`\n${table(['sustained issue over HTTP', 'count', 'clients', 'throughput', 'p50', 'p99', 'goal', ''], throughput)}`);
   console.log(`\n${table(['resident memory (RSS)', 'RSS'], memory)}`);
+  progress('issue decision: 10, 50 and 200 waiting on the demo branch');
+  console.log(`\n${formatIssueDecision(benchIssueDecision({ queueLengths: [10, 50, 200], issues: 2000, warmup: 200 }))}`);
   await reportTapToPrint();
   console.log(`\nfinished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

@@ -86,24 +86,23 @@ class Side {
   private genAt: number;
   private due = 0.5; // the next arrival comes when this many more are expected
   private exhausted = false;
+  /** Customers waiting ahead of the virtual arrivals: the real line, plus us when joining it. */
+  private readonly realLength: number;
+  /** Set by fillHead: whether the head it wrote is our customer. */
+  headIsUs = false;
 
   constructor(
     private readonly existing: readonly QueuedCustomer[],
     private readonly rate: Float64Array | undefined,
     private readonly walk: { now: number; localMinutes: number },
     /** Index of "us" in this side's order, or −1. */
-    readonly usAt: number,
-    readonly usCustomer: QueuedCustomer | undefined,
+    private readonly usAt: number,
+    private readonly usCustomer: QueuedCustomer | undefined,
     private readonly usInLine: boolean,
   ) {
     this.genAt = walk.now;
     if (!rate || !rate.some((r) => r > 0)) this.exhausted = true;
-  }
-
-  /** Customers still waiting ahead of the virtual arrivals: the real line, plus us. */
-  private realLength(): number {
-    if (this.usAt < 0) return this.existing.length;
-    return this.usInLine ? this.existing.length : this.existing.length + 1;
+    this.realLength = usAt >= 0 && !usInLine ? existing.length + 1 : existing.length;
   }
 
   private realAt(i: number): QueuedCustomer {
@@ -114,15 +113,29 @@ class Side {
     return this.existing[i]!;
   }
 
-  /** The longest waiter at time t, or undefined; `us` when it is our customer. */
-  head(t: number): { c: QueuedCustomer; us: boolean } | undefined {
-    if (this.pos < this.realLength()) return { c: this.realAt(this.pos), us: this.pos === this.usAt };
+  /**
+   * Writes the longest waiter at time t into `head` (queue and issue time) and whether it is us
+   * into headIsUs; false when nobody waits. Writing into the caller's object, not returning a
+   * new one, keeps the walk free of allocation per step.
+   */
+  fillHead(t: number, head: LineHead): boolean {
+    if (this.pos < this.realLength) {
+      const c = this.realAt(this.pos);
+      head.queuedAt = c.queuedAt;
+      head.issuedAt = c.issuedAt;
+      this.headIsUs = this.pos === this.usAt;
+      return true;
+    }
     const at = this.peekArrival();
-    return at !== undefined && at <= t ? { c: { queuedAt: at, issuedAt: at }, us: false } : undefined;
+    if (at === undefined || at > t) return false;
+    head.queuedAt = at;
+    head.issuedAt = at;
+    this.headIsUs = false;
+    return true;
   }
 
   consume(): void {
-    if (this.pos < this.realLength()) this.pos++;
+    if (this.pos < this.realLength) this.pos++;
     else this.virtualServed++;
   }
 
@@ -164,33 +177,96 @@ class Side {
   }
 }
 
+/** A counter as the walk moves it forward (the input's counters are left as they are). */
+interface Teller {
+  freeAt: number;
+  readonly openFrom: number;
+  readonly closeAt: number;
+  readonly breaks: readonly { at: number; minutes: number }[];
+  /** Index of the next break still to take. */
+  nextBreak: number;
+  breakUntil: number;
+  streak: number;
+  /** One per line the counter serves: each service's priority side, then its regular side. */
+  slots: Slot[];
+}
+
+/**
+ * One line a counter serves, set up once per walk. The head the calling rules rank is one
+ * object per slot, reused: its fixed fields (skill level, segment class, target, threshold) are
+ * written here, its customer and covering are refilled at each step.
+ */
+interface Slot {
+  side: Side;
+  line: WalkLine;
+  /** Whether this is the customer's own service. */
+  own: boolean;
+  head: LineHead;
+  /** For a secondary service under reserve duty: the counters holding it as primary (covering when none is open). */
+  coveredBy: Teller[] | undefined;
+}
+
+function isOpen(c: Teller, t: number): boolean {
+  return c.freeAt !== Infinity && t >= c.openFrom && t < c.closeAt && c.breakUntil <= t;
+}
+
+function noneOpen(counters: readonly Teller[], t: number): boolean {
+  for (let i = 0; i < counters.length; i++) if (isOpen(counters[i]!, t)) return false;
+  return true;
+}
+
 export function walkWait(input: WalkInput): WalkResult {
   const { now, rules, us } = input;
-  const sides = new Map<string, { priority: Side; regular: Side; line: WalkLine }>();
+  const sides = new Map<string, { priority: Side; regular: Side }>();
   for (const [code, line] of input.lines) {
     const mine = code === us.serviceCode;
     const make = (existing: readonly QueuedCustomer[], rate: Float64Array | undefined, isPriority: boolean) =>
       new Side(existing, rate, input, mine && us.priority === isPriority ? us.position : -1, mine && us.priority === isPriority ? us : undefined, us.inLine);
-    sides.set(code, { priority: make(line.priority, line.rates?.priority, true), regular: make(line.regular, line.rates?.regular, false), line });
+    sides.set(code, { priority: make(line.priority, line.rates?.priority, true), regular: make(line.regular, line.rates?.regular, false) });
   }
-  if (!sides.has(us.serviceCode)) return { minutes: MAX_MODEL_MINUTES, calledBefore: 0 };
+  const ownSides = sides.get(us.serviceCode);
+  const ownLine = input.lines.get(us.serviceCode);
+  if (!ownSides || !ownLine) return { minutes: MAX_MODEL_MINUTES, calledBefore: 0 };
 
-  const counters = input.counters.map((c) => ({ ...c, breaks: [...c.breaks], breakUntil: 0 }));
-  const primaryOf = new Map<string, typeof counters>();
-  for (const c of counters) for (const s of c.services) if (s.level === 'primary') (primaryOf.get(s.code) ?? primaryOf.set(s.code, []).get(s.code)!).push(c);
-  const isOpen = (c: (typeof counters)[number], t: number) => c.freeAt !== Infinity && t >= c.openFrom && t < c.closeAt && c.breakUntil <= t;
+  // Everything that does not change during the walk is worked out once here, not at each call.
+  const counters: Teller[] = input.counters.map((c) => ({ freeAt: c.freeAt, openFrom: c.openFrom, closeAt: c.closeAt, breaks: c.breaks, nextBreak: 0, breakUntil: 0, streak: c.streak, slots: [] }));
+  const primaryOf = new Map<string, Teller[]>();
+  input.counters.forEach((c, i) => {
+    for (const s of c.services) if (s.level === 'primary') (primaryOf.get(s.code) ?? primaryOf.set(s.code, []).get(s.code)!).push(counters[i]!);
+  });
+  // Strict tiers know no covering; reserve duty does.
+  const covers = rules.tiers !== 'strict';
+  input.counters.forEach((c, i) => {
+    for (const s of c.services) {
+      const sd = sides.get(s.code);
+      const line = input.lines.get(s.code);
+      if (!sd || !line) continue;
+      const coveredBy = covers && s.level === 'secondary' ? (primaryOf.get(s.code) ?? []) : undefined;
+      for (const [side, priority] of [
+        [sd.priority, true],
+        [sd.regular, false],
+      ] as const) {
+        const head: LineHead = { queuedAt: 0, issuedAt: 0, level: s.level, covering: false, priority, targetMinutes: line.targetMinutes, thresholdMinutes: line.thresholdMinutes };
+        counters[i]!.slots.push({ side, line, own: s.code === us.serviceCode, head, coveredBy });
+      }
+    }
+  });
   const hourAt = (t: number) => {
     const h = Math.floor((input.localMinutes + (t - now) / MINUTE) / 60);
     return ((h % 24) + 24) % 24;
   };
 
   const heads: LineHead[] = [];
-  const picks: { side: Side; us: boolean; code: string }[] = [];
+  const picks: Slot[] = [];
   let calledBefore = 0;
   let ownServed = 0;
   for (let step = 0; step < MAX_STEPS; ) {
-    let c: (typeof counters)[number] | undefined;
-    for (const x of counters) if (x.freeAt !== Infinity && (!c || x.freeAt < c.freeAt)) c = x;
+    // The counter free first (the first in order on a tie).
+    let c: Teller | undefined;
+    for (let i = 0; i < counters.length; i++) {
+      const x = counters[i]!;
+      if (x.freeAt !== Infinity && (!c || x.freeAt < c.freeAt)) c = x;
+    }
     if (!c) return { minutes: MAX_MODEL_MINUTES, calledBefore };
     const t = c.freeAt;
     if (t - now > MAX_MODEL_MINUTES * MINUTE) return { minutes: MAX_MODEL_MINUTES, calledBefore };
@@ -198,60 +274,50 @@ export function walkWait(input: WalkInput): WalkResult {
       c.freeAt = Infinity;
       continue;
     }
-    const brk = c.breaks[0];
+    const brk = c.breaks[c.nextBreak];
     if (brk && brk.at <= t) {
-      c.breaks.shift();
+      c.nextBreak++;
       c.breakUntil = t + brk.minutes * MINUTE;
       c.freeAt = c.breakUntil;
       continue;
     }
     heads.length = 0;
     picks.length = 0;
-    for (const s of c.services) {
-      const sd = sides.get(s.code);
-      if (!sd) continue;
-      const covering = rules.tiers !== 'strict' && s.level === 'secondary' && !(primaryOf.get(s.code) ?? []).some((p) => isOpen(p, t));
-      const thresholdMinutes = sd.line.thresholdMinutes;
-      for (const [side, isPriority] of [
-        [sd.priority, true],
-        [sd.regular, false],
-      ] as const) {
-        const h = side.head(t);
-        if (!h) continue;
-        heads.push({ queuedAt: h.c.queuedAt, issuedAt: h.c.issuedAt, level: s.level, covering, priority: isPriority, targetMinutes: sd.line.targetMinutes, thresholdMinutes });
-        picks.push({ side, us: h.us, code: s.code });
-      }
+    const slots = c.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (!slot.side.fillHead(t, slot.head)) continue;
+      slot.head.covering = slot.coveredBy !== undefined && noneOpen(slot.coveredBy, t);
+      heads.push(slot.head);
+      picks.push(slot);
     }
     const pick = rankHeads(heads, t, rules, c.streak);
     if (!pick) {
       // Nothing for this counter yet: it waits for the next expected arrival in its lines, or
       // its break, or the end of its shift.
       let next = Infinity;
-      for (const s of c.services) {
-        const sd = sides.get(s.code);
-        if (!sd) continue;
-        next = Math.min(next, sd.priority.peekArrival() ?? Infinity, sd.regular.peekArrival() ?? Infinity);
-      }
-      if (c.breaks[0]) next = Math.min(next, Math.max(t, c.breaks[0].at));
+      for (let i = 0; i < slots.length; i++) next = Math.min(next, slots[i]!.side.peekArrival() ?? Infinity);
+      const nextBreak = c.breaks[c.nextBreak];
+      if (nextBreak) next = Math.min(next, Math.max(t, nextBreak.at));
       c.freeAt = next > t ? next : t + MINUTE;
       continue;
     }
     const chosen = picks[pick.index]!;
-    if (chosen.us) return { minutes: (t - now) / MINUTE, calledBefore };
+    // headIsUs still holds what fillHead found at this step.
+    if (chosen.side.headIsUs) return { minutes: (t - now) / MINUTE, calledBefore };
     chosen.side.consume();
     calledBefore++;
-    if (chosen.code === us.serviceCode) ownServed++;
-    c.streak = pick.countsTowardStreak ? c.streak + 1 : heads[pick.index]!.priority ? c.streak : 0;
-    c.freeAt = t + Math.max(0.05, sides.get(chosen.code)!.line.serviceMinutes[hourAt(t)]!) * MINUTE;
+    if (chosen.own) ownServed++;
+    c.streak = pick.countsTowardStreak ? c.streak + 1 : chosen.head.priority ? c.streak : 0;
+    c.freeAt = t + Math.max(0.05, chosen.line.serviceMinutes[hourAt(t)]!) * MINUTE;
     step++;
   }
   // Extrapolate: the customers still ahead in their own line, at the pace that line was served.
   let t = Infinity;
   for (const x of counters) t = Math.min(t, x.freeAt);
   if (!Number.isFinite(t)) return { minutes: MAX_MODEL_MINUTES, calledBefore };
-  const own = sides.get(us.serviceCode)!;
-  const side = us.priority ? own.priority : own.regular;
-  const left = Math.max(0, us.position - side.served) + (us.priority ? 0 : Math.max(0, own.line.priority.length - own.priority.served));
-  const pace = ownServed > 0 ? (t - now) / MINUTE / ownServed : own.line.serviceMinutes[hourAt(t)]! / Math.max(1, counters.length);
+  const side = us.priority ? ownSides.priority : ownSides.regular;
+  const left = Math.max(0, us.position - side.served) + (us.priority ? 0 : Math.max(0, ownLine.priority.length - ownSides.priority.served));
+  const pace = ownServed > 0 ? (t - now) / MINUTE / ownServed : ownLine.serviceMinutes[hourAt(t)]! / Math.max(1, counters.length);
   return { minutes: Math.min(MAX_MODEL_MINUTES, (t - now) / MINUTE + left * pace), calledBefore };
 }

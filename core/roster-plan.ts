@@ -43,6 +43,7 @@ export interface CounterPlan {
 
 export class RosterPlan {
   private day: DayRoster | undefined;
+  private dayMinute = NaN;
 
   constructor(
     private readonly roster: readonly RosterShift[],
@@ -54,6 +55,10 @@ export class RosterPlan {
   }
 
   private dayOf(now: number): DayRoster {
+    // Asked for every counter of every estimate: the local date is looked up once a minute.
+    const minute = Math.floor(now / MINUTE);
+    if (this.day && minute === this.dayMinute) return this.day;
+    this.dayMinute = minute;
     const p = localParts(now, this.timeZone);
     const date = `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
     if (this.day?.date === date) return this.day;
@@ -79,20 +84,9 @@ export class RosterPlan {
    */
   plan(counterId: string, state: CounterState, busyUntil: number, now: number, lastPausedAt?: number): CounterPlan | undefined {
     const day = this.dayOf(now);
-    const shifts = day.shifts.get(counterId) ?? [];
-    // From shift i on: its close (a later shift's gap becomes a break) and breaks still to come.
-    const from = (i: number, after: number): Pick<CounterPlan, 'closeAt' | 'breaks'> => {
-      const breaks: CounterPlan['breaks'] = [];
-      let close = shifts[i]!.close;
-      for (const b of shifts[i]!.breaks) if (b.at + b.minutes * MINUTE > after) breaks.push(b);
-      for (let j = i + 1; j < shifts.length; j++) {
-        const s = shifts[j]!;
-        breaks.push({ at: close, minutes: (s.open - close) / MINUTE }, ...s.breaks);
-        close = s.close;
-      }
-      return { closeAt: close >= day.lastClose ? Infinity : close, breaks };
-    };
-    const current = shifts.findIndex((s) => s.open - EARLY_MS <= now && now < s.close);
+    const shifts = day.shifts.get(counterId) ?? NO_SHIFTS;
+    let current = -1;
+    for (let i = 0; i < shifts.length && current < 0; i++) if (shifts[i]!.open - EARLY_MS <= now && now < shifts[i]!.close) current = i;
 
     if (state.status === 'closed') {
       for (let i = 0; i < shifts.length; i++) {
@@ -104,7 +98,7 @@ export class RosterPlan {
           if (now - s.open > LATE_MS) continue;
           openFrom = now + LATE_ARRIVAL_MS;
         }
-        return { freeAt: openFrom, openFrom, ...from(i, openFrom) };
+        return { freeAt: openFrom, openFrom, ...restOfDay(shifts, day.lastClose, i, openFrom) };
       }
       return undefined;
     }
@@ -112,7 +106,7 @@ export class RosterPlan {
     let pauseEnd = now;
     let skipBreak: { at: number; minutes: number } | undefined;
     if (state.status === 'paused') {
-      const planned = current >= 0 ? shifts[current]!.breaks.find((b) => Math.abs(b.at - state.since) <= BREAK_MATCH_MS || (state.since >= b.at && state.since < b.at + b.minutes * MINUTE)) : undefined;
+      const planned = current >= 0 ? shifts[current]!.breaks.find((b) => isNear(b, state.since)) : undefined;
       if (planned) {
         skipBreak = planned;
         pauseEnd = state.since + planned.minutes * MINUTE;
@@ -124,10 +118,30 @@ export class RosterPlan {
     }
     const freeAt = Math.max(busyUntil, pauseEnd);
     if (current < 0) return { freeAt, openFrom: pauseEnd, closeAt: Infinity, breaks: [] };
-    const rest = from(current, now);
+    const rest = restOfDay(shifts, day.lastClose, current, now);
     // A break already taken (the counter paused near its time) is not taken again.
-    const taken = (b: { at: number; minutes: number }) =>
-      b === skipBreak || (lastPausedAt !== undefined && (Math.abs(b.at - lastPausedAt) <= BREAK_MATCH_MS || (lastPausedAt >= b.at && lastPausedAt < b.at + b.minutes * MINUTE)));
-    return { freeAt, openFrom: pauseEnd, closeAt: rest.closeAt, breaks: rest.breaks.filter((b) => !taken(b)) };
+    const breaks: CounterPlan['breaks'] = [];
+    for (const b of rest.breaks) if (b !== skipBreak && !(lastPausedAt !== undefined && isNear(b, lastPausedAt))) breaks.push(b);
+    return { freeAt, openFrom: pauseEnd, closeAt: rest.closeAt, breaks };
   }
+}
+
+const NO_SHIFTS: Shift[] = [];
+
+/** Whether a pause that began at `at` is the break `b` (near its time, or during it). */
+function isNear(b: { at: number; minutes: number }, at: number): boolean {
+  return Math.abs(b.at - at) <= BREAK_MATCH_MS || (at >= b.at && at < b.at + b.minutes * MINUTE);
+}
+
+/** From shift i on: its close (a later shift's gap becomes a break) and breaks still to come. */
+function restOfDay(shifts: readonly Shift[], lastClose: number, i: number, after: number): Pick<CounterPlan, 'closeAt' | 'breaks'> {
+  const breaks: CounterPlan['breaks'] = [];
+  let close = shifts[i]!.close;
+  for (const b of shifts[i]!.breaks) if (b.at + b.minutes * MINUTE > after) breaks.push(b);
+  for (let j = i + 1; j < shifts.length; j++) {
+    const s = shifts[j]!;
+    breaks.push({ at: close, minutes: (s.open - close) / MINUTE }, ...s.breaks);
+    close = s.close;
+  }
+  return { closeAt: close >= lastClose ? Infinity : close, breaks };
 }

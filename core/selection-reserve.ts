@@ -20,15 +20,22 @@
 import { before, type HeadPick, type LineHead } from './selection-common.js';
 import type { QueueRules } from './types.js';
 
+// Primary lines and covered ones rank as primary. Module-level functions and plain loops, not a
+// closure and an array per call: the wait estimator's walk ranks heads hundreds of times per
+// estimate.
+function asPrimary(h: LineHead): boolean {
+  return h.level === 'primary' || h.covering;
+}
+
 export function rankReserve(heads: readonly LineHead[], now: number, rules: Pick<QueueRules, 'fairnessCap' | 'ageing'>, streak: number): HeadPick | null {
   if (heads.length === 0) return null;
   let regularWaiting = false;
-  for (const h of heads) if (!h.priority) regularWaiting = true;
-  const asPrimary = (h: LineHead) => h.level === 'primary' || h.covering;
+  for (let i = 0; i < heads.length; i++) if (!heads[i]!.priority) regularWaiting = true;
 
   // 1. and 2. Among those due, primary lines (and covered ones) first, then reserve duty; in each
   // the customer furthest past target.
-  for (const primaryPass of [true, false]) {
+  for (let pass = 0; pass < 2; pass++) {
+    const primaryPass = pass === 0;
     let due = -1;
     let dueRatio = 0;
     for (let i = 0; i < heads.length; i++) {
@@ -47,7 +54,8 @@ export function rankReserve(heads: readonly LineHead[], now: number, rules: Pick
   }
 
   // 3. and 4. Primary lines (including covered ones), then secondary lines.
-  for (const primaryPass of [true, false]) {
+  for (let pass = 0; pass < 2; pass++) {
+    const primaryPass = pass === 0;
     let priority = -1;
     let regular = -1;
     for (let i = 0; i < heads.length; i++) {

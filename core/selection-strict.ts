@@ -11,8 +11,10 @@
 import { before, type HeadPick, type LineHead } from './selection-common.js';
 import type { QueueRules } from './types.js';
 
+const TIERS = ['primary', 'secondary'] as const;
+
 export function rankStrict(heads: readonly LineHead[], now: number, rules: Pick<QueueRules, 'fairnessCap' | 'ageing'>, streak: number): HeadPick | null {
-  for (const tier of ['primary', 'secondary'] as const) {
+  for (const tier of TIERS) {
     let priority = -1;
     let regular = -1;
     let aged = -1;

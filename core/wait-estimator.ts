@@ -40,7 +40,15 @@ export class WaitEstimator {
   private cacheMinute = -1;
   private readonly rateCache = new Map<string, HourlyRates | undefined>();
   private readonly minutesCache = new Map<string, Float64Array>();
+  private readonly runningMeanMinutes = new Map<string, Float64Array>();
   private allRates: Map<string, HourlyRates> | undefined;
+  /** What the walk's inputs are gathered with; made once (it reads the current roster and zone). */
+  private readonly foresight: Foresight = {
+    localMinutes: (at) => localParts(at, this.timeZone).minutes,
+    serviceMinutesByHour: (code, fallback) => this.serviceMinutesByHour(code, fallback),
+    arrivalRates: (code, at) => this.arrivalRatesOf(code, at),
+    plan: (id, state, busyUntil, at) => this.roster.plan(id, state, busyUntil, at, this.pausedAt.get(id)),
+  };
 
   constructor(
     private readonly isPriority: (segment: string) => boolean,
@@ -128,13 +136,7 @@ export class WaitEstimator {
   /** The wait range for `us` (a ticket in its line, or one about to join it). */
   estimate(q: QueueFacts, us: Customer, day: string, now: number): WaitEstimate {
     this.refreshCaches(now);
-    const foresight: Foresight = {
-      localMinutes: (at) => localParts(at, this.timeZone).minutes,
-      serviceMinutesByHour: (code, fallback) => this.serviceMinutesByHour(code, fallback),
-      arrivalRates: (code, at) => this.arrivalRatesOf(code, at),
-      plan: (id, state, busyUntil, at) => this.roster.plan(id, state, busyUntil, at, this.pausedAt.get(id)),
-    };
-    const input = gatherWalkInput(q, foresight, us, now);
+    const input = gatherWalkInput(q, this.foresight, us, now);
     const model = walkWait(input).minutes;
     const range = rangeOf(model, this.calibration.quantiles(us.serviceCode, model));
     const lines = q.lines(us.serviceCode);
@@ -160,8 +162,13 @@ export class WaitEstimator {
   }
 
   private serviceMinutesByHour(code: string, fallback: number): Float64Array {
-    // Without history the figure is today's running mean, which each finished service moves.
-    if (!this.history.hasHistory) return new Float64Array(24).fill(fallback);
+    // Without history the figure is today's running mean, which each finished service moves:
+    // its array is kept while the mean stays the same.
+    if (!this.history.hasHistory) {
+      let flat = this.runningMeanMinutes.get(code);
+      if (!flat || flat[0] !== fallback) this.runningMeanMinutes.set(code, (flat = new Float64Array(24).fill(fallback)));
+      return flat;
+    }
     let v = this.minutesCache.get(code);
     if (!v) this.minutesCache.set(code, (v = this.history.serviceMinutesByHour(code, fallback)));
     return v;

@@ -25,6 +25,8 @@ export interface ProfileEvaluation {
   seeds: number[];
   days: number;
   customers: number;
+  /** Customers simulated, warm-up days included. */
+  customersSimulated: number;
   estimate: EstimateQuality;
   services: ServiceLevel[];
   vip: VipCheck;
@@ -86,6 +88,7 @@ export function evaluateProfile(c: ProfileCase, seeds: number[], opts: Evaluatio
     seeds,
     days: runs[0]?.days.length ?? 0,
     customers: tickets.length,
+    customersSimulated: runs.reduce((n, r) => n + r.customersSimulated, 0),
     estimate,
     services,
     vip,

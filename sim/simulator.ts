@@ -69,6 +69,8 @@ export interface SimResult {
   counters: SimCounterStats[];
   /** Engine commands committed (each one transaction when a database is used). */
   commands: number;
+  /** Customers simulated, warm-up days included (the work the run did). */
+  customersSimulated: number;
   events: number;
   /** Wall-clock milliseconds the run took. */
   elapsedMs: number;
@@ -139,6 +141,7 @@ export function simulate(opts: SimOptions): SimResult {
       tickets: [...tickets.values()].filter((t) => t.businessDay >= profile.date).map(simTicket),
       counters: [...branch.tellers.values()].map((t) => t.stats),
       commands,
+      customersSimulated: tickets.size,
       events,
       elapsedMs: performance.now() - wallStart,
     };

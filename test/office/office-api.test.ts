@@ -278,6 +278,8 @@ describe('the branch configuration edited in the back office', () => {
     gone.counters = gone.counters.map((k) => ({ ...k, primary: k.primary.filter((x) => x !== 'G'), secondary: k.secondary.filter((x) => x !== 'G') }));
     // Counter 7 served only G and is closed: it may go. Counter 1 is open (T01 signed in there).
     gone.counters = gone.counters.filter((k) => k.primary.length > 0 && k.id !== '1');
+    // The roster may only name counters that exist; what is left to refuse is what is in use.
+    gone.roster = gone.roster.filter((shift) => gone.counters.some((k) => k.id === shift.counter));
     const r = await put(gone, c.hash);
     assertError(r, 400, 'CONFIG_INVALID');
     assert.ok((r.body.error.details as string[]).some((l) => l.startsWith('services[G]')), JSON.stringify(r.body.error.details));

@@ -92,7 +92,8 @@ describe('reports', () => {
   const tickets = new Map<string, T>();
 
   beforeAll(async () => {
-    simulate({ profile, config, seed: 5, storage: 'file', dbPath: join(dir, 'branch.db') });
+    // One day only, no warm-up days before it: the week and month reports then hold just this day.
+    simulate({ profile, config, seed: 5, storage: 'file', dbPath: join(dir, 'branch.db'), warmupDays: 0 });
     // The event log, read directly: each ticket's state is the last one an event carried.
     const db = new Database(join(dir, 'branch.db'), { readonly: true });
     for (const row of db.prepare('SELECT data FROM events ORDER BY id').all() as { data: string }[]) {
