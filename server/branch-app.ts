@@ -33,7 +33,7 @@ import { registerOfficeRoutes } from './office/office-routes.js';
 import { StaffAdmin } from './office/staff-admin.js';
 import type { FastifyInstance } from 'fastify';
 import { appliedHqConfig } from '../sync/apply-config.js';
-import { attachSync, type Sync, type SyncOptions } from '../sync/attach-sync.js';
+import { attachSync, registerSyncStatusUnconfigured, type Sync, type SyncOptions } from '../sync/attach-sync.js';
 
 export interface BranchAppOptions {
   dataDir: string;
@@ -194,7 +194,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
           configuration.rebase(loaded);
         },
       });
-    }
+    } else registerSyncStatusUnconfigured(http, auth, service);
     registerPages(http, pages);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });

@@ -73,6 +73,9 @@ const ALARM_SHOWN_MS = 24 * 3_600_000;
 function statusOf(credential: StoredCredential | undefined, url: string, uploader: Uploader, config: ConfigPuller, live: LivePusher, alarm: RestoreAlarm | undefined, enrollError: string | undefined) {
   const up = uploader.status();
   return {
+    configured: true as const,
+    /** This service's clock when answering: the page judges "how long ago" against it. */
+    at: new Date().toISOString(),
     hq: url,
     enrolled: Boolean(credential),
     branch: credential?.branch ?? null,
@@ -88,6 +91,18 @@ function statusOf(credential: StoredCredential | undefined, url: string, uploade
     livePushAt: live.lastPushAt ? new Date(live.lastPushAt).toISOString() : null,
     alarm: alarm ?? null,
   };
+}
+
+/**
+ * GET /api/sync/status on a branch started without --hq: the dashboard says head office is not
+ * configured rather than guessing from a 404.
+ */
+export function registerSyncStatusUnconfigured(http: FastifyInstance, auth: Auth, service: BranchService): void {
+  http.get('/api/sync/status', async (req) => {
+    const p = auth.authenticate(req.headers.authorization, service.clock());
+    requireRole(p, 'lobby', 'supervisor', 'admin');
+    return { configured: false as const, at: new Date().toISOString() };
+  });
 }
 
 export async function attachSync(deps: SyncDeps): Promise<Sync> {

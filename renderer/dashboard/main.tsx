@@ -60,6 +60,89 @@ function forHowLong(iso: string, now: string): L {
   return { zh: `${Math.floor(m / 60)} 小时 ${m % 60} 分钟`, en: `${Math.floor(m / 60)} h ${m % 60} min` };
 }
 
+/** GET /api/sync/status: what the page needs of it. */
+type SyncStatus =
+  | { configured: false; at: string }
+  | {
+      configured: true;
+      at: string;
+      hq: string;
+      enrolled: boolean;
+      branch: string | null;
+      enrollError: string | null;
+      lastSuccessAt: string | null;
+      lastError: string | null;
+      backlog: number;
+      lagSeconds: number;
+    };
+
+/** Upload progress changes without branch events: polled on its own, cheaply (no database query). */
+const SYNC_POLL_MS = 5_000;
+
+function ago(iso: string, now: string): L {
+  const s = Math.max(0, Math.floor((Date.parse(now) - Date.parse(iso)) / 1000));
+  if (s < 60) return { zh: `${s} 秒前`, en: `${s} s ago` };
+  const d = forHowLong(iso, now);
+  return { zh: `${d.zh}前`, en: `${d.en} ago` };
+}
+
+function lagText(seconds: number): L {
+  if (seconds < 60) return { zh: `${seconds} 秒`, en: `${seconds} s` };
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return { zh: `${m} 分钟`, en: `${m} min` };
+  return { zh: `${Math.floor(m / 60)} 小时 ${m % 60} 分钟`, en: `${Math.floor(m / 60)} h ${m % 60} min` };
+}
+
+function syncState(s: Extract<SyncStatus, { configured: true }>): { key: string; text: L } {
+  if (!s.enrolled) return { key: 'enrolling', text: { zh: '尚未注册，正在重试', en: 'Not enrolled yet, retrying' } };
+  if (s.lastError) return { key: 'offline', text: { zh: '连不上总行，数据保存在本地，恢复后自动补传', en: 'Cannot reach head office; events are kept here and sent once it is back' } };
+  if (!s.lastSuccessAt) return { key: 'connecting', text: { zh: '连接中', en: 'Connecting' } };
+  return { key: 'online', text: { zh: '已连接', en: 'Connected' } };
+}
+
+/** The head-office upload: is this branch's record reaching head office, and how far behind is it. */
+function SyncPanel({ sync }: { sync: SyncStatus | null }) {
+  if (!sync) return null;
+  if (!sync.configured) {
+    return (
+      <section class="sync" aria-label="head office sync">
+        <h2>总行同步 · Head office sync</h2>
+        <p class="muted" data-testid="sync-state" data-state="not_configured">
+          未配置总行，本网点独立运行 · Head office not configured; this branch runs on its own
+        </p>
+      </section>
+    );
+  }
+  const st = syncState(sync);
+  const error = sync.lastError ?? sync.enrollError;
+  return (
+    <section class={`sync ${st.key}`} aria-label="head office sync">
+      <h2>总行同步 · Head office sync</h2>
+      <p>
+        <b data-testid="sync-state" data-state={st.key}>
+          {st.text.zh} · {st.text.en}
+        </b>
+        <span class="muted">
+          {' '}
+          {sync.hq}
+          {sync.branch ? ` · ${sync.branch}` : ''}
+        </span>
+      </p>
+      <dl>
+        <dt>上次成功上传 · Last successful upload</dt>
+        <dd data-testid="sync-last-success">{sync.lastSuccessAt ? `${ago(sync.lastSuccessAt, sync.at).zh} · ${ago(sync.lastSuccessAt, sync.at).en}` : '尚无 · Never'}</dd>
+        <dt>待上传事件 · Events not yet at head office</dt>
+        <dd data-testid="sync-backlog">{sync.backlog}</dd>
+        <dt>滞后 · Lag</dt>
+        <dd data-testid="sync-lag">
+          {lagText(sync.lagSeconds).zh} · {lagText(sync.lagSeconds).en}
+        </dd>
+      </dl>
+      {error && <p class="muted" data-testid="sync-error">{error}</p>}
+    </section>
+  );
+}
+
 const ROLES_NOTE = '需要大堂经理、主管或管理员账号 · Needs a lobby, supervisor or admin account';
 // Waits grow with no event at all: the snapshot is refreshed this often besides.
 const TICK_MS = 15_000;
@@ -81,6 +164,7 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
   const [roles, setRoles] = useState<string[]>([]);
   const [error, setError] = useState('');
   const [stream, setStream] = useState<StreamState>('connecting');
+  const [sync, setSync] = useState<SyncStatus | null>(null);
   const inFlight = useRef(false);
   const again = useRef(false);
 
@@ -110,9 +194,14 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
     api<{ roles: string[] }>('GET', '/api/auth/me').then((me) => setRoles(me.roles), () => undefined);
     const s = openStream({ onEvent: () => void load(), onState: setStream });
     const tick = setInterval(() => void load(), TICK_MS);
+    // A failed poll keeps the last answer; the dashboard's own error line covers a lost service.
+    const pollSync = () => api<SyncStatus>('GET', '/api/sync/status').then(setSync, () => undefined);
+    void pollSync();
+    const syncTick = setInterval(() => void pollSync(), SYNC_POLL_MS);
     return () => {
       s.close();
       clearInterval(tick);
+      clearInterval(syncTick);
     };
   }, [load]);
 
@@ -306,6 +395,8 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
           })}
         </ul>
       </section>
+
+      <SyncPanel sync={sync} />
     </main>
   );
 }

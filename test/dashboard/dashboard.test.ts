@@ -11,17 +11,9 @@ import { conditions, DEFAULT_ALERT_SETTINGS } from '../../server/alerts/rules.js
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { deviceState, waitUntil } from '../kiosk/support.js';
 import { launchBrowser } from '../support/browser.js';
+import { signIn } from './sign-in.js';
 
 const START = Date.UTC(2026, 2, 25, 1, 0); // 09:00 in Shanghai
-
-async function signIn(page: Page, b: TestBranch, staffId: string) {
-  const cred = b.credentials.find((c) => c.staffId === staffId)!;
-  await page.goto(`${b.url}/dashboard`);
-  await page.getByLabel(/Staff id/).fill(staffId);
-  await page.getByLabel(/PIN/).fill(cred.pin);
-  await page.getByRole('button', { name: /Sign in/ }).click();
-  await page.locator('main[data-ready="1"]').waitFor();
-}
 
 /** Waits until the page shows `expected` in the element (the page refreshes on stream events). */
 async function expectText(page: Page, testId: string, expected: string) {
@@ -58,6 +50,22 @@ describe('dashboard', () => {
     await page.getByLabel(/PIN/).fill('000000x');
     await page.getByRole('button', { name: /Sign in/ }).click();
     await page.getByRole('alert').waitFor();
+    await page.close();
+  });
+
+  test('a branch without head office says so in the sync panel', async () => {
+    const lobby = await b.login('L01');
+    const r = await b.api('GET', '/api/sync/status', { token: lobby });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.configured, false);
+    assert.equal((await b.api('GET', '/api/sync/status', { token: await b.login('T01') })).status, 403);
+    const page = await browser.newPage();
+    await signIn(page, b, 'L01');
+    const state = page.getByTestId('sync-state');
+    await state.waitFor();
+    assert.equal(await state.getAttribute('data-state'), 'not_configured');
+    assert.match((await state.textContent()) ?? '', /未配置总行.*Head office not configured/);
+    assert.equal(await page.getByTestId('sync-backlog').count(), 0);
     await page.close();
   });
 
