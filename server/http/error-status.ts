@@ -99,6 +99,7 @@ const STATUS: Readonly<Record<string, number>> = {
   PRINT_FAILED: 503,
   // Faults of the branch computer itself: logged, answered 500.
   DB_ROW_INVALID: 500,
+  PAGES_NOT_BUILT: 500,
   DB_OPEN_FAILED: 500,
   DB_CORRUPT: 500,
   DB_TOO_NEW: 500,

@@ -21,6 +21,9 @@ afterAll(async () => {
 });
 
 test('mobile ticket page: position, "you are next", then "please go to counter N"; no personal data', async () => {
+  // Counter 7 (service G) is open, so the page quotes a wait range.
+  const teller = await b.login('T07', '7');
+  assert.equal((await b.api('POST', '/api/counters/7/open', { token: teller })).status, 200);
   assert.equal((await b.api('POST', '/api/tickets', { body: { serviceCode: 'G' } })).status, 201);
   const mine = (await b.api('POST', '/api/tickets', { body: { serviceCode: 'G', segment: 'priority' } })).body;
   const later = (await b.api('POST', '/api/tickets', { body: { serviceCode: 'G' } })).body;
@@ -32,7 +35,6 @@ test('mobile ticket page: position, "you are next", then "please go to counter N
   await page.goto(`${b.url}/t/${mine.id}`);
   await page.getByTestId('state').filter({ hasText: '下一位就是您' }).waitFor();
   assert.ok(!(await page.content()).includes('priority'), 'segment not shown');
-  const teller = await b.login('T07', '7');
   const called = await b.api('POST', '/api/counters/7/next', { token: teller });
   assert.equal(called.body.ticket.id, mine.id);
   await page.getByTestId('state').filter({ hasText: '请到' }).waitFor();

@@ -32,9 +32,25 @@ afterAll(async () => {
 
 const issue = (body: Record<string, unknown>) => b.api('POST', '/api/tickets', { body: { serviceCode: 'A', ...body } });
 
+test('no counter serving the service is open: the paper quotes no wait, as the screen does', async () => {
+  const before = device.fake.tickets.length;
+  const r = await issue({ print: true, serviceCode: 'B' });
+  assert.equal(r.status, 201);
+  assert.equal(r.body.servedNow, false);
+  await waitUntil(() => device.fake.tickets.length > before, 'ticket on paper');
+  const text = ticketText(device.fake.tickets.at(-1)!);
+  assert.match(text, /请留意叫号/);
+  assert.match(text, /Please listen for your number/);
+  assert.doesNotMatch(text, /\d+–\d+/);
+});
+
 test('POST /api/tickets with print: the printer receives that ticket, decoded from the serial bytes', async () => {
+  // A counter serving cash is open, so a wait range is quoted on the answer and on the paper.
+  const teller = await b.login('T01');
+  assert.equal((await b.api('POST', '/api/counters/1/open', { token: teller })).status, 200);
   const before = device.fake.tickets.length;
   const r = await issue({ print: true });
+  assert.equal(r.body.servedNow, true);
   assert.equal(r.status, 201);
   assert.deepEqual(r.body.print, { status: 'printed' });
   for (const k of ['id', 'number', 'serviceCode', 'ahead', 'estimate', 'issuedAt']) assert.ok(k in r.body, `answer keeps ${k}`);
