@@ -6,6 +6,7 @@
 import type { Outcome, EngineSnapshot } from '../core/engine.js';
 import { EVENT_VERSION, streamOf, type BranchEvent, type EventDraft, type StreamName } from '../core/events.js';
 import { ACTIVE_STATUSES, type CounterState, type NumberSequence, type StaffRole, type Ticket } from '../core/types.js';
+import { archiveEventBatch, type ArchiveBatch } from './event-archive.js';
 import type { Db } from './open-database.js';
 
 export interface StaffRecord {
@@ -43,7 +44,20 @@ export interface BranchStore {
   commit(outcome: Outcome, branchId: string, idempotent?: IdempotentAnswer): BranchEvent[];
   appendEvents(drafts: EventDraft[], branchId: string): BranchEvent[];
   eventsAfter(afterId: number, limit: number): BranchEvent[];
+  /** Events with `afterId < id <= uptoId`, in log order. */
+  eventsBetween(afterId: number, uptoId: number): BranchEvent[];
   lastEventId(): number;
+  /** The id of the newest event of this type, if any (e.g. the latest day.closed). */
+  latestEventIdOfType(type: BranchEvent['type']): number | undefined;
+  /**
+   * The highest sequence of `stream` that head office has acknowledged holding without gaps
+   * (0 when it has acknowledged nothing). The uploader sets it from HQ's answers; the event
+   * archive removes nothing above it.
+   */
+  syncAcked(stream: StreamName): number;
+  setSyncAcked(stream: StreamName, seq: number): void;
+  /** Moves one batch of old events that head office holds into the archive files (db/event-archive.ts). */
+  archiveEvents(opts: { dir: string; beforeIso: string; limit: number }): ArchiveBatch;
   ticket(id: string): Ticket | undefined;
   ticketsOfDay(businessDay: string): Ticket[];
   getMeta(key: string): string | undefined;
@@ -63,6 +77,11 @@ export interface BranchStore {
 }
 
 type Row = Record<string, unknown>;
+
+/** Meta key of the highest sequence of a stream that head office has acknowledged. */
+export function syncAckedKey(stream: StreamName): string {
+  return `sync.acked.${stream}`;
+}
 
 function toStaff(r: Row): StaffRecord {
   return {
@@ -110,7 +129,9 @@ export function createBranchStore(db: Db): BranchStore {
     insertEvent: db.prepare('INSERT INTO events (stream, seq, type, v, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
     streamHeads: db.prepare('SELECT stream, MAX(seq) AS seq FROM events GROUP BY stream'),
     eventsAfter: db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
+    eventsBetween: db.prepare('SELECT * FROM events WHERE id > ? AND id <= ? ORDER BY id'),
     lastEventId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events'),
+    latestOfType: db.prepare('SELECT id FROM events WHERE type = ? ORDER BY id DESC LIMIT 1'),
     ticket: db.prepare('SELECT data FROM tickets WHERE id = ?'),
     ticketsOfDay: db.prepare('SELECT data FROM tickets WHERE business_day = ? ORDER BY issued_at'),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
@@ -210,7 +231,22 @@ export function createBranchStore(db: Db): BranchStore {
       const branch = (stmt.getMeta.get('branch_id') as Row | undefined)?.value as string | undefined;
       return (stmt.eventsAfter.all(afterId, limit) as Row[]).map((r) => toEvent(r, branch ?? ''));
     },
+    eventsBetween(afterId, uptoId) {
+      const branch = (stmt.getMeta.get('branch_id') as Row | undefined)?.value as string | undefined;
+      return (stmt.eventsBetween.all(afterId, uptoId) as Row[]).map((r) => toEvent(r, branch ?? ''));
+    },
     lastEventId: () => (stmt.lastEventId.get() as Row).id as number,
+    latestEventIdOfType: (type) => (stmt.latestOfType.get(type) as Row | undefined)?.id as number | undefined,
+    syncAcked: (stream) => Number((stmt.getMeta.get(syncAckedKey(stream)) as Row | undefined)?.value ?? 0),
+    setSyncAcked(stream, seq) {
+      if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`acknowledged sequence must be a whole number, not ${seq}`);
+      // Acknowledgements only move forward: a late, older answer from HQ must not undo a newer one.
+      if (seq > Number((stmt.getMeta.get(syncAckedKey(stream)) as Row | undefined)?.value ?? 0)) stmt.setMeta.run(syncAckedKey(stream), String(seq));
+    },
+    archiveEvents(opts) {
+      const branchId = ((stmt.getMeta.get('branch_id') as Row | undefined)?.value as string | undefined) ?? '';
+      return archiveEventBatch(db, { ...opts, branchId, acked: (stream) => Number((stmt.getMeta.get(syncAckedKey(stream)) as Row | undefined)?.value ?? 0) });
+    },
     ticket(id) {
       const r = stmt.ticket.get(id) as Row | undefined;
       return r ? (JSON.parse(r.data as string) as Ticket) : undefined;

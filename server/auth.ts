@@ -83,6 +83,16 @@ export class Auth {
     return { staff, session };
   }
 
+  /** Whether a raw session token (the stream's bearer subprotocol) is a live, active staff session. */
+  isLive(token: string, now: number): boolean {
+    try {
+      this.authenticate(`Bearer ${token}`, now);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   logout(p: Principal): void {
     this.store.deleteSession(p.session.tokenHash);
   }

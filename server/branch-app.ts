@@ -21,6 +21,8 @@ import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
 import { registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
+import { addressSet } from './http/client-address.js';
+import { EventRetention } from './event-retention.js';
 import type { Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
 import type { FastifyInstance } from 'fastify';
@@ -54,6 +56,8 @@ export interface BranchApp {
   config: LoadedConfig;
   http: FastifyInstance;
   stream: StreamServer;
+  /** Moves old events that head office holds out of the log (docs/security.md). */
+  retention: EventRetention;
   /** Ticket printer, card and ID readers, the device lab (issue #3). */
   kiosk: Kiosk;
   /** Counter displays, lobby board, call pads (issue #4). */
@@ -112,13 +116,25 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
-    const stream = attachStream(http.server, service, log);
+    const limits = config.file.security.limits;
+    const stream = attachStream({
+      server: http.server,
+      store,
+      hub,
+      log,
+      limits: { clients: limits.streamClients, clientsPerAddress: limits.streamClientsPerAddress, replayEvents: limits.replayEvents },
+      trustedAddresses: addressSet(config.file.security.kioskAddresses),
+      isStaffToken: (token) => auth.isLive(token, clock()),
+      view: (e) => e,
+    });
+    const retention = new EventRetention(store, { dataDir: opts.dataDir, eventDays: config.file.retention.eventDays, clock, log });
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
     kiosk.listening(port);
     service.startDayWatch();
     devices.startAll();
     insights.start();
+    retention.start();
 
     return {
       url: `http://127.0.0.1:${port}`,
@@ -129,6 +145,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       config,
       http,
       stream,
+      retention,
       calling,
       kiosk,
       insights,
@@ -136,6 +153,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       initialAdminFile,
       async close() {
         service.stop();
+        retention.stop();
         insights.stop();
         stream.close();
         await devices.stopAll();
