@@ -8,8 +8,10 @@
  */
 import { AppError } from '../common/errors.js';
 import { businessDay, isOpenAt } from './calendar.js';
-import type { EstimateCounter, LineFacts, WaitEstimate } from './estimate.js';
+import type { WaitEstimate } from './estimate.js';
+import { gatherEstimateInput, ServiceTimes, type QueueFacts } from './estimate-inputs.js';
 import { draft, type EventDraft } from './events.js';
+import { DailyNumbers, laterDay } from './numbering.js';
 import { selectNext } from './selection.js';
 import type {
   Channel,
@@ -51,9 +53,6 @@ export interface Actor {
 }
 
 const ACTIVE = new Set(['waiting', 'called', 'serving']);
-// Weight of the newest service time in the running mean: recent enough to follow a slow
-// afternoon, smooth enough that one long loan appointment does not swing every estimate.
-const SERVICE_TIME_WEIGHT = 0.1;
 
 function fail(code: string, message: string, status: number): never {
   throw new AppError(code, message, status);
@@ -65,10 +64,12 @@ export class QueueEngine {
   private readonly prioritySegments = new Set<string>();
   private readonly tickets = new Map<string, Ticket>();
   private readonly counters = new Map<string, CounterState>();
-  private readonly sequences = new Map<string, NumberSequence>();
+  private readonly numbers = new DailyNumbers();
   private readonly index: WaitingIndex;
-  private readonly meanServiceMs = new Map<string, number>();
+  private readonly serviceTimes = new ServiceTimes(this.services);
   private readonly estimator: WaitEstimator;
+  /** What the estimate's inputs are gathered from: a read-only view of this engine. */
+  private readonly facts: QueueFacts;
   /** The latest time a command or event carried: estimates asked for between commands use it. */
   private lastNow = 0;
   private day: string;
@@ -88,15 +89,25 @@ export class QueueEngine {
     this.index = new WaitingIndex((s) => this.prioritySegments.has(s));
     this.estimator = new WaitEstimator((s) => this.prioritySegments.has(s));
     this.lastNow = now;
+    this.facts = {
+      services: this.services,
+      counterDefs: this.counterDefs,
+      counter: (id) => this.counter(id),
+      ticket: (id) => this.tickets.get(id),
+      isActive: (t) => ACTIVE.has(t.status),
+      isPriority: (s) => this.prioritySegments.has(s),
+      waitingCount: (code) => this.index.waitingCount(code),
+      priorityWaiting: (code) => this.index.line(code).priority.length,
+      meanServiceMinutes: (code) => this.serviceTimes.meanMinutes(code),
+      arrivalRates: (code, at) => this.estimator.arrivalRates(code, at),
+    };
     this.setConfig(config);
-    // A clock set back (a flat RTC battery, a wrong NTP answer) must not reopen an earlier
-    // day's numbering: that would hand out numbers already on customers' tickets.
     this.day = laterDay(businessDay(now, config.branch.timeZone, config.branch.dayStartsAt), snapshot.businessDay);
-    for (const s of snapshot.sequences) this.sequences.set(seqKey(s.serviceCode, s.businessDay), s);
+    for (const s of snapshot.sequences) this.numbers.put(s);
     for (const c of snapshot.counters) this.counters.set(c.id, c);
     for (const t of snapshot.tickets) this.putTicket(t);
     this.staleActive = snapshot.tickets.some((t) => t.businessDay !== this.day && ACTIVE.has(t.status));
-    for (const t of snapshot.tickets) if (t.status === 'done') this.learnServiceTime(t);
+    for (const t of snapshot.tickets) this.serviceTimes.learn(t);
     for (const t of snapshot.tickets) this.estimator.replay(t);
   }
 
@@ -146,7 +157,7 @@ export class QueueEngine {
   }
 
   issuedToday(serviceCode: string): number {
-    return this.sequences.get(seqKey(serviceCode, this.day))?.issued ?? 0;
+    return this.numbers.issued(serviceCode, this.day);
   }
 
   activeTickets(): Ticket[] {
@@ -154,9 +165,7 @@ export class QueueEngine {
   }
 
   meanServiceMinutes(serviceCode: string): number {
-    const learned = this.meanServiceMs.get(serviceCode);
-    if (learned !== undefined) return learned / 60_000;
-    return this.services.get(serviceCode)?.typicalServiceMinutes ?? 5;
+    return this.serviceTimes.meanMinutes(serviceCode);
   }
 
   /** Customers that will be called before `t` in its service (priority lines go first). */
@@ -178,51 +187,7 @@ export class QueueEngine {
    * their other lines, the service times learned today and the priority arrivals that overtake.
    */
   estimate(serviceCode: string, ahead: number, segment = 'regular', now = this.lastNow): WaitEstimate {
-    const counters: EstimateCounter[] = [];
-    const lines: Record<string, LineFacts> = {};
-    for (const def of this.counterDefs.values()) {
-      if (!def.services.some((s) => s.code === serviceCode)) continue;
-      const st = this.counter(def.id);
-      const cur = st.currentTicketId ? this.tickets.get(st.currentTicketId) : undefined;
-      let busyMinutes = 0;
-      if (cur && ACTIVE.has(cur.status)) {
-        const m = this.meanServiceMinutes(cur.serviceCode);
-        const elapsed = (now - (cur.startedAt ?? cur.calledAt ?? now)) / 60_000;
-        // A service that has run past its mean still has some way to go (long tails).
-        busyMinutes = Math.max(0.3 * m, m - elapsed);
-      }
-      const primary: string[] = [];
-      const secondary: string[] = [];
-      for (const s of def.services) {
-        if (this.services.get(s.code)?.enabled === false) continue;
-        (s.level === 'primary' ? primary : secondary).push(s.code);
-        if (!lines[s.code]) {
-          const rates = this.estimator.arrivalRates(s.code, now);
-          lines[s.code] = {
-            waiting: this.waitingCount(s.code),
-            priorityWaiting: this.index.line(s.code).priority.length,
-            openPrimaryCounters: this.openPrimaryCounters(s.code),
-            meanServiceMinutes: this.meanServiceMinutes(s.code),
-            arrivalsPerMinute: rates.all,
-            priorityArrivalsPerMinute: rates.priority,
-          };
-        }
-      }
-      counters.push({ status: st.status, statusMinutes: Math.max(0, (now - st.since) / 60_000), busyMinutes, primary, secondary });
-    }
-    if (!lines[serviceCode]) {
-      lines[serviceCode] = { waiting: this.waitingCount(serviceCode), priorityWaiting: 0, openPrimaryCounters: 0, meanServiceMinutes: this.meanServiceMinutes(serviceCode), arrivalsPerMinute: 0, priorityArrivalsPerMinute: 0 };
-    }
-    return this.estimator.estimate({ serviceCode, ahead, priority: this.prioritySegments.has(segment), counters, lines });
-  }
-
-  private openPrimaryCounters(serviceCode: string): number {
-    let n = 0;
-    for (const def of this.counterDefs.values()) {
-      if (this.counter(def.id).status === 'closed') continue;
-      if (def.services.some((s) => s.code === serviceCode && s.level === 'primary')) n++;
-    }
-    return n;
+    return this.estimator.estimate(gatherEstimateInput(this.facts, serviceCode, ahead, segment, now));
   }
 
   // ---------------------------------------------------------------- commands
@@ -261,11 +226,10 @@ export class QueueEngine {
       fail('BRANCH_CLOSED', 'The branch is closed now; tickets are issued during business hours.', 409);
     }
     const day = this.day;
-    const seq = this.sequences.get(seqKey(service.code, day)) ?? { serviceCode: service.code, businessDay: day, lastSeq: service.range.from - 1, issued: 0 };
-    if (service.dailyCap !== undefined && seq.issued >= service.dailyCap) {
+    if (service.dailyCap !== undefined && this.numbers.issued(service.code, day) >= service.dailyCap) {
       fail('SERVICE_CAPPED', `${service.name.en} has reached today's limit of ${service.dailyCap} tickets.`, 409);
     }
-    const { sequence, number, seqNo } = this.nextNumber(service, seq);
+    const { sequence, number, seqNo } = this.numbers.next(service, day);
     const ticket: Ticket = {
       id: this.newId(),
       visitId: '',
@@ -420,8 +384,7 @@ export class QueueEngine {
     if (!target) fail('UNKNOWN_SERVICE', `There is no service "${serviceCode}" at this branch.`, 404);
     if (target.code === ticket.serviceCode) fail('SAME_SERVICE', `Ticket ${ticket.number} is already for ${target.name.en}.`, 400);
     if (!target.enabled) fail('SERVICE_CLOSED', `${target.name.en} is not offered today.`, 409);
-    const seq = this.sequences.get(seqKey(target.code, this.day)) ?? { serviceCode: target.code, businessDay: this.day, lastSeq: target.range.from - 1, issued: 0 };
-    const { sequence, number, seqNo } = this.nextNumber(target, seq);
+    const { sequence, number, seqNo } = this.numbers.next(target, this.day);
     const moved: Ticket = { ...ticket, status: 'transferred', endedAt: now, endReason: 'transferred' };
     const fresh: Ticket = {
       id: this.newId(),
@@ -492,13 +455,13 @@ export class QueueEngine {
 
   /** Takes a committed outcome into memory. Call only after the database committed it. */
   apply(out: Outcome): void {
-    for (const s of out.sequences) this.sequences.set(seqKey(s.serviceCode, s.businessDay), s);
+    for (const s of out.sequences) this.numbers.put(s);
     for (const c of out.counters) this.counters.set(c.id, c);
     for (const e of out.events) if (e.at > this.lastNow) this.lastNow = e.at;
     for (const t of out.tickets) {
       this.estimator.observe(this.tickets.get(t.id), t);
       this.putTicket(t);
-      if (t.status === 'done') this.learnServiceTime(t);
+      this.serviceTimes.learn(t);
     }
     const day = (out.result as { day?: unknown } | null)?.day;
     if (out.events.some((e) => e.type === 'day.closed') && typeof day === 'string') {
@@ -506,7 +469,7 @@ export class QueueEngine {
       this.staleActive = false;
       // Finished tickets of earlier days are history now; keep memory to the current day.
       for (const [id, t] of this.tickets) if (t.businessDay !== day && !ACTIVE.has(t.status)) this.tickets.delete(id);
-      for (const k of this.sequences.keys()) if (!k.endsWith(`|${day}`)) this.sequences.delete(k);
+      this.numbers.keepOnly(day);
     }
   }
 
@@ -519,26 +482,8 @@ export class QueueEngine {
     if (t.status === 'waiting') this.index.add(t);
   }
 
-  private learnServiceTime(t: Ticket): void {
-    const from = t.startedAt ?? t.calledAt;
-    if (from === undefined || t.endedAt === undefined) return;
-    const ms = t.endedAt - from;
-    if (ms <= 0) return;
-    const prev = this.meanServiceMs.get(t.serviceCode);
-    this.meanServiceMs.set(t.serviceCode, prev === undefined ? ms : prev + SERVICE_TIME_WEIGHT * (ms - prev));
-  }
-
   private aheadOf(t: Ticket): number {
     return this.position(t);
-  }
-
-  private nextNumber(service: ServiceDef, seq: NumberSequence): { sequence: NumberSequence; number: string; seqNo: number } {
-    const seqNo = seq.lastSeq + 1;
-    if (seqNo > service.range.to) {
-      fail('NUMBERS_EXHAUSTED', `${service.name.en} has used every number up to ${service.prefix}${service.range.to} today.`, 409);
-    }
-    const width = String(service.range.to).length;
-    return { sequence: { ...seq, lastSeq: seqNo }, number: `${service.prefix}${String(seqNo).padStart(width, '0')}`, seqNo };
   }
 
   private counterDef(counterId: string): CounterDef {
@@ -571,14 +516,6 @@ export class QueueEngine {
     const day = businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt);
     return { ...c, servedToday: c.servedDay === day ? c.servedToday + 1 : 1, servedDay: day };
   }
-}
-
-function laterDay(a: string, b: string | undefined): string {
-  return b !== undefined && b > a ? b : a;
-}
-
-function seqKey(serviceCode: string, day: string): string {
-  return `${serviceCode}|${day}`;
 }
 
 function emptyOutcome<R>(result: R): Outcome<R> {

@@ -42,7 +42,8 @@ export interface BranchStore {
   latestBusinessDay(): string | undefined;
   /** Writes the outcome's changes and events atomically; returns the events as stored. */
   commit(outcome: Outcome, branchId: string, idempotent?: IdempotentAnswer): BranchEvent[];
-  appendEvents(drafts: EventDraft[], branchId: string): BranchEvent[];
+  /** Appends events; `alongside` writes the rows of the same change in the same transaction. */
+  appendEvents(drafts: EventDraft[], branchId: string, alongside?: () => void): BranchEvent[];
   eventsAfter(afterId: number, limit: number): BranchEvent[];
   /** Events with `afterId < id <= uptoId`, in log order. */
   eventsBetween(afterId: number, uptoId: number): BranchEvent[];
@@ -191,7 +192,10 @@ export function createBranchStore(db: Db): BranchStore {
     return events;
   });
 
-  const appendTx = db.transaction((drafts: EventDraft[], branch: string, pending: Map<string, number>) => writeEvents(drafts, branch, pending));
+  const appendTx = db.transaction((drafts: EventDraft[], branch: string, pending: Map<string, number>, alongside: (() => void) | undefined) => {
+    alongside?.();
+    return writeEvents(drafts, branch, pending);
+  });
 
   function advance(pending: Map<string, number>) {
     for (const [k, v] of pending) heads.set(k, v);
@@ -220,10 +224,10 @@ export function createBranchStore(db: Db): BranchStore {
       advance(pending);
       return events;
     },
-    appendEvents(drafts, branchId) {
-      if (drafts.length === 0) return [];
+    appendEvents(drafts, branchId, alongside) {
+      if (drafts.length === 0 && !alongside) return [];
       const pending = new Map<string, number>();
-      const events = appendTx(drafts, branchId, pending);
+      const events = appendTx(drafts, branchId, pending, alongside);
       advance(pending);
       return events;
     },

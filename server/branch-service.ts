@@ -9,36 +9,19 @@ import { QueueEngine } from '../core/engine.js';
 import type { BranchEvent, EventDraft } from '../core/events.js';
 import type { Channel, CounterState, QueueConfig, Ticket } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
+import { CommandRunner, type Answer, type Clock, type IdempotencyOptions } from './command-runner.js';
 import type { EventHub } from './event-hub.js';
 import type { Logger } from './logger.js';
 import { randomUUID } from 'node:crypto';
 
-export type Clock = () => number;
-
-export interface Answer {
-  status: number;
-  body: unknown;
-}
-
-export interface IdempotencyOptions {
-  key: string | undefined;
-  staffId: string;
-}
+export type { Answer, Clock, IdempotencyOptions };
 
 // A retried request is answered from the first attempt for this long.
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
-function storageError(e: unknown): AppError | undefined {
-  const code = (e as { code?: unknown })?.code;
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
-  if (code === 'SQLITE_FULL') {
-    return new AppError('STORAGE_FULL', 'The branch computer\'s disk is full, so nothing was saved and nothing changed. Free space or call IT; then try again.', 503);
-  }
-  return new AppError('STORAGE_FAILED', `The branch database could not save this (${code}); nothing changed. Try again; if it persists, call IT.`, 503);
-}
-
 export class BranchService {
   readonly engine: QueueEngine;
+  private readonly runner: CommandRunner;
   private rolloverTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -52,6 +35,18 @@ export class BranchService {
     const probe = new QueueEngine(config, { tickets: [], counters: [], sequences: [], businessDay: store.latestBusinessDay() }, randomUUID, now);
     this.engine = new QueueEngine(config, store.loadSnapshot(probe.businessDay), randomUUID, now);
     this.store.setMeta('branch_id', config.branch.id);
+    this.runner = new CommandRunner({
+      engine: this.engine,
+      store,
+      branchId: config.branch.id,
+      clock,
+      log,
+      publish: (events) => hub.publish(events),
+      newDay: (_day, at) => {
+        store.deleteIdempotentBefore(at - IDEMPOTENCY_TTL_MS);
+        store.deleteExpiredSessions(at);
+      },
+    });
   }
 
   get branchId(): string {
@@ -71,7 +66,7 @@ export class BranchService {
   startDayWatch(intervalMs = 30_000): void {
     this.rolloverTimer = setInterval(() => {
       try {
-        this.rolloverIfDue();
+        this.runner.rolloverIfDue();
       } catch (err) {
         this.log.error({ err }, 'closing the business day failed; will retry');
       }
@@ -88,56 +83,12 @@ export class BranchService {
    * fails nothing is written; when the commit fails the engine is untouched.
    */
   execute<R>(decide: (now: number) => Outcome<R>, render: (result: R) => Answer, idem?: IdempotencyOptions): Answer {
-    const key = idem?.key ? `${idem.staffId}:${idem.key}` : undefined;
-    if (key) {
-      const previous = this.store.idempotentAnswer(key);
-      if (previous) return { status: previous.status, body: JSON.parse(previous.body) };
-    }
-    this.rolloverIfDue();
-    const now = this.clock();
-    const outcome = decide(now);
-    const answer = render(outcome.result);
-    const events = this.commit(outcome, key ? { key, staffId: idem!.staffId, status: answer.status, body: JSON.stringify(answer.body ?? null), createdAt: now } : undefined);
-    this.hub.publish(events);
-    return answer;
+    return this.runner.answer(decide, render, idem);
   }
 
   /** Appends events that change no queue state (device status, print failures, config). */
-  record(drafts: EventDraft[]): BranchEvent[] {
-    let events: BranchEvent[];
-    try {
-      events = this.store.appendEvents(drafts, this.branchId);
-    } catch (e) {
-      throw storageError(e) ?? e;
-    }
-    this.hub.publish(events);
-    return events;
-  }
-
-  private commit(outcome: Outcome, idem?: Parameters<BranchStore['commit']>[2]): BranchEvent[] {
-    let events: BranchEvent[];
-    try {
-      events = this.store.commit(outcome, this.branchId, idem);
-    } catch (e) {
-      const se = storageError(e);
-      if (se) {
-        this.log.error({ err: e }, 'database write failed');
-        throw se;
-      }
-      throw e;
-    }
-    this.engine.apply(outcome);
-    return events;
-  }
-
-  private rolloverIfDue(): void {
-    const out = this.engine.rollover(this.clock());
-    if (!out) return;
-    const events = this.commit(out);
-    this.hub.publish(events);
-    this.log.info({ day: out.result.day }, 'business day started; ticket numbers restart');
-    this.store.deleteIdempotentBefore(this.clock() - IDEMPOTENCY_TTL_MS);
-    this.store.deleteExpiredSessions(this.clock());
+  record(drafts: EventDraft[], alongside?: () => void): BranchEvent[] {
+    return this.runner.record(drafts, alongside);
   }
 
   // ---------------------------------------------------------------- read models

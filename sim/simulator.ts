@@ -1,27 +1,27 @@
 /**
- * The branch simulator: a discrete-event simulation of a business day that drives the real
- * queue engine and, unless told otherwise, the real branch database, exactly as the service
- * does (decide → commit → apply). Customers arrive as a Poisson process whose rate follows the
- * profile's hourly shape; tellers call the next customer as soon as they are free, take breaks
- * (pause/resume) and close at the end of their shift; some called customers have left and are
- * recalled, then marked no-show. The clock is simulated, so a day takes well under a second.
+ * The branch simulator: a discrete-event simulation of business days that drives the real queue
+ * engine and, unless told otherwise, the real branch database, through the same command runner
+ * as the service (roll over → decide → commit → apply). Customers arrive as a Poisson process
+ * whose rate follows the profile's hourly shape; tellers call the next customer as soon as they
+ * are free, take breaks (pause/resume) and close at the end of their shift; some called
+ * customers have left and are recalled, then marked no-show. The clock is simulated, so a day
+ * takes well under a second. Storage set-up is in sim-storage.ts, the tellers in tellers.ts,
+ * what each action does in branch-day.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { businessDay } from '../core/calendar.js';
-import { QueueEngine, type Outcome } from '../core/engine.js';
 import type { WaitEstimate } from '../core/estimate.js';
+import { QueueEngine } from '../core/engine.js';
 import type { QueueConfig, Ticket } from '../core/types.js';
-import { createBranchStore, type BranchStore } from '../db/branch-store.js';
-import { openDatabase } from '../db/open-database.js';
-import { EventQueue } from './event-queue.js';
 import { addDays, hhmmToMinutes, localEpoch } from '../common/local-time.js';
-import type { ServiceTimeSpec, SimProfile } from './profile.js';
+import { CommandRunner } from '../server/command-runner.js';
+import { silentLogger } from '../server/logger.js';
+import { BranchDay, type SimBranch } from './branch-day.js';
+import type { SimProfile } from './profile.js';
 import { Random } from './random.js';
+import { openSimStorage, type SimStorage } from './sim-storage.js';
+import { Teller, type SimCounterStats } from './tellers.js';
 
-/** Where the engine's outcomes are committed: a SQLite file, SQLite in memory, or nowhere. */
-export type SimStorage = 'file' | 'memory' | 'none';
+export { arrivalsOf, drawServiceMinutes } from './arrivals.js';
+export type { SimCounterStats, SimStorage };
 
 export interface SimOptions {
   profile: SimProfile;
@@ -57,14 +57,6 @@ export interface SimTicket {
   rejoins: number;
 }
 
-export interface SimCounterStats {
-  id: string;
-  openMinutes: number;
-  busyMinutes: number;
-  pausedMinutes: number;
-  served: number;
-}
-
 export interface SimResult {
   profile: string;
   seed: number;
@@ -78,306 +70,61 @@ export interface SimResult {
   elapsedMs: number;
 }
 
-type Action =
-  | { k: 'arrive'; service: string; segment: string }
-  | { k: 'open'; counter: string }
-  | { k: 'close'; counter: string }
-  | { k: 'break'; counter: string; reason: string; minutes: number }
-  | { k: 'resume'; counter: string }
-  | { k: 'seated'; counter: string; ticket: string }
-  | { k: 'done'; counter: string; ticket: string }
-  | { k: 'absent'; counter: string; ticket: string }
-  | { k: 'doors_close' };
-
-interface Teller {
-  id: string;
-  staffId: string;
-  state: 'closed' | 'idle' | 'busy' | 'paused';
-  current?: string;
-  pendingBreak?: { reason: string; minutes: number };
-  closing: boolean;
-  /** Accounting: time of the last state change and what the counter was doing since. */
-  since: number;
-  stats: SimCounterStats;
-}
-
-export function drawServiceMinutes(spec: ServiceTimeSpec, rng: Random): number {
-  switch (spec.dist) {
-    case 'exponential':
-      return rng.exponential(spec.meanMinutes);
-    case 'lognormal':
-      return rng.lognormal(spec.meanMinutes, spec.cv);
-    case 'fixed':
-      return spec.meanMinutes;
-  }
-}
-
-/** The day's arrivals: a Poisson process per service, its rate constant within each local hour. */
-export function arrivalsOf(profile: SimProfile, config: QueueConfig, date: string, rng: Random): { at: number; service: string; segment: string }[] {
-  const tz = config.branch.timeZone;
-  const open = hhmmToMinutes(profile.open);
-  const close = hhmmToMinutes(profile.close);
-  const dayOfMonth = Number(date.slice(8, 10));
-  const payday = profile.arrivals.paydays.includes(dayOfMonth) ? profile.arrivals.paydayFactor : 1;
-  const out: { at: number; service: string; segment: string }[] = [];
-  for (const [service, perHour] of Object.entries(profile.arrivals.perHour)) {
-    const mix = profile.arrivals.segmentsByService[service] ?? profile.arrivals.segments;
-    for (let start = open; start < close; start = Math.floor(start / 60) * 60 + 60) {
-      const end = Math.min(close, Math.floor(start / 60) * 60 + 60);
-      const hour = String(Math.floor(start / 60)).padStart(2, '0');
-      const rate = (perHour * (profile.arrivals.shape[hour] ?? 1) * payday) / 60; // per minute
-      if (rate <= 0) continue;
-      // Memoryless: restarting the clock at each hour boundary keeps it a Poisson process.
-      for (let t = start + rng.exponential(1 / rate); t < end; t += rng.exponential(1 / rate)) {
-        out.push({ at: Math.round(localEpoch(date, 0, tz) + t * 60_000), service, segment: rng.pick(mix) });
-      }
-    }
-  }
-  return out.sort((a, b) => a.at - b.at);
-}
-
 export function simulate(opts: SimOptions): SimResult {
   const wallStart = performance.now();
   const { profile, config } = opts;
   const seed = opts.seed ?? profile.seed;
-  const storage = opts.storage ?? 'file';
   const dayCount = opts.days ?? 1;
-  const tz = config.branch.timeZone;
-  const branchId = config.branch.id;
-  const counterDefs = new Map(config.counters.map((c) => [c.id, c]));
-
-  let tempDir: string | undefined;
-  let store: BranchStore | undefined;
-  if (storage !== 'none') {
-    let path = ':memory:';
-    if (storage === 'file') {
-      if (opts.dbPath) path = opts.dbPath;
-      else {
-        tempDir = mkdtempSync(join(tmpdir(), 'branch-sim-'));
-        path = join(tempDir, 'branch.db');
-      }
+  const store = openSimStorage({ storage: opts.storage ?? 'file', branchId: config.branch.id, dbPath: opts.dbPath, durable: opts.durable });
+  try {
+    const clock = { now: localEpoch(profile.date, hhmmToMinutes(profile.open), config.branch.timeZone) };
+    let ids = 0;
+    const engine = new QueueEngine(config, store.loadSnapshot(profile.date), () => `sim-${seed}-${++ids}`, clock.now);
+    const tickets = new Map<string, Ticket>();
+    let commands = 0;
+    let events = 0;
+    const runner = new CommandRunner({
+      engine,
+      store,
+      branchId: config.branch.id,
+      clock: () => clock.now,
+      log: silentLogger,
+      publish: () => undefined,
+      committed: (out) => {
+        commands++;
+        events += out.events.length;
+        for (const t of out.tickets) tickets.set(t.id, t);
+      },
+    });
+    const branch: SimBranch = {
+      profile,
+      config,
+      engine,
+      runner,
+      tellers: new Map(Object.keys(profile.counters).map((id) => [id, new Teller(id, clock.now)])),
+      tickets,
+      rng: { arrivals: Random.stream(seed, 'arrivals'), service: Random.stream(seed, 'service'), behaviour: Random.stream(seed, 'behaviour') },
+      clock,
+    };
+    const days: string[] = [];
+    for (let d = 0; d < dayCount; d++) {
+      const date = addDays(profile.date, d);
+      days.push(date);
+      new BranchDay(branch, date).run();
     }
-    const db = openDatabase(path);
-    if (!opts.durable) db.pragma('synchronous = OFF');
-    store = createBranchStore(db);
-    store.setMeta('branch_id', branchId);
+    return {
+      profile: profile.name,
+      seed,
+      days,
+      tickets: [...tickets.values()].map(simTicket),
+      counters: [...branch.tellers.values()].map((t) => t.stats),
+      commands,
+      events,
+      elapsedMs: performance.now() - wallStart,
+    };
+  } finally {
+    store.close();
   }
-
-  const arrivalsRng = Random.stream(seed, 'arrivals');
-  const serviceRng = Random.stream(seed, 'service');
-  const behaviourRng = Random.stream(seed, 'behaviour');
-
-  let ids = 0;
-  const firstStart = localEpoch(profile.date, hhmmToMinutes(profile.open), tz);
-  const engine = new QueueEngine(config, store ? store.loadSnapshot(profile.date) : { tickets: [], counters: [], sequences: [] }, () => `sim-${seed}-${++ids}`, firstStart);
-  const tickets = new Map<string, Ticket>();
-  let commands = 0;
-  let events = 0;
-  let now = firstStart;
-
-  const commit = (out: Outcome): void => {
-    if (out.tickets.length === 0 && out.counters.length === 0 && out.events.length === 0 && out.sequences.length === 0) return;
-    store?.commit(out, branchId);
-    engine.apply(out);
-    commands++;
-    events += out.events.length;
-    for (const t of out.tickets) tickets.set(t.id, t);
-  };
-  const dayBoundaryAfter = (t: number) => {
-    const day = businessDay(t, tz, config.branch.dayStartsAt);
-    return localEpoch(addDays(day, 1), hhmmToMinutes(config.branch.dayStartsAt), tz);
-  };
-  let nextDayAt = dayBoundaryAfter(now);
-  const run = <R>(decide: (t: number) => Outcome<R>): R => {
-    // The service asks the engine to roll over before every command, which formats the local
-    // date each time; the simulator knows when the next day starts, so it asks only then.
-    if (now >= nextDayAt) {
-      nextDayAt = dayBoundaryAfter(now);
-      const roll = engine.rollover(now);
-      if (roll) commit(roll);
-    }
-    const out = decide(now);
-    commit(out);
-    return out.result;
-  };
-
-  const tellers = new Map<string, Teller>();
-  for (const id of Object.keys(profile.counters)) {
-    tellers.set(id, { id, staffId: `sim-${id}`, state: 'closed', closing: false, since: now, stats: { id, openMinutes: 0, busyMinutes: 0, pausedMinutes: 0, served: 0 } });
-  }
-  const account = (t: Teller) => {
-    const minutes = (now - t.since) / 60_000;
-    if (t.state === 'idle') t.stats.openMinutes += minutes;
-    else if (t.state === 'busy') {
-      t.stats.openMinutes += minutes;
-      t.stats.busyMinutes += minutes;
-    } else if (t.state === 'paused') t.stats.pausedMinutes += minutes;
-    t.since = now;
-  };
-  const setState = (t: Teller, s: Teller['state']) => {
-    account(t);
-    t.state = s;
-  };
-
-  const days: string[] = [];
-  for (let d = 0; d < dayCount; d++) {
-    const date = addDays(profile.date, d);
-    days.push(date);
-    const agenda = new EventQueue<Action>();
-    let doorsClosed = false;
-    for (const a of arrivalsOf(profile, config, date, arrivalsRng)) agenda.push(a.at, { k: 'arrive', service: a.service, segment: a.segment });
-    agenda.push(localEpoch(date, hhmmToMinutes(profile.close), tz), { k: 'doors_close' });
-    for (const [id, shift] of Object.entries(profile.counters)) {
-      agenda.push(localEpoch(date, hhmmToMinutes(shift.open), tz), { k: 'open', counter: id });
-      agenda.push(localEpoch(date, hhmmToMinutes(shift.close), tz), { k: 'close', counter: id });
-      for (const b of shift.breaks) agenda.push(localEpoch(date, hhmmToMinutes(b.at), tz), { k: 'break', counter: id, reason: b.reason, minutes: b.minutes });
-    }
-
-    const actor = (t: Teller) => ({ staffId: t.staffId });
-
-    const call = (t: Teller): boolean => {
-      if (t.state !== 'idle') return false;
-      const ticket = run((n) => engine.callNext(t.id, actor(t), n));
-      if (!ticket) return false;
-      setState(t, 'busy');
-      t.current = ticket.id;
-      const waited = (now - ticket.issuedAt) / 60_000;
-      const pNoShow = Math.min(1, profile.behaviour.noShow + profile.behaviour.noShowPerMinuteOfWait * waited);
-      if (behaviourRng.chance(pNoShow)) agenda.push(now + profile.behaviour.recallSeconds * 1000, { k: 'absent', counter: t.id, ticket: ticket.id });
-      else {
-        const walk = profile.behaviour.walkSeconds > 0 ? behaviourRng.exponential(profile.behaviour.walkSeconds * 1000) : 0;
-        agenda.push(now + Math.round(walk), { k: 'seated', counter: t.id, ticket: ticket.id });
-      }
-      return true;
-    };
-
-    // What a free teller does next: a due break, the end of the shift, or the next customer.
-    const free = (t: Teller) => {
-      t.current = undefined;
-      setState(t, 'idle');
-      if (t.pendingBreak) {
-        const b = t.pendingBreak;
-        t.pendingBreak = undefined;
-        run((n) => engine.pause(t.id, b.reason, actor(t), n));
-        setState(t, 'paused');
-        agenda.push(now + b.minutes * 60_000, { k: 'resume', counter: t.id });
-        return;
-      }
-      if (t.closing && !doorsClosed) return closeCounter(t);
-      if (call(t)) return;
-      if (t.closing) closeCounter(t);
-    };
-
-    const closeCounter = (t: Teller) => {
-      run((n) => engine.close(t.id, actor(t), n));
-      setState(t, 'closed');
-      t.closing = false;
-    };
-
-    // Free tellers press "next" when a customer arrives; those whose primary line it is first.
-    const wakeIdle = (service: string) => {
-      const idle = [...tellers.values()].filter((t) => t.state === 'idle');
-      const level = (t: Teller) => (counterDefs.get(t.id)?.services.find((s) => s.code === service)?.level === 'primary' ? 0 : 1);
-      idle.sort((a, b) => level(a) - level(b));
-      for (const t of idle) if (call(t)) return;
-    };
-
-    for (let item = agenda.pop(); item; item = agenda.pop()) {
-      now = item.at;
-      const a = item.item;
-      switch (a.k) {
-        case 'arrive': {
-          run((n) => engine.issue({ serviceCode: a.service, segment: a.segment, channel: 'kiosk' }, n));
-          wakeIdle(a.service);
-          break;
-        }
-        case 'open': {
-          const t = tellers.get(a.counter)!;
-          run((n) => engine.open(t.id, actor(t), n));
-          setState(t, 'idle');
-          call(t);
-          break;
-        }
-        case 'close': {
-          const t = tellers.get(a.counter)!;
-          if (t.state === 'closed') break;
-          // Before the doors close a leaving teller hands the line to the others; at closing
-          // time tellers stay until everyone inside has been served.
-          t.closing = true;
-          if (t.state === 'idle' && (!doorsClosed || !call(t))) closeCounter(t);
-          break;
-        }
-        case 'doors_close': {
-          doorsClosed = true;
-          break;
-        }
-        case 'break': {
-          const t = tellers.get(a.counter)!;
-          if (t.state === 'busy') t.pendingBreak = { reason: a.reason, minutes: a.minutes };
-          else if (t.state === 'idle') {
-            t.pendingBreak = { reason: a.reason, minutes: a.minutes };
-            free(t);
-          }
-          break;
-        }
-        case 'resume': {
-          const t = tellers.get(a.counter)!;
-          if (t.state !== 'paused') break;
-          run((n) => engine.resume(t.id, actor(t), n));
-          setState(t, 'idle');
-          if (!call(t) && t.closing) closeCounter(t);
-          break;
-        }
-        case 'seated': {
-          const t = tellers.get(a.counter)!;
-          const ticket = tickets.get(a.ticket)!;
-          run((n) => engine.start(t.id, actor(t), n));
-          const minutes = drawServiceMinutes(profile.serviceTimes[ticket.serviceCode] ?? { dist: 'fixed', meanMinutes: 5 }, serviceRng);
-          agenda.push(now + Math.max(1, Math.round(minutes * 60_000)), { k: 'done', counter: t.id, ticket: a.ticket });
-          break;
-        }
-        case 'done': {
-          const t = tellers.get(a.counter)!;
-          run((n) => engine.complete(t.id, actor(t), n));
-          t.stats.served++;
-          free(t);
-          break;
-        }
-        case 'absent': {
-          const t = tellers.get(a.counter)!;
-          const ticket = tickets.get(a.ticket)!;
-          if (ticket.recalls < config.rules.maxRecalls) {
-            run((n) => engine.recall(t.id, actor(t), n));
-            agenda.push(now + profile.behaviour.recallSeconds * 1000, a);
-          } else {
-            run((n) => engine.noShow(t.id, actor(t), n));
-            free(t);
-          }
-          break;
-        }
-      }
-    }
-    // Customers of a service no counter served today: the day ends without them.
-    for (const t of engine.activeTickets()) {
-      if (t.status === 'waiting') run((n) => engine.cancel(t.id, 'not_served_sim', {}, n));
-    }
-    for (const t of tellers.values()) {
-      if (t.state !== 'closed') closeCounter(t);
-    }
-  }
-
-  store?.close();
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-  return {
-    profile: profile.name,
-    seed,
-    days,
-    tickets: [...tickets.values()].map(simTicket),
-    counters: [...tellers.values()].map((t) => t.stats),
-    commands,
-    events,
-    elapsedMs: performance.now() - wallStart,
-  };
 }
 
 function simTicket(t: Ticket): SimTicket {

@@ -4,8 +4,8 @@
  * content type), so that clients handle one shape.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { isAppError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
+import { domainErrorAnswer } from './error-status.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -56,9 +56,10 @@ export function createHttpServer(log: Logger): FastifyInstance {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (isAppError(err)) {
-      if (err.status >= 500) log.error({ err, url: req.url }, err.message);
-      return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    const domain = domainErrorAnswer(err);
+    if (domain) {
+      if (domain.log) log.error({ err, url: req.url, code: domain.body.error.code, status: domain.status }, err.message);
+      return reply.code(domain.status).send(domain.body);
     }
     const known = fastifyErrorAnswer(err);
     if (known) return reply.code(known.status).send({ error: { code: known.code, message: known.message } });

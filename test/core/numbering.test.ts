@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { businessDay } from '../../core/calendar.js';
 import { EngineHarness, TEST_BRANCH_YAML, testConfig } from '../support/engine.js';
 import { QueueEngine } from '../../core/engine.js';
+import { DailyNumbers, laterDay } from '../../core/numbering.js';
+import type { ServiceDef } from '../../core/types.js';
 
 const inZone = (zone: string, dayStartsAt = '00:00') =>
   TEST_BRANCH_YAML.replace('timeZone: Asia/Shanghai', `timeZone: ${zone}\n  dayStartsAt: "${dayStartsAt}"`);
@@ -99,5 +101,52 @@ describe('daily numbering', () => {
   test('numbers are per service prefix', () => {
     const h = new EngineHarness();
     assert.deepEqual([h.issue('A').number, h.issue('B').number, h.issue('A').number, h.issue('C').number], ['A001', 'B001', 'A002', 'C001']);
+  });
+});
+
+describe('daily number sequences (DailyNumbers)', () => {
+  const service = (over: Partial<ServiceDef> = {}): ServiceDef => ({
+    code: 'A',
+    prefix: 'A',
+    name: { zh: '现金', en: 'Cash' },
+    range: { from: 1, to: 999 },
+    targetWaitMinutes: 15,
+    typicalServiceMinutes: 4,
+    selfService: [],
+    enabled: true,
+    ...over,
+  });
+
+  test('a day starts before its range and pads to the width of the range end', () => {
+    const numbers = new DailyNumbers();
+    const wide = service({ range: { from: 100, to: 1999 } });
+    const first = numbers.next(wide, '2026-11-30');
+    assert.equal(first.number, 'A0100');
+    assert.equal(first.seqNo, 100);
+    assert.equal(first.sequence.lastSeq, 100);
+    // next() decides only: until the sequence is put back, the same number comes again.
+    assert.equal(numbers.next(wide, '2026-11-30').number, 'A0100');
+    numbers.put({ ...first.sequence, issued: 1 });
+    assert.equal(numbers.next(wide, '2026-11-30').number, 'A0101');
+    assert.equal(numbers.issued('A', '2026-11-30'), 1);
+    assert.equal(numbers.issued('A', '2026-12-01'), 0);
+  });
+
+  test('the end of the range is an error with a stable code, not a wrapped number', () => {
+    const numbers = new DailyNumbers([{ serviceCode: 'A', businessDay: '2026-11-30', lastSeq: 9, issued: 9 }]);
+    assert.throws(() => numbers.next(service({ range: { from: 1, to: 9 } }), '2026-11-30'), (e: unknown) => (e as { code?: string }).code === 'NUMBERS_EXHAUSTED');
+  });
+
+  test('keepOnly forgets the other days; laterDay never goes back', () => {
+    const numbers = new DailyNumbers([
+      { serviceCode: 'A', businessDay: '2026-11-30', lastSeq: 5, issued: 5 },
+      { serviceCode: 'A', businessDay: '2026-12-01', lastSeq: 2, issued: 2 },
+    ]);
+    numbers.keepOnly('2026-12-01');
+    assert.equal(numbers.issued('A', '2026-11-30'), 0);
+    assert.equal(numbers.issued('A', '2026-12-01'), 2);
+    assert.equal(laterDay('2026-11-30', '2026-12-01'), '2026-12-01');
+    assert.equal(laterDay('2026-12-01', '2026-11-30'), '2026-12-01');
+    assert.equal(laterDay('2026-12-01', undefined), '2026-12-01');
   });
 });

@@ -4,7 +4,7 @@
  * Erlang C (queueing theory), which checks arrivals, service times and the engine's calling.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'vitest';
@@ -64,4 +64,22 @@ test('M/M/3 at 70% load: the simulated mean wait is within 5% of Erlang C', () =
   const waited = waits.filter((w) => w > 0).length / waits.length;
   const pWait = erlangC(c, (perHour / 60) * meanMinutes);
   assert.ok(Math.abs(waited - pWait) < 0.03, `share that waited ${waited.toFixed(3)} vs Erlang C ${pWait.toFixed(3)}`);
+});
+
+test('a run that throws half-way leaves no temp database behind', () => {
+  // Temp folders come from os.tmpdir(), which reads TMPDIR: a private one shows what is left.
+  const privateTmp = mkdtempSync(join(tmpdir(), 'sim-leak-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = privateTmp;
+  try {
+    // Counter 9 is staffed by the profile but does not exist at the branch: opening it fails.
+    const broken = mmcProfile(2, 60, 1);
+    broken.counters['9'] = { open: '09:00', close: '10:00', breaks: [] };
+    assert.throws(() => simulate({ profile: broken, config: mmcConfig(2), storage: 'file' }), (e: unknown) => (e as { code?: string }).code === 'UNKNOWN_COUNTER');
+    assert.deepEqual(readdirSync(privateTmp), []);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(privateTmp, { recursive: true, force: true });
+  }
 });

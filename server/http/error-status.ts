@@ -1,0 +1,93 @@
+/**
+ * The one place where a domain error's stable code becomes an HTTP status. Core, the database,
+ * drivers and the service throw DomainError (code, message, details) and know nothing of HTTP.
+ * A code missing here answers 500 and is logged, so a new code shows up in the logs the first
+ * time it reaches a client instead of passing as a wrong 4xx.
+ */
+import { isDomainError, type DomainError } from '../../common/errors.js';
+
+const STATUS: Readonly<Record<string, number>> = {
+  // The request itself is wrong: the body, a parameter, a name that is not in the configuration.
+  VALIDATION_FAILED: 400,
+  UNKNOWN_SEGMENT: 400,
+  UNKNOWN_PAUSE_REASON: 400,
+  SAME_SERVICE: 400,
+  NO_CARD_READERS: 400,
+  CARD_NUMBER_INVALID: 400,
+  ID_NUMBER_INVALID: 400,
+  BAD_DEVICE_URI: 400,
+  UNKNOWN_DISPLAY_PROTOCOL: 400,
+  UNKNOWN_CALL_PAD_PROTOCOL: 400,
+  WEAK_PIN: 400,
+  // Who is asking.
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  KIOSK_ONLY: 403,
+  ACCOUNT_LOCKED: 423,
+  RATE_LIMITED: 429,
+  // Something named that does not exist.
+  UNKNOWN_SERVICE: 404,
+  UNKNOWN_COUNTER: 404,
+  UNKNOWN_TICKET: 404,
+  UNKNOWN_ALERT: 404,
+  UNKNOWN_DEVICE: 404,
+  NO_CALL_PAD: 404,
+  NO_SIM_PRINTER: 404,
+  NO_SIM_CARD_READER: 404,
+  NO_SIM_ID_READER: 404,
+  // The request is fine but the state of the queue or a device refuses it now.
+  SERVICE_CLOSED: 409,
+  SERVICE_CAPPED: 409,
+  BRANCH_CLOSED: 409,
+  NUMBERS_EXHAUSTED: 409,
+  COUNTER_TAKEN: 409,
+  COUNTER_CLOSED: 409,
+  COUNTER_PAUSED: 409,
+  COUNTER_NOT_PAUSED: 409,
+  TICKET_AT_COUNTER: 409,
+  NO_CURRENT_TICKET: 409,
+  INVALID_STATE: 409,
+  RECALL_LIMIT: 409,
+  REJOIN_LIMIT: 409,
+  TICKET_NOT_ACTIVE: 409,
+  ALREADY_ACKNOWLEDGED: 409,
+  IDENTITY_EXPIRED: 409,
+  IDENTITY_USED: 409,
+  NOT_SIMULATED: 409,
+  // The branch computer or a device cannot do it now; the client may try again.
+  STORAGE_FULL: 503,
+  STORAGE_FAILED: 503,
+  DEVICE_OFFLINE: 503,
+  PRINT_FAILED: 503,
+  // Faults of the branch computer itself: logged, answered 500.
+  DB_ROW_INVALID: 500,
+  IDENTITY_KEY_INVALID: 500,
+  IDENTITY_KEY_UNREADABLE: 500,
+  IDENTITY_KEY_UNWRITABLE: 500,
+  HID_UNAVAILABLE: 500,
+};
+
+/** The HTTP status of a domain error's code; undefined when the code is not in the table. */
+export function httpStatusOf(code: string): number | undefined {
+  return STATUS[code];
+}
+
+export interface ErrorAnswer {
+  status: number;
+  body: { error: { code: string; message: string; details?: unknown } };
+  /** Whether the error must be logged: a server fault, or a code the table does not know. */
+  log: boolean;
+}
+
+/** The answer to a DomainError; undefined for any other error. */
+export function domainErrorAnswer(err: unknown): ErrorAnswer | undefined {
+  if (!isDomainError(err)) return undefined;
+  const e: DomainError = err;
+  const status = httpStatusOf(e.code);
+  if (status === undefined) {
+    return { status: 500, body: { error: { code: e.code, message: e.message } }, log: true };
+  }
+  const details = e.details !== undefined && status < 500 ? { details: e.details } : {};
+  return { status, body: { error: { code: e.code, message: e.message, ...details } }, log: status >= 500 };
+}
