@@ -104,6 +104,8 @@ const securitySchema = z
     lockoutAttempts: z.number().int().min(3).max(20).default(5),
     lockoutMinutes: z.number().int().min(1).max(1440).default(15),
     sessionHours: z.number().min(1).max(24).default(12),
+    // Shortest PIN a staff account may be given; trivial PINs (000000, 123456, …) are refused too.
+    minPinLength: z.number().int().min(6).max(12).default(6),
     ticketRateLimitPerMinute: z.number().int().min(1).max(100_000).default(60),
     // Addresses of the kiosk itself: only they may turn card reads into identity tokens.
     // The kiosk PC runs the service, so loopback is the default.

@@ -103,7 +103,10 @@ export const eventDataSchemas = {
   // loopback (POST /api/kiosk/card-read), so nobody else on the LAN can use it.
   'device.card_read': z.object({ deviceId: z.string(), segment: z.string() }),
   'config.applied': z.object({ hash: z.string(), source: z.string(), services: z.number().int(), counters: z.number().int() }),
-  'staff.login_locked': z.object({ staffId: z.string(), until: z.number() }),
+  // Wrong PINs locked sign-in to an account from one address (the others are not affected).
+  'staff.login_locked': z.object({ staffId: z.string(), until: z.number(), address: z.string().optional() }),
+  // A supervisor lifted every sign-in lock of an account.
+  'staff.unlocked': z.object({ staffId: z.string(), by: z.string() }),
   'day.closed': z.object({ businessDay: z.string(), cancelled: z.number().int() }),
   // Alerts for the lobby manager and supervisor (server/alerts): raised when a condition
   // starts, cleared when it ends, acknowledged by a person.

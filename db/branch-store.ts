@@ -15,8 +15,6 @@ export interface StaffRecord {
   roles: StaffRole[];
   counters: string[];
   pinHash: string;
-  failedAttempts: number;
-  lockedUntil: number;
   active: boolean;
 }
 
@@ -65,8 +63,7 @@ export interface BranchStore {
   setMeta(key: string, value: string): void;
   staff(id: string): StaffRecord | undefined;
   listStaff(): StaffRecord[];
-  upsertStaff(s: Omit<StaffRecord, 'failedAttempts' | 'lockedUntil'>): void;
-  setLoginFailures(staffId: string, failedAttempts: number, lockedUntil: number): void;
+  upsertStaff(s: StaffRecord): void;
   createSession(s: SessionRecord): void;
   session(tokenHash: string): SessionRecord | undefined;
   setSessionCounter(tokenHash: string, counterId: string | null): void;
@@ -91,8 +88,6 @@ function toStaff(r: Row): StaffRecord {
     roles: JSON.parse(r.roles as string) as StaffRole[],
     counters: JSON.parse(r.counters as string) as string[],
     pinHash: r.pin_hash as string,
-    failedAttempts: r.failed_attempts as number,
-    lockedUntil: r.locked_until as number,
     active: r.active === 1,
   };
 }
@@ -144,7 +139,6 @@ export function createBranchStore(db: Db): BranchStore {
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, roles = excluded.roles, counters = excluded.counters,
          pin_hash = excluded.pin_hash, active = excluded.active, failed_attempts = 0, locked_until = 0`,
     ),
-    setFailures: db.prepare('UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE id = ?'),
     createSession: db.prepare('INSERT INTO sessions (token_hash, staff_id, counter_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
     session: db.prepare('SELECT * FROM sessions WHERE token_hash = ?'),
     setSessionCounter: db.prepare('UPDATE sessions SET counter_id = ? WHERE token_hash = ?'),
@@ -266,7 +260,6 @@ export function createBranchStore(db: Db): BranchStore {
     upsertStaff(s) {
       stmt.upsertStaff.run({ id: s.id, name: s.name, roles: JSON.stringify(s.roles), counters: JSON.stringify(s.counters), pinHash: s.pinHash, active: s.active ? 1 : 0 });
     },
-    setLoginFailures: (staffId, failed, lockedUntil) => void stmt.setFailures.run(failed, lockedUntil, staffId),
     createSession: (s) => void stmt.createSession.run(s.tokenHash, s.staffId, s.counterId, s.createdAt, s.expiresAt),
     session(tokenHash) {
       const r = stmt.session.get(tokenHash) as Row | undefined;

@@ -1,17 +1,23 @@
 /**
- * Staff sign-in and permissions. Tokens are random and only their hash is stored. Repeated
- * wrong PINs lock the account for a while; the lock is an event so the supervisor sees it.
+ * Staff sign-in and permissions. Tokens are random and only their hash is stored. Sign-in is
+ * rate limited per address and wrong PINs lock an account for the address they came from
+ * (login-guard.ts); a lock is an event so the supervisor sees it, and a supervisor can lift it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError } from '../common/errors.js';
+import { AppError, DomainError } from '../common/errors.js';
 import type { StaffRole } from '../core/types.js';
 import type { BranchStore, SessionRecord, StaffRecord } from '../db/branch-store.js';
+import { LoginGuard } from './login-guard.js';
 import { DUMMY_HASH_PROMISE, hashPin, verifyPin } from './pin-hash.js';
+import { PinHashQueue } from './pin-hash-queue.js';
+import { assertStrongPin } from './pin-policy.js';
 
 export interface AuthSettings {
   lockoutAttempts: number;
   lockoutMinutes: number;
   sessionHours: number;
+  minPinLength: number;
+  loginsPerMinutePerAddress: number;
 }
 
 export interface Principal {
@@ -19,57 +25,83 @@ export interface Principal {
   session: SessionRecord;
 }
 
-export const PIN_PATTERN = /^\d{4,12}$/;
-
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+export interface AuthOptions {
+  /** Addresses exempt from the per-address sign-in rate (the kiosk's own). */
+  trustedAddresses?: Set<string>;
+  /** A wrong-PIN run locked an existing account for one address. */
+  onLocked?(staffId: string, until: number, address: string): void;
+  /** A supervisor lifted an account's locks. */
+  onUnlocked?(staffId: string, by: string): void;
+  hashQueue?: PinHashQueue;
+}
+
 export class Auth {
+  private readonly guard: LoginGuard;
+  private readonly hashQueue: PinHashQueue;
+
   constructor(
     private readonly store: BranchStore,
     private settings: AuthSettings,
-    private readonly onLocked: (staffId: string, until: number) => void,
-  ) {}
+    private readonly opts: AuthOptions = {},
+  ) {
+    this.guard = new LoginGuard(settings, opts.trustedAddresses ?? new Set());
+    this.hashQueue = opts.hashQueue ?? new PinHashQueue();
+  }
 
   updateSettings(settings: AuthSettings): void {
     this.settings = settings;
+    this.guard.updateSettings(settings);
   }
 
-  async login(staffId: string, pin: string, now: number): Promise<{ token: string; staff: StaffRecord; expiresAt: number }> {
-    const staff = this.store.staff(staffId);
-    if (!staff || !staff.active) {
-      await verifyPin(pin, await DUMMY_HASH_PROMISE);
-      throw new AppError('INVALID_CREDENTIALS', 'Staff id or PIN is wrong.', 401);
+  /**
+   * Signs a staff member in from `address`. Unknown, inactive and real accounts take the same
+   * path and get the same answers (the same hash work, the same counts and locks), so the
+   * answers never tell which staff ids exist.
+   */
+  async login(staffId: string, pin: string, address: string, now: number): Promise<{ token: string; staff: StaffRecord; expiresAt: number }> {
+    this.guard.admit(staffId, address, now);
+    const release = await this.hashQueue.acquire(address, this.guard.isKnownDevice(staffId, address, now));
+    let staff: StaffRecord | undefined;
+    let pinOk: boolean;
+    try {
+      staff = this.store.staff(staffId);
+      if (staff && !staff.active) staff = undefined;
+      pinOk = (await verifyPin(pin, staff?.pinHash ?? (await DUMMY_HASH_PROMISE))) && staff !== undefined;
+    } finally {
+      release();
     }
-    if (staff.lockedUntil > now) {
-      const minutes = Math.ceil((staff.lockedUntil - now) / 60_000);
-      throw new AppError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`, 423);
-    }
-    const pinOk = await verifyPin(pin, staff.pinHash);
-    // Re-read: other logins may have counted failures, or locked the account, while the hash
-    // ran. Without this, guesses sent in parallel reset the lock that an earlier one set.
-    const fresh = this.store.staff(staffId) ?? staff;
-    if (fresh.lockedUntil > now) {
-      const minutes = Math.ceil((fresh.lockedUntil - now) / 60_000);
-      throw new AppError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`, 423);
-    }
-    if (!pinOk) {
-      const failed = fresh.failedAttempts + 1;
-      if (failed >= this.settings.lockoutAttempts) {
-        const until = now + this.settings.lockoutMinutes * 60_000;
-        this.store.setLoginFailures(staffId, 0, until);
-        this.onLocked(staffId, until);
-        throw new AppError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is now locked for ${this.settings.lockoutMinutes} minutes.`, 423);
+    // Guesses sent in parallel: another may have locked this pair while the hash ran.
+    this.guard.assertNotLocked(staffId, address, now);
+    if (!pinOk || !staff) {
+      const f = this.guard.failed(staffId, address, now);
+      if (f.locked) {
+        if (staff) this.opts.onLocked?.(staffId, f.until, address);
+        throw new DomainError('ACCOUNT_LOCKED', `Too many wrong PINs: sign-in for this staff id from this device is now locked for ${this.settings.lockoutMinutes} minutes, or until a supervisor unlocks it.`);
       }
-      this.store.setLoginFailures(staffId, failed, 0);
-      throw new AppError('INVALID_CREDENTIALS', `Staff id or PIN is wrong (${this.settings.lockoutAttempts - failed} tries left before the account locks).`, 401);
+      throw new DomainError('INVALID_CREDENTIALS', `Staff id or PIN is wrong (${f.left} tries left before sign-in from this device locks).`);
     }
-    if (fresh.failedAttempts > 0 || fresh.lockedUntil > 0) this.store.setLoginFailures(staffId, 0, 0);
+    this.guard.succeeded(staffId, address, now);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + this.settings.sessionHours * 3_600_000;
     this.store.createSession({ tokenHash: tokenHash(token), staffId, counterId: null, createdAt: now, expiresAt });
     return { token, staff, expiresAt };
+  }
+
+  /** A supervisor lifts every sign-in lock of an account. */
+  unlock(staffId: string, by: Principal, now: number): { staffId: string; unlockedAddresses: number } {
+    if (!this.store.staff(staffId)) throw new DomainError('UNKNOWN_STAFF', `There is no staff account ${staffId}.`);
+    const unlockedAddresses = this.guard.unlock(staffId, now);
+    this.opts.onUnlocked?.(staffId, by.staff.id);
+    return { staffId, unlockedAddresses };
+  }
+
+  /** Whether sign-in to this account is locked from any address now. */
+  isLocked(staffId: string, now: number): boolean {
+    return this.guard.lockedAddresses(staffId, now).length > 0;
   }
 
   /** The signed-in staff behind an Authorization header, or a 401. */
@@ -103,7 +135,7 @@ export class Auth {
   }
 
   async createStaff(input: { id: string; name: string; roles: StaffRole[]; counters: string[]; pin: string; active?: boolean }): Promise<void> {
-    if (!PIN_PATTERN.test(input.pin)) throw new AppError('WEAK_PIN', 'A PIN is 4 to 12 digits.', 400);
+    assertStrongPin(input.pin, this.settings.minPinLength, input.id);
     this.store.upsertStaff({ id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash: await hashPin(input.pin), active: input.active ?? true });
   }
 }

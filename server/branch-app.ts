@@ -81,7 +81,16 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   try {
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
-    const auth = new Auth(store, config.file.security, (staffId, until) => service.record([draft('staff.login_locked', clock(), { staffId, until })]));
+    const security = config.file.security;
+    const auth = new Auth(
+      store,
+      { ...security, loginsPerMinutePerAddress: security.limits.loginsPerMinutePerAddress },
+      {
+        trustedAddresses: addressSet(security.kioskAddresses),
+        onLocked: (staffId, until, address) => service.record([draft('staff.login_locked', clock(), { staffId, until, address })]),
+        onUnlocked: (staffId, by) => service.record([draft('staff.unlocked', clock(), { staffId, by })]),
+      },
+    );
 
     if (store.getMeta('config_hash') !== config.hash) {
       service.record([draft('config.applied', clock(), { hash: config.hash, source: config.source, services: config.queue.services.length, counters: config.queue.counters.length })]);

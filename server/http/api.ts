@@ -9,6 +9,7 @@ import type { Actor } from '../../core/engine.js';
 import type { Ticket } from '../../core/types.js';
 import { hasRole, requireCounterAccess, requireMayOpen, requireRole, type Auth, type Principal } from '../auth.js';
 import { counterStateView, counterTicket, type Answer, type BranchService } from '../branch-service.js';
+import { clientAddress } from './client-address.js';
 import { RateLimiter } from './rate-limit.js';
 import { parseInput } from './validate.js';
 
@@ -61,6 +62,7 @@ const loginBody = z
   })
   .strict();
 
+const staffParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'is not a staff id') });
 const transferBody = z.object({ serviceCode: z.string().min(1).max(32) }).strict();
 const pauseBody = z.object({ reason: z.string().min(1).max(40) }).strict();
 const cancelBody = z.object({ reason: z.string().min(1).max(200).optional() }).strict();
@@ -76,7 +78,8 @@ const staffBody = z
     name: z.string().min(1).max(80),
     roles: z.array(z.enum(['teller', 'lobby', 'supervisor', 'admin'])).min(1),
     counters: z.array(z.string().max(16)).default([]),
-    pin: z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits'),
+    // Length and strength are the PIN policy's (server/pin-policy.ts): WEAK_PIN says why.
+    pin: z.string().regex(/^\d{6,12}$/, 'must be 6 to 12 digits'),
     active: z.boolean().default(true),
   })
   .strict();
@@ -185,7 +188,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post('/api/auth/login', async (req) => {
     const body = parseInput(loginBody, req.body);
-    const { token, staff, expiresAt } = await auth.login(body.staffId, body.pin, now());
+    const { token, staff, expiresAt } = await auth.login(body.staffId, body.pin, clientAddress(req.ip), now());
     let counter: string | null = null;
     if (body.counter) {
       const p = auth.authenticate(`Bearer ${token}`, now());
@@ -213,7 +216,14 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get('/api/staff', async (req) => {
     requireRole(principal(req), 'supervisor', 'admin');
-    return service.store.listStaff().map((s) => ({ id: s.id, name: s.name, roles: s.roles, counters: s.counters, active: s.active, locked: s.lockedUntil > now() }));
+    return service.store.listStaff().map((s) => ({ id: s.id, name: s.name, roles: s.roles, counters: s.counters, active: s.active, locked: auth.isLocked(s.id, now()) }));
+  });
+
+  app.post('/api/staff/:id/unlock', async (req) => {
+    const p = principal(req);
+    requireRole(p, 'supervisor', 'admin');
+    const { id } = parseInput(staffParams, req.params, 'staff id');
+    return auth.unlock(id, p, now());
   });
 
   app.post('/api/staff', async (req, reply) => {

@@ -32,6 +32,7 @@ const STATUS: Readonly<Record<string, number>> = {
   UNKNOWN_TICKET: 404,
   UNKNOWN_ALERT: 404,
   UNKNOWN_DEVICE: 404,
+  UNKNOWN_STAFF: 404,
   NO_CALL_PAD: 404,
   NO_SIM_PRINTER: 404,
   NO_SIM_CARD_READER: 404,
@@ -60,6 +61,7 @@ const STATUS: Readonly<Record<string, number>> = {
   STORAGE_FAILED: 503,
   DEVICE_OFFLINE: 503,
   PRINT_FAILED: 503,
+  LOGIN_BUSY: 503,
   // Faults of the branch computer itself: logged, answered 500.
   DB_ROW_INVALID: 500,
   IDENTITY_KEY_INVALID: 500,

@@ -4,6 +4,7 @@
  * content type), so that clients handle one shape.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { isDomainError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import { domainErrorAnswer } from './error-status.js';
 
@@ -33,6 +34,13 @@ function fastifyErrorAnswer(err: FastifyError): { status: number; code: string; 
   return undefined;
 }
 
+/** A refusal that says when to come back (rate limits, a busy sign-in) carries it in its details. */
+function retryAfterSeconds(err: unknown): number | undefined {
+  const details = isDomainError(err) ? err.details : undefined;
+  const v = typeof details === 'object' && details !== null ? (details as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.ceil(v) : undefined;
+}
+
 export function createHttpServer(log: Logger): FastifyInstance {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -59,6 +67,8 @@ export function createHttpServer(log: Logger): FastifyInstance {
     const domain = domainErrorAnswer(err);
     if (domain) {
       if (domain.log) log.error({ err, url: req.url, code: domain.body.error.code, status: domain.status }, err.message);
+      const retry = retryAfterSeconds(err);
+      if (retry !== undefined) reply.header('Retry-After', String(retry));
       return reply.code(domain.status).send(domain.body);
     }
     const known = fastifyErrorAnswer(err);
