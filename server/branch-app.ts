@@ -105,7 +105,13 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const devices = new DeviceRegistry(log);
     devices.bind(service);
 
-    const http = createHttpServer(log);
+    const limits = security.limits;
+    const http = createHttpServer(log, {
+      requestTimeoutMs: limits.requestTimeoutSeconds * 1000,
+      connectionsPerAddress: limits.connectionsPerAddress,
+      connections: limits.connections,
+      trustedAddresses: addressSet(security.kioskAddresses),
+    });
     const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log });
     registerApi(http, {
       service,
@@ -125,7 +131,6 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
-    const limits = config.file.security.limits;
     const stream = attachStream({
       server: http.server,
       store,

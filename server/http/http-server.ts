@@ -6,7 +6,9 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { isDomainError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
+import { guardConnections } from './connection-guard.js';
 import { domainErrorAnswer } from './error-status.js';
+import { refuseSocket } from './raw-answer.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -41,10 +43,48 @@ function retryAfterSeconds(err: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.ceil(v) : undefined;
 }
 
-export function createHttpServer(log: Logger): FastifyInstance {
+export interface HttpServerOptions {
+  /** A request's headers and body must arrive within this; an idle connection closes after twice it. */
+  requestTimeoutMs: number;
+  connectionsPerAddress: number;
+  connections: number;
+  /** Addresses exempt from the per-address connection cap (the kiosk's own). */
+  trustedAddresses: Set<string>;
+}
+
+export const DEFAULT_HTTP_OPTIONS: HttpServerOptions = { requestTimeoutMs: 15_000, connectionsPerAddress: 64, connections: 1500, trustedAddresses: new Set() };
+
+/**
+ * The answer to a request the HTTP parser refused before any route saw it (bad framing, huge
+ * headers, a request that did not arrive in time), in the product's error shape.
+ */
+export function clientErrorAnswer(err: NodeJS.ErrnoException): { status: number; code: string; message: string } {
+  switch (err.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, code: 'REQUEST_TIMEOUT', message: 'The request did not arrive in time; the connection is closed.' };
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, code: 'HEADERS_TOO_LARGE', message: 'The request headers are too large.' };
+    default:
+      return { status: 400, code: 'BAD_REQUEST', message: `The request is not valid HTTP (${err.code ?? 'parse error'}).` };
+  }
+}
+
+export function createHttpServer(log: Logger, opts: HttpServerOptions = DEFAULT_HTTP_OPTIONS): FastifyInstance {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
+    // A client that trickles its headers or body (slow loris) is cut off after requestTimeoutMs;
+    // Node checks every second instead of its default thirty.
+    requestTimeout: opts.requestTimeoutMs,
+    connectionTimeout: 2 * opts.requestTimeoutMs,
+    keepAliveTimeout: 5_000,
+    http: { headersTimeout: opts.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, opts.requestTimeoutMs), maxHeaderSize: 16 * 1024 },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const a = clientErrorAnswer(err);
+      log.debug({ code: err.code, status: a.status }, 'request refused by the HTTP parser');
+      refuseSocket(socket, a.status, a.code, a.message);
+    },
     // Ticket ids and counters are short; anything longer is a mistake or an attack.
     routerOptions: { maxParamLength: 100 },
     forceCloseConnections: true,
@@ -58,6 +98,7 @@ export function createHttpServer(log: Logger): FastifyInstance {
   // Bodies are JSON only: fastify's default text/plain parser would hand the routes a string,
   // answered with a confusing "expected object" instead of 415.
   app.removeContentTypeParser('text/plain');
+  guardConnections(app.server, { perAddress: opts.connectionsPerAddress, total: opts.connections }, opts.trustedAddresses, log);
 
   app.addHook('onResponse', async (req, reply) => {
     log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');

@@ -25,6 +25,10 @@ export function refuseSocket(socket: Duplex, status: number, code: string, messa
     socket.destroy();
     return;
   }
+  // Whatever the client still sends is read and dropped, so closing does not reset the
+  // connection before it has read the answer.
+  socket.on('error', () => undefined);
+  socket.resume();
   socket.end(rawErrorAnswer(status, code, message, headers));
   // A client that does not read its answer must not keep the socket.
   setTimeout(() => socket.destroy(), 2000).unref();
