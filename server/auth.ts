@@ -37,7 +37,11 @@ export interface AuthOptions {
   /** A supervisor lifted an account's locks. */
   onUnlocked?(staffId: string, by: string): void;
   hashQueue?: PinHashQueue;
+  /** How long a sign-in refused before hashing waits before its answer (default 1 s). */
+  refusalDelayMs?: number;
 }
+
+const REFUSAL_DELAY_MS = 1000;
 
 export class Auth {
   private readonly guard: LoginGuard;
@@ -63,8 +67,16 @@ export class Auth {
    * answers never tell which staff ids exist.
    */
   async login(staffId: string, pin: string, address: string, now: number): Promise<{ token: string; staff: StaffRecord; expiresAt: number }> {
-    this.guard.admit(staffId, address, now);
-    const release = await this.hashQueue.acquire(address, this.guard.isKnownDevice(staffId, address, now));
+    let release: () => void;
+    try {
+      this.guard.admit(staffId, address, now);
+      release = await this.hashQueue.acquire(address, this.guard.isKnownDevice(staffId, address, now));
+    } catch (e) {
+      // Refused without hashing: answered after a pause, so a client that asks again the
+      // moment it is refused sends one request a second, not thousands.
+      await new Promise((r) => setTimeout(r, this.opts.refusalDelayMs ?? REFUSAL_DELAY_MS));
+      throw e;
+    }
     let staff: StaffRecord | undefined;
     let pinOk: boolean;
     try {
