@@ -8,6 +8,7 @@ import { EVENT_VERSION, streamOf, type BranchEvent, type EventDraft, type Stream
 import { ACTIVE_STATUSES, type CounterState, type NumberSequence, type StaffRole, type Ticket } from '../core/types.js';
 import { archiveEventBatch, type ArchiveBatch } from './event-archive.js';
 import type { Db } from './open-database.js';
+import { WriteGuard, type StorageProblem } from './write-guard.js';
 
 export interface StaffRecord {
   id: string;
@@ -70,6 +71,10 @@ export interface BranchStore {
   deleteSession(tokenHash: string): void;
   deleteExpiredSessions(now: number): number;
   idempotentAnswer(key: string): IdempotentAnswer | undefined;
+  /** Set once the database files changed under the service; writes are refused from then on. */
+  storageProblem(): StorageProblem | undefined;
+  /** Checks now that the database files are still the ones opened (a timer calls it). */
+  checkStorage(): StorageProblem | undefined;
   deleteIdempotentBefore(time: number): number;
   close(): void;
 }
@@ -105,7 +110,37 @@ function toEvent(r: Row, branch: string): BranchEvent {
   } as BranchEvent;
 }
 
-export function createBranchStore(db: Db): BranchStore {
+export interface BranchStoreOptions {
+  /** The database files changed under the service: it has stopped taking writes (write-guard.ts). */
+  onStorageHalt?(p: StorageProblem): void;
+}
+
+/** Every write goes through the guard: refused while the files are not the ones opened, or locked. */
+function guarded(store: BranchStore, guard: WriteGuard): BranchStore {
+  const w =
+    <A extends unknown[], R>(f: (...args: A) => R) =>
+    (...args: A): R =>
+      guard.write(() => f(...args));
+  return {
+    ...store,
+    commit: w(store.commit),
+    appendEvents: w(store.appendEvents),
+    setMeta: w(store.setMeta),
+    upsertStaff: w(store.upsertStaff),
+    createSession: w(store.createSession),
+    setSessionCounter: w(store.setSessionCounter),
+    deleteSession: w(store.deleteSession),
+    deleteExpiredSessions: w(store.deleteExpiredSessions),
+    deleteIdempotentBefore: w(store.deleteIdempotentBefore),
+    setSyncAcked: w(store.setSyncAcked),
+    archiveEvents: w(store.archiveEvents),
+    storageProblem: () => guard.problem,
+    checkStorage: () => guard.check(),
+  };
+}
+
+export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): BranchStore {
+  const guard = new WriteGuard(db, { onHalt: opts.onStorageHalt });
   const stmt = {
     // Today's tickets, and the latest earlier day's (whose unfinished tickets the engine then closes).
     ticketsOfDays: db.prepare('SELECT data FROM tickets WHERE business_day IN (?, ?)'),
@@ -195,7 +230,7 @@ export function createBranchStore(db: Db): BranchStore {
     for (const [k, v] of pending) heads.set(k, v);
   }
 
-  return {
+  const store: BranchStore = {
     loadSnapshot(businessDay) {
       return {
         tickets: (stmt.ticketsOfDays.all(businessDay, ((stmt.latestDay.get() as Row).day as string | null) ?? businessDay) as Row[])
@@ -282,5 +317,8 @@ export function createBranchStore(db: Db): BranchStore {
     },
     deleteIdempotentBefore: (time) => stmt.deleteIdem.run(time).changes,
     close: () => db.close(),
+    storageProblem: () => undefined,
+    checkStorage: () => undefined,
   };
+  return guarded(store, guard);
 }

@@ -28,7 +28,7 @@ export interface TicketFact {
   estBaseline: number | null;
 }
 
-export type AlertKind = 'wait_over_target' | 'counter_idle' | 'device_offline' | 'printer_paper' | 'device_fault';
+export type AlertKind = 'wait_over_target' | 'counter_idle' | 'device_offline' | 'printer_paper' | 'device_fault' | 'storage_fault';
 
 export interface AlertRecord {
   id: string;

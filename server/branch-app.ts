@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { draft } from '../core/events.js';
 import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
 import { createBranchStore } from '../db/branch-store.js';
+import { applyNumberingGuard } from '../db/numbering-guard.js';
 import { openDatabase, type Db } from '../db/open-database.js';
 import { Auth } from './auth.js';
 import { BranchService, type Clock } from './branch-service.js';
@@ -23,6 +24,7 @@ import { registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
 import { addressSet } from './http/client-address.js';
 import { EventRetention } from './event-retention.js';
+import { StorageWatch } from './storage-watch.js';
 import type { Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
 import type { FastifyInstance } from 'fastify';
@@ -76,8 +78,20 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const clock = opts.clock ?? Date.now;
   // The configuration is checked before anything is opened: a broken file starts nothing.
   const config = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
-  const db = openDatabase(join(opts.dataDir, 'branch.db'));
-  const store = createBranchStore(db);
+  const dbPath = join(opts.dataDir, 'branch.db');
+  const db = openDatabase(dbPath);
+  // A stop after the database files changed left the numbers issued so far: continue after them.
+  const restored = (() => {
+    try {
+      return applyNumberingGuard(db, dbPath);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  })();
+  if (restored) log.warn({ file: restored.file, raised: restored.raised }, 'numbering restored after the database files had changed: lost numbers are skipped, never issued again');
+  const storageWatch = new StorageWatch(log);
+  const store = createBranchStore(db, { onStorageHalt: storageWatch.onHalt });
   try {
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
@@ -121,6 +135,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       version: VERSION,
       ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? config.file.security.ticketRateLimitPerMinute,
       startedAt: Date.now(),
+      storage: storageWatch,
     });
     const alertSettings = {
       idleGraceMinutes: config.file.alerts.idleGraceMinutes,
@@ -148,6 +163,8 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     service.startDayWatch();
     devices.startAll();
     insights.start();
+    insights.alerts.addSource(() => storageWatch.alerts());
+    storageWatch.start(store);
     retention.start();
 
     return {
@@ -167,6 +184,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       initialAdminFile,
       async close() {
         service.stop();
+        storageWatch.stop();
         retention.stop();
         insights.stop();
         stream.close();

@@ -2,7 +2,7 @@
  * Runs the branch service as a process: parse options, start, print the ready line, shut
  * down cleanly on SIGINT/SIGTERM. Shared by `npm run serve` and `npm start`.
  */
-import { isAppError } from '../common/errors.js';
+import { isAppError, isDomainError } from '../common/errors.js';
 import { startBranchApp, type BranchApp } from './branch-app.js';
 import { parseServeOptions, type ServeOptions } from './cli-options.js';
 import { createLogger } from './logger.js';
@@ -35,7 +35,7 @@ export async function runService(argv: string[], defaults: Partial<ServeOptions>
     });
   } catch (e) {
     // A person reads this: the message names the file, the field and the problem.
-    console.error(`The branch service did not start: ${isAppError(e) ? `[${e.code}] ${e.message}` : (e as Error).stack}`);
+    console.error(`The branch service did not start: ${isDomainError(e) ? `[${e.code}] ${e.message}` : (e as Error).stack}`);
     process.exitCode = 1;
     return;
   }

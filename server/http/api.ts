@@ -38,6 +38,8 @@ export interface ApiDeps {
   version: string;
   ticketRateLimitPerMinute: number;
   startedAt: number;
+  /** Whether the database can still be written (server/storage-watch.ts). */
+  storage?: { health(): { writable: boolean } };
 }
 
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'must be 8–100 letters, digits or _.:-');
@@ -107,15 +109,21 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   };
   const actor = (p: Principal): Actor => ({ staffId: p.staff.id });
 
-  app.get('/api/health', async () => ({
-    status: 'ok',
-    branch: service.branchId,
-    version: deps.version,
-    businessDay: service.engine.businessDay,
-    uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
-    waiting: service.engine.totalWaiting(),
-    lastEventId: service.store.lastEventId(),
-  }));
+  app.get('/api/health', async (_req, reply) => {
+    // A service that can no longer save (its database files changed) is not healthy: 503.
+    const storage = deps.storage?.health() ?? { writable: true };
+    if (!storage.writable) reply.code(503);
+    return {
+      status: storage.writable ? 'ok' : 'degraded',
+      branch: service.branchId,
+      version: deps.version,
+      businessDay: service.engine.businessDay,
+      uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      waiting: service.engine.totalWaiting(),
+      lastEventId: service.store.lastEventId(),
+      storage,
+    };
+  });
 
   app.get('/api/config', async () => {
     const c = service.queueConfig;

@@ -59,11 +59,15 @@ const STATUS: Readonly<Record<string, number>> = {
   // The branch computer or a device cannot do it now; the client may try again.
   STORAGE_FULL: 503,
   STORAGE_FAILED: 503,
+  STORAGE_BUSY: 503,
+  STORAGE_REPLACED: 503,
   DEVICE_OFFLINE: 503,
   PRINT_FAILED: 503,
   LOGIN_BUSY: 503,
   // Faults of the branch computer itself: logged, answered 500.
   DB_ROW_INVALID: 500,
+  DATA_DIR_NOT_WRITABLE: 500,
+  NUMBERING_FILE_INVALID: 500,
   IDENTITY_KEY_INVALID: 500,
   IDENTITY_KEY_UNREADABLE: 500,
   IDENTITY_KEY_UNWRITABLE: 500,
