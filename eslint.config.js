@@ -32,4 +32,31 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['../core/*', '../../core/*', '../db/*', '../../db/*', '../server/*', '../../server/*'] }],
     },
   },
+  {
+    // The LAN API's routes go through the branch service's commands and read models, the one
+    // write path (decision record 0002): they never reach the engine or the store themselves.
+    files: ['server/http/**/*.ts', 'server/**/routes.ts', 'server/**/*-routes.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/core/engine', '**/core/engine.js'], message: 'Routes call the branch service (server/branch-service.ts), not the queue engine.' },
+            { group: ['**/db/*'], allowTypeImports: true, message: 'Routes read and write through the branch service, not the database.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name=/^(engine|store|runner)$/][object.name='service']",
+          message: 'Routes call the branch service\'s commands and read models, never its engine or store.',
+        },
+        {
+          selector: "MemberExpression[property.name=/^(engine|store|runner)$/][object.property.name='service']",
+          message: 'Routes call the branch service\'s commands and read models, never its engine or store.',
+        },
+      ],
+    },
+  },
 );

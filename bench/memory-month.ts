@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBranchApp } from '../server/branch-app.js';
 import { silentLogger } from '../server/logger.js';
-import { isAppError } from '../common/errors.js';
-import type { Outcome } from '../core/engine.js';
+import { isDomainError } from '../common/errors.js';
+import type { Answer } from '../server/branch-service.js';
 
 const DAYS = Number(process.argv[2] ?? 30);
 const PER_DAY = Number(process.argv[3] ?? 600);
@@ -38,14 +38,14 @@ async function main(): Promise<void> {
   let now = Date.UTC(2026, 2, 1, 16, 0);
   const app = await startBranchApp({ dataDir: dir, demo: true, port: 0, host: '127.0.0.1', log: silentLogger, clock: () => now });
   const svc = app.service;
-  const engine = svc.engine;
   const services = svc.queueConfig.services.map((s) => s.code);
   const counters = svc.queueConfig.counters.map((c) => c.id);
-  const run = <R>(decide: (t: number) => Outcome<R>) => {
+  // A command the queue refuses (nobody at the counter to complete) is part of the traffic.
+  const run = (command: () => Answer) => {
     try {
-      svc.execute(decide, () => ({ status: 200, body: null }));
+      command();
     } catch (e) {
-      if (!isAppError(e)) throw e;
+      if (!isDomainError(e)) throw e;
     }
   };
   const rows: { day: number; rss: number; heap: number; tickets: number }[] = [];
@@ -56,25 +56,25 @@ async function main(): Promise<void> {
     const dayStart = now;
     // Doors 09:00–17:00 local: 480 minutes, one step a minute.
     now = dayStart + 9 * 3_600_000;
-    for (const c of counters) run((t) => engine.open(c, { staffId: `T0${c}` }, t));
+    for (const c of counters) run(() => svc.openCounter(c, { staffId: `T0${c}` }));
     const busyUntil = new Map<string, number>();
     for (let minute = 0; minute < 480; minute++) {
       now = dayStart + 9 * 3_600_000 + minute * 60_000;
       const arrivals = Math.round(((PER_DAY / 480) * 2 * random()));
       for (let i = 0; i < arrivals; i++) {
-        run((t) => engine.issue({ serviceCode: services[Math.floor(random() * services.length)]!, channel: 'kiosk' }, t));
+        run(() => svc.issue({ serviceCode: services[Math.floor(random() * services.length)]!, channel: 'kiosk' }));
         tickets++;
       }
       for (const c of counters) {
         if ((busyUntil.get(c) ?? 0) > now) continue;
-        run((t) => engine.callNext(c, { staffId: `T0${c}` }, t));
+        run(() => svc.callNext(c, { staffId: `T0${c}` }));
         busyUntil.set(c, now + (2 + random() * 8) * 60_000);
       }
     }
     now = dayStart + 17 * 3_600_000;
     for (const c of counters) {
-      run((t) => engine.complete(c, { staffId: `T0${c}` }, t));
-      run((t) => engine.close(c, { staffId: `T0${c}` }, t));
+      run(() => svc.complete(c, { staffId: `T0${c}` }));
+      run(() => svc.closeCounter(c, { staffId: `T0${c}` }));
     }
     now = dayStart + 86_400_000;
     const s = sample();

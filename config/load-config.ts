@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
+import { describeIssues, formatPath } from '../common/zod-issues.js';
 import { configFileSchema, toQueueConfig, type ConfigFile } from './schema.js';
 import type { QueueConfig } from '../core/types.js';
 
@@ -21,31 +21,19 @@ export interface LoadedConfig {
   source: string;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
-  return out || '(top level)';
-}
-
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => {
-    if (i.code === 'unrecognized_keys') return `${formatPath(i.path)}: unknown field(s) ${i.keys.join(', ')}`;
-    if (i.code === 'invalid_type' && i.message.includes('received undefined')) return `${formatPath(i.path)}: is required`;
-    return `${formatPath(i.path)}: ${i.message}`;
-  });
-}
+export { describeIssues, formatPath };
 
 export function parseConfigText(text: string, source: string): LoadedConfig {
   let raw: unknown;
   try {
     raw = source.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new AppError('CONFIG_INVALID', `${source}: not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`, 400);
+    throw new DomainError('CONFIG_INVALID', `${source}: not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
   }
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = describeIssues(parsed.error.issues);
-    throw new AppError('CONFIG_INVALID', `${source} has ${lines.length} problem(s):\n  ${lines.join('\n  ')}`, 400, lines);
+    throw new DomainError('CONFIG_INVALID', `${source} has ${lines.length} problem(s):\n  ${lines.join('\n  ')}`, lines);
   }
   return {
     file: parsed.data,
@@ -60,7 +48,7 @@ export function loadConfigFile(path: string): LoadedConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new AppError('CONFIG_UNREADABLE', `Cannot read the configuration file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 400);
+    throw new DomainError('CONFIG_UNREADABLE', `Cannot read the configuration file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   return parseConfigText(text, path);
 }

@@ -6,7 +6,7 @@
  *   apply  → the in-memory state takes the Outcome, after the database committed it.
  * Nothing here does I/O; time and ids are passed in, so tests and the simulator drive it freely.
  */
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { businessDay, isOpenAt } from './calendar.js';
 import type { WaitEstimate } from './estimate.js';
 import { gatherEstimateInput, ServiceTimes, type QueueFacts } from './estimate-inputs.js';
@@ -31,6 +31,8 @@ export interface Outcome<R = unknown> {
   sequences: NumberSequence[];
   events: EventDraft[];
   result: R;
+  /** Set by the day's rollover: the business day that begins once this outcome is applied. */
+  startsDay?: string;
 }
 
 export interface EngineSnapshot {
@@ -54,8 +56,9 @@ export interface Actor {
 
 const ACTIVE = new Set(['waiting', 'called', 'serving']);
 
-function fail(code: string, message: string, status: number): never {
-  throw new AppError(code, message, status);
+/** Refuses a command: a stable code and a message for the person at the counter or kiosk. */
+function fail(code: string, message: string): never {
+  throw new DomainError(code, message);
 }
 
 export class QueueEngine {
@@ -196,7 +199,7 @@ export class QueueEngine {
   rollover(now: number): Outcome<{ day: string }> | null {
     const today = laterDay(businessDay(now, this.config.branch.timeZone, this.config.branch.dayStartsAt), this.day);
     if (today === this.day && !this.staleActive) return null;
-    const out = emptyOutcome({ day: today });
+    const out: Outcome<{ day: string }> = { ...emptyOutcome({ day: today }), startsDay: today };
     let cancelled = 0;
     for (const t of this.tickets.values()) {
       if (t.businessDay === today || !ACTIVE.has(t.status)) continue;
@@ -216,18 +219,18 @@ export class QueueEngine {
 
   issue(input: IssueInput, now: number): Outcome<Ticket> {
     const service = this.services.get(input.serviceCode);
-    if (!service) fail('UNKNOWN_SERVICE', `There is no service "${input.serviceCode}" at this branch.`, 404);
+    if (!service) fail('UNKNOWN_SERVICE', `There is no service "${input.serviceCode}" at this branch.`);
     const segment = input.segment ?? 'regular';
     if (!this.config.segments.some((s) => s.code === segment)) {
-      fail('UNKNOWN_SEGMENT', `Unknown customer segment "${segment}"; known: ${this.config.segments.map((s) => s.code).join(', ')}.`, 400);
+      fail('UNKNOWN_SEGMENT', `Unknown customer segment "${segment}"; known: ${this.config.segments.map((s) => s.code).join(', ')}.`);
     }
-    if (!service.enabled) fail('SERVICE_CLOSED', `${service.name.en} is not offered today.`, 409);
+    if (!service.enabled) fail('SERVICE_CLOSED', `${service.name.en} is not offered today.`);
     if (!isOpenAt(now, this.config.branch.timeZone, this.config.branch.hours)) {
-      fail('BRANCH_CLOSED', 'The branch is closed now; tickets are issued during business hours.', 409);
+      fail('BRANCH_CLOSED', 'The branch is closed now; tickets are issued during business hours.');
     }
     const day = this.day;
     if (service.dailyCap !== undefined && this.numbers.issued(service.code, day) >= service.dailyCap) {
-      fail('SERVICE_CAPPED', `${service.name.en} has reached today's limit of ${service.dailyCap} tickets.`, 409);
+      fail('SERVICE_CAPPED', `${service.name.en} has reached today's limit of ${service.dailyCap} tickets.`);
     }
     const { sequence, number, seqNo } = this.numbers.next(service, day);
     const ticket: Ticket = {
@@ -263,7 +266,7 @@ export class QueueEngine {
     this.counterDef(counterId);
     const c = this.counter(counterId);
     if (c.status !== 'closed' && c.staffId && actor.staffId && c.staffId !== actor.staffId) {
-      fail('COUNTER_TAKEN', `Counter ${counterId} is already open for staff ${c.staffId}; they must close it first.`, 409);
+      fail('COUNTER_TAKEN', `Counter ${counterId} is already open for staff ${c.staffId}; they must close it first.`);
     }
     if (c.status === 'open' && c.staffId === actor.staffId) return { ...emptyOutcome(c) };
     const next: CounterState = { ...c, status: 'open', staffId: actor.staffId, pauseReason: undefined, since: now, priorityStreak: 0 };
@@ -273,7 +276,7 @@ export class QueueEngine {
   close(counterId: string, actor: Actor, now: number): Outcome<CounterState> {
     this.counterDef(counterId);
     const c = this.counter(counterId);
-    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish ticket ${this.tickets.get(c.currentTicketId)?.number ?? ''} before closing counter ${counterId}.`, 409);
+    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish ticket ${this.tickets.get(c.currentTicketId)?.number ?? ''} before closing counter ${counterId}.`);
     if (c.status === 'closed') return emptyOutcome(c);
     const next: CounterState = { ...c, status: 'closed', staffId: undefined, pauseReason: undefined, since: now };
     return { ...emptyOutcome(next), counters: [next], events: [draft('counter.closed', now, { counterId, staffId: actor.staffId })] };
@@ -282,11 +285,11 @@ export class QueueEngine {
   pause(counterId: string, reason: string, actor: Actor, now: number): Outcome<CounterState> {
     this.counterDef(counterId);
     if (!this.config.rules.pauseReasons.some((r) => r.code === reason)) {
-      fail('UNKNOWN_PAUSE_REASON', `Pause reason "${reason}" is not one of: ${this.config.rules.pauseReasons.map((r) => r.code).join(', ')}.`, 400);
+      fail('UNKNOWN_PAUSE_REASON', `Pause reason "${reason}" is not one of: ${this.config.rules.pauseReasons.map((r) => r.code).join(', ')}.`);
     }
     const c = this.counter(counterId);
-    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${counterId} is closed; open it first.`, 409);
-    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish the current ticket before pausing counter ${counterId}.`, 409);
+    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${counterId} is closed; open it first.`);
+    if (c.currentTicketId) fail('TICKET_AT_COUNTER', `Finish the current ticket before pausing counter ${counterId}.`);
     const next: CounterState = { ...c, status: 'paused', pauseReason: reason, since: now };
     return { ...emptyOutcome(next), counters: [next], events: [draft('counter.paused', now, { counterId, staffId: actor.staffId, reason })] };
   }
@@ -294,7 +297,7 @@ export class QueueEngine {
   resume(counterId: string, actor: Actor, now: number): Outcome<CounterState> {
     this.counterDef(counterId);
     const c = this.counter(counterId);
-    if (c.status !== 'paused') fail('COUNTER_NOT_PAUSED', `Counter ${counterId} is not paused.`, 409);
+    if (c.status !== 'paused') fail('COUNTER_NOT_PAUSED', `Counter ${counterId} is not paused.`);
     const next: CounterState = { ...c, status: 'open', pauseReason: undefined, since: now };
     return { ...emptyOutcome(next), counters: [next], events: [draft('counter.resumed', now, { counterId, staffId: actor.staffId })] };
   }
@@ -309,7 +312,7 @@ export class QueueEngine {
       const cur = this.tickets.get(c.currentTicketId);
       if (cur && ACTIVE.has(cur.status)) {
         if (!this.config.rules.autoCompleteOnNext) {
-          fail('TICKET_AT_COUNTER', `Ticket ${cur.number} is still at counter ${counterId}: complete it or mark it a no-show first.`, 409);
+          fail('TICKET_AT_COUNTER', `Ticket ${cur.number} is still at counter ${counterId}: complete it or mark it a no-show first.`);
         }
         const done = this.finish(cur, now, actor);
         out.tickets.push(done);
@@ -342,7 +345,7 @@ export class QueueEngine {
   recall(counterId: string, actor: Actor, now: number): Outcome<Ticket> {
     const { ticket } = this.current(counterId, ['called']);
     if (ticket.recalls >= this.config.rules.maxRecalls) {
-      fail('RECALL_LIMIT', `Ticket ${ticket.number} was already recalled ${ticket.recalls} times (the limit); mark it a no-show instead.`, 409);
+      fail('RECALL_LIMIT', `Ticket ${ticket.number} was already recalled ${ticket.recalls} times (the limit); mark it a no-show instead.`);
     }
     const next: Ticket = { ...ticket, recalls: ticket.recalls + 1 };
     return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.recalled', now, { ticket: next, counterId, staffId: actor.staffId })] };
@@ -381,9 +384,9 @@ export class QueueEngine {
   transfer(counterId: string, serviceCode: string, actor: Actor, now: number): Outcome<Ticket> {
     const { ticket, counter } = this.current(counterId, ['called', 'serving']);
     const target = this.services.get(serviceCode);
-    if (!target) fail('UNKNOWN_SERVICE', `There is no service "${serviceCode}" at this branch.`, 404);
-    if (target.code === ticket.serviceCode) fail('SAME_SERVICE', `Ticket ${ticket.number} is already for ${target.name.en}.`, 400);
-    if (!target.enabled) fail('SERVICE_CLOSED', `${target.name.en} is not offered today.`, 409);
+    if (!target) fail('UNKNOWN_SERVICE', `There is no service "${serviceCode}" at this branch.`);
+    if (target.code === ticket.serviceCode) fail('SAME_SERVICE', `Ticket ${ticket.number} is already for ${target.name.en}.`);
+    if (!target.enabled) fail('SERVICE_CLOSED', `${target.name.en} is not offered today.`);
     const { sequence, number, seqNo } = this.numbers.next(target, this.day);
     const moved: Ticket = { ...ticket, status: 'transferred', endedAt: now, endReason: 'transferred' };
     const fresh: Ticket = {
@@ -420,11 +423,11 @@ export class QueueEngine {
   /** A no-show customer who comes back joins the back of the line, on request. */
   rejoin(ticketId: string, actor: Actor, now: number): Outcome<Ticket> {
     const t = this.tickets.get(ticketId);
-    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`, 404);
-    if (t.status !== 'no_show') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a no-show can rejoin.`, 409);
-    if (t.businessDay !== this.day) fail('INVALID_STATE', `Ticket ${t.number} is from ${t.businessDay}; take a new ticket.`, 409);
+    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`);
+    if (t.status !== 'no_show') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a no-show can rejoin.`);
+    if (t.businessDay !== this.day) fail('INVALID_STATE', `Ticket ${t.number} is from ${t.businessDay}; take a new ticket.`);
     if (t.rejoins >= this.config.rules.maxRejoins) {
-      fail('REJOIN_LIMIT', `Ticket ${t.number} has rejoined ${t.rejoins} times, the limit; take a new ticket.`, 409);
+      fail('REJOIN_LIMIT', `Ticket ${t.number} has rejoined ${t.rejoins} times, the limit; take a new ticket.`);
     }
     const next: Ticket = {
       ...t,
@@ -445,8 +448,8 @@ export class QueueEngine {
 
   cancel(ticketId: string, reason: string, actor: Actor, now: number): Outcome<Ticket> {
     const t = this.tickets.get(ticketId);
-    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`, 404);
-    if (t.status !== 'waiting') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a waiting ticket can be cancelled.`, 409);
+    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`);
+    if (t.status !== 'waiting') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a waiting ticket can be cancelled.`);
     const next: Ticket = { ...t, status: 'cancelled', endedAt: now, endReason: reason };
     return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.cancelled', now, { ticket: next, reason, staffId: actor.staffId })] };
   }
@@ -463,8 +466,8 @@ export class QueueEngine {
       this.putTicket(t);
       this.serviceTimes.learn(t);
     }
-    const day = (out.result as { day?: unknown } | null)?.day;
-    if (out.events.some((e) => e.type === 'day.closed') && typeof day === 'string') {
+    const day = out.startsDay;
+    if (day !== undefined) {
       this.day = day;
       this.staleActive = false;
       // Finished tickets of earlier days are history now; keep memory to the current day.
@@ -488,22 +491,22 @@ export class QueueEngine {
 
   private counterDef(counterId: string): CounterDef {
     const def = this.counterDefs.get(counterId);
-    if (!def) fail('UNKNOWN_COUNTER', `There is no counter "${counterId}" at this branch.`, 404);
+    if (!def) fail('UNKNOWN_COUNTER', `There is no counter "${counterId}" at this branch.`);
     return def;
   }
 
   private requireOpen(c: CounterState): void {
-    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${c.id} is closed; sign in to open it.`, 409);
-    if (c.status === 'paused') fail('COUNTER_PAUSED', `Counter ${c.id} is paused (${c.pauseReason ?? ''}); resume it first.`, 409);
+    if (c.status === 'closed') fail('COUNTER_CLOSED', `Counter ${c.id} is closed; sign in to open it.`);
+    if (c.status === 'paused') fail('COUNTER_PAUSED', `Counter ${c.id} is paused (${c.pauseReason ?? ''}); resume it first.`);
   }
 
   private current(counterId: string, statuses: Ticket['status'][]): { ticket: Ticket; counter: CounterState } {
     this.counterDef(counterId);
     const counter = this.counter(counterId);
     const ticket = counter.currentTicketId ? this.tickets.get(counter.currentTicketId) : undefined;
-    if (!ticket || !ACTIVE.has(ticket.status)) fail('NO_CURRENT_TICKET', `Counter ${counterId} has no ticket at it; call the next one first.`, 409);
+    if (!ticket || !ACTIVE.has(ticket.status)) fail('NO_CURRENT_TICKET', `Counter ${counterId} has no ticket at it; call the next one first.`);
     if (!statuses.includes(ticket.status)) {
-      fail('INVALID_STATE', `Ticket ${ticket.number} is ${ticket.status}; this needs it to be ${statuses.join(' or ')}.`, 409);
+      fail('INVALID_STATE', `Ticket ${ticket.number} is ${ticket.status}; this needs it to be ${statuses.join(' or ')}.`);
     }
     return { ticket, counter };
   }

@@ -5,43 +5,13 @@
  * a change that is not backwards compatible gets a new version, never a silent edit.
  */
 import { z } from 'zod';
+import { callReasonSchema, localizedSchema, ticketSchema } from './types.js';
+
+// Re-exported: head office and older code import the record schemas from here.
+export { callReasonSchema, ticketSchema };
 
 export const EVENT_VERSION = 1;
 
-
-export const callReasonSchema = z.object({
-  tier: z.enum(['primary', 'secondary']),
-  rule: z.enum(['priority', 'aged', 'fifo', 'fairness']),
-  passedOver: z.number().int().nonnegative(),
-  text: z.string(),
-});
-
-export const ticketSchema = z.object({
-  id: z.string(),
-  visitId: z.string(),
-  number: z.string(),
-  seq: z.number().int(),
-  serviceCode: z.string(),
-  segment: z.string(),
-  channel: z.enum(['kiosk', 'lobby', 'mobile', 'appointment', 'api']),
-  status: z.enum(['waiting', 'called', 'serving', 'done', 'no_show', 'cancelled', 'transferred']),
-  businessDay: z.string(),
-  issuedAt: z.number(),
-  queuedAt: z.number(),
-  ahead: z.number().int(),
-  estimate: z.object({ minMinutes: z.number(), maxMinutes: z.number() }).nullable(),
-  calledAt: z.number().optional(),
-  startedAt: z.number().optional(),
-  endedAt: z.number().optional(),
-  counterId: z.string().optional(),
-  staffId: z.string().optional(),
-  recalls: z.number().int(),
-  rejoins: z.number().int(),
-  callReason: callReasonSchema.optional(),
-  transferredFrom: z.string().optional(),
-  transferredTo: z.string().optional(),
-  endReason: z.string().optional(),
-});
 
 const counterRef = z.object({ counterId: z.string(), staffId: z.string().optional() });
 
@@ -60,7 +30,7 @@ export const alertSchema = z.object({
   key: z.string(),
   kind: z.enum(['wait_over_target', 'counter_idle', 'device_offline', 'printer_paper', 'device_fault', 'storage_fault']),
   severity: z.enum(['warning', 'critical']),
-  message: z.object({ zh: z.string(), en: z.string() }),
+  message: localizedSchema,
   raisedAt: z.string(),
   clearedAt: z.string().optional(),
   acknowledgedAt: z.string().optional(),
@@ -152,6 +122,7 @@ export type BranchEvent = {
   };
 }[EventType];
 
+/** The envelope of a stored or sent event; `data` is checked by its type's schema (eventSchema). */
 export const branchEventSchema = z.object({
   id: z.number().int().positive(),
   stream: z.enum(['queue', 'device', 'config', 'staff']),
@@ -163,11 +134,33 @@ export const branchEventSchema = z.object({
   data: z.unknown(),
 });
 
-/** Validates an event received from outside (HQ ingest, a replay file): envelope and data. */
+/** The data of an event of `type` checked against its schema; issues are reported at `path`. */
+function checkData(type: EventType, data: unknown, ctx: z.RefinementCtx, path: PropertyKey[]): EventData<EventType> {
+  const r = eventDataSchemas[type].safeParse(data);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, ...issue.path] });
+  return z.NEVER;
+}
+
+/**
+ * A whole event, envelope and data: what the log holds, the stream sends and head office takes
+ * in. Unknown fields are dropped, so an event is exactly what its schema says.
+ */
+export const eventSchema = branchEventSchema.transform(
+  // The schema has checked that `data` fits `type`; TypeScript cannot follow that pairing.
+  (env, ctx) => ({ ...env, data: checkData(env.type, env.data, ctx, ['data']) }) as BranchEvent,
+);
+
+/** Validates an event received from outside (HQ ingest, a replay file, the log): envelope and data. */
 export function parseEvent(input: unknown): BranchEvent {
-  const env = branchEventSchema.parse(input);
-  const data = eventDataSchemas[env.type].parse(env.data);
-  return { ...env, data } as BranchEvent;
+  return eventSchema.parse(input);
+}
+
+/** An event draft as its schema has it (unknown fields dropped), or the issues naming each wrong field. */
+export function checkDraft(d: EventDraft): { ok: true; draft: EventDraft } | { ok: false; issues: readonly z.core.$ZodIssue[] } {
+  const r = eventDataSchemas[d.type].safeParse(d.data);
+  // The data was checked against the schema of its own type.
+  return r.success ? { ok: true, draft: { type: d.type, at: d.at, data: r.data } as EventDraft } : { ok: false, issues: r.error.issues };
 }
 
 export function draft<T extends EventType>(type: T, at: number, data: EventData<T>): EventDraft {

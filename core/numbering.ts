@@ -3,7 +3,7 @@
  * business day. The engine keeps one sequence per service and day; a number is never handed out
  * twice because the sequence and the ticket are committed in one transaction.
  */
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import type { NumberSequence, ServiceDef } from './types.js';
 
 export interface NumberTaken {
@@ -51,7 +51,7 @@ export class DailyNumbers {
     const seq = this.sequence(service, day);
     const seqNo = seq.lastSeq + 1;
     if (seqNo > service.range.to) {
-      throw new AppError('NUMBERS_EXHAUSTED', `${service.name.en} has used every number up to ${service.prefix}${service.range.to} today.`, 409);
+      throw new DomainError('NUMBERS_EXHAUSTED', `${service.name.en} has used every number up to ${service.prefix}${service.range.to} today.`);
     }
     return { sequence: { ...seq, lastSeq: seqNo }, number: formatNumber(service, seqNo), seqNo };
   }

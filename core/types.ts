@@ -1,16 +1,29 @@
 /**
  * The queue domain's data. Plain values only: the engine, the database, the API and the
  * event log all speak these shapes. Times are epoch milliseconds inside the domain.
+ *
+ * The records that are stored, sent and read back (tickets, counter states, number sequences)
+ * are zod schemas, and their types are inferred from them: the schema that checks a row read
+ * from SQLite or an event from a branch is the type the code is written against, so the two
+ * cannot drift apart. The branch configuration's shapes are checked where the configuration
+ * file is read (config/schema.ts).
  */
+import { z } from 'zod';
 
-export type Localized = { zh: string; en: string };
+export const localizedSchema = z.object({ zh: z.string(), en: z.string() });
+export type Localized = z.infer<typeof localizedSchema>;
 
-export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no_show' | 'cancelled' | 'transferred';
+export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'done', 'no_show', 'cancelled', 'transferred'] as const;
+export const ticketStatusSchema = z.enum(TICKET_STATUSES);
+export type TicketStatus = z.infer<typeof ticketStatusSchema>;
 export const ACTIVE_STATUSES: readonly TicketStatus[] = ['waiting', 'called', 'serving'];
 
-export type SkillLevel = 'primary' | 'secondary';
-export type StaffRole = 'teller' | 'lobby' | 'supervisor' | 'admin';
-export type Channel = 'kiosk' | 'lobby' | 'mobile' | 'appointment' | 'api';
+export const skillLevelSchema = z.enum(['primary', 'secondary']);
+export type SkillLevel = z.infer<typeof skillLevelSchema>;
+export const staffRoleSchema = z.enum(['teller', 'lobby', 'supervisor', 'admin']);
+export type StaffRole = z.infer<typeof staffRoleSchema>;
+export const channelSchema = z.enum(['kiosk', 'lobby', 'mobile', 'appointment', 'api']);
+export type Channel = z.infer<typeof channelSchema>;
 
 export interface ServiceDef {
   code: string;
@@ -78,63 +91,87 @@ export interface QueueConfig {
 }
 
 /** Why the engine chose a ticket: kept on the ticket and in the event, for audit. */
-export interface CallReason {
+export const callReasonSchema = z.object({
   /** primary/secondary: which skill tier the ticket came from. */
-  tier: SkillLevel;
+  tier: skillLevelSchema,
   /** priority: a priority segment; aged: a regular ticket past its target wait; fifo: plain order;
    *  fairness: a regular ticket taken because the priority streak reached the cap. */
-  rule: 'priority' | 'aged' | 'fifo' | 'fairness';
+  rule: z.enum(['priority', 'aged', 'fifo', 'fairness']),
   /** Tickets of this counter's services that arrived earlier and were passed over. */
-  passedOver: number;
-  text: string;
-}
+  passedOver: z.number().int().nonnegative(),
+  text: z.string(),
+});
+export type CallReason = z.infer<typeof callReasonSchema>;
 
-export interface Ticket {
-  id: string;
-  visitId: string;
-  number: string;
-  seq: number;
-  serviceCode: string;
-  segment: string;
-  channel: Channel;
-  status: TicketStatus;
-  businessDay: string;
-  issuedAt: number;
+/**
+ * The wait estimate kept with a ticket: the printed range, and the points it was made from
+ * (core/estimate.ts), which the estimator learns from and the dashboard measures accuracy
+ * with. Those are absent on tickets issued before the estimator kept them.
+ */
+export const ticketEstimateSchema = z.object({
+  minMinutes: z.number(),
+  maxMinutes: z.number(),
+  /** The estimator's calibrated point estimate, minutes. */
+  expectedMinutes: z.number().optional(),
+  /** The queue-length baseline (n+1)/(s·μ) at the same moment. */
+  baselineMinutes: z.number().optional(),
+  /** The uncalibrated model's minutes (what calibration learns the error of). */
+  modelMinutes: z.number().optional(),
+});
+export type TicketEstimate = z.infer<typeof ticketEstimateSchema>;
+
+const epochMs = z.number();
+
+export const ticketSchema = z.object({
+  id: z.string().min(1),
+  visitId: z.string(),
+  number: z.string().min(1),
+  seq: z.number().int(),
+  serviceCode: z.string().min(1),
+  segment: z.string().min(1),
+  channel: channelSchema,
+  status: ticketStatusSchema,
+  businessDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+  issuedAt: epochMs,
   /** Orders the queue: the visit's first arrival (kept on transfer), or the rejoin time. */
-  queuedAt: number;
-  ahead: number;
-  estimate: { minMinutes: number; maxMinutes: number } | null;
-  calledAt?: number;
-  startedAt?: number;
-  endedAt?: number;
-  counterId?: string;
-  staffId?: string;
-  recalls: number;
-  rejoins: number;
-  callReason?: CallReason;
-  transferredFrom?: string;
-  transferredTo?: string;
-  endReason?: string;
-}
+  queuedAt: epochMs,
+  ahead: z.number().int().nonnegative(),
+  estimate: ticketEstimateSchema.nullable(),
+  calledAt: epochMs.optional(),
+  startedAt: epochMs.optional(),
+  endedAt: epochMs.optional(),
+  counterId: z.string().optional(),
+  staffId: z.string().optional(),
+  recalls: z.number().int().nonnegative(),
+  rejoins: z.number().int().nonnegative(),
+  callReason: callReasonSchema.optional(),
+  transferredFrom: z.string().optional(),
+  transferredTo: z.string().optional(),
+  endReason: z.string().optional(),
+});
+export type Ticket = z.infer<typeof ticketSchema>;
 
-export type CounterStatus = 'closed' | 'open' | 'paused';
+export const counterStatusSchema = z.enum(['closed', 'open', 'paused']);
+export type CounterStatus = z.infer<typeof counterStatusSchema>;
 
-export interface CounterState {
-  id: string;
-  status: CounterStatus;
-  staffId?: string;
-  pauseReason?: string;
-  currentTicketId?: string;
+export const counterStateSchema = z.object({
+  id: z.string().min(1),
+  status: counterStatusSchema,
+  staffId: z.string().optional(),
+  pauseReason: z.string().optional(),
+  currentTicketId: z.string().optional(),
   /** Priority calls in a row, for the fairness cap. */
-  priorityStreak: number;
-  since: number;
-  servedToday: number;
-  servedDay?: string;
-}
+  priorityStreak: z.number().int().nonnegative(),
+  since: epochMs,
+  servedToday: z.number().int().nonnegative(),
+  servedDay: z.string().optional(),
+});
+export type CounterState = z.infer<typeof counterStateSchema>;
 
-export interface NumberSequence {
-  serviceCode: string;
-  businessDay: string;
-  lastSeq: number;
-  issued: number;
-}
+export const numberSequenceSchema = z.object({
+  serviceCode: z.string().min(1),
+  businessDay: z.string(),
+  lastSeq: z.number().int(),
+  issued: z.number().int().nonnegative(),
+});
+export type NumberSequence = z.infer<typeof numberSequenceSchema>;

@@ -11,9 +11,6 @@ import { WaitCalibration } from './wait-calibration.js';
 // follow the lunch peak.
 const ARRIVAL_WINDOW_MS = 30 * 60_000;
 
-/** What is kept on a ticket's estimate besides the printed range. */
-type StoredEstimate = Partial<WaitEstimate> & { modelMinutes?: number };
-
 export class WaitEstimator {
   private readonly calibration = new WaitCalibration();
   private readonly arrivals = new Map<string, number[]>();
@@ -47,7 +44,7 @@ export class WaitEstimator {
   }
 
   private learn(t: Ticket): void {
-    const est = t.estimate as StoredEstimate | null;
+    const est = t.estimate;
     // A rejoined ticket's wait restarted; its first estimate says nothing about the second wait.
     if (!est || est.modelMinutes === undefined || t.rejoins > 0 || t.calledAt === undefined) return;
     this.calibration.record(t.serviceCode, t.ahead, est.modelMinutes, (t.calledAt - t.issuedAt) / 60_000);

@@ -3,11 +3,15 @@
  * A state change and its events are written in one transaction (`commit`), so the log,
  * which doubles as head office's outbox, never disagrees with the tickets.
  */
+import { z } from 'zod';
+import { DomainError } from '../common/errors.js';
+import { describeIssues } from '../common/zod-issues.js';
 import type { Outcome, EngineSnapshot } from '../core/engine.js';
-import { EVENT_VERSION, streamOf, type BranchEvent, type EventDraft, type StreamName } from '../core/events.js';
-import { ACTIVE_STATUSES, type CounterState, type NumberSequence, type StaffRole, type Ticket } from '../core/types.js';
+import { checkDraft, EVENT_VERSION, eventSchema, streamOf, type BranchEvent, type EventDraft, type StreamName } from '../core/events.js';
+import { ACTIVE_STATUSES, counterStateSchema, staffRoleSchema, ticketSchema, type NumberSequence, type StaffRole, type Ticket } from '../core/types.js';
 import { archiveEventBatch, type ArchiveBatch } from './event-archive.js';
 import type { Db } from './open-database.js';
+import { flagColumn, jsonColumn, rowReader, type RowErrorReporter } from './rows.js';
 import { WriteGuard, type StorageProblem } from './write-guard.js';
 
 export interface StaffRecord {
@@ -35,6 +39,10 @@ export interface IdempotentAnswer {
   createdAt: number;
 }
 
+/**
+ * Every read goes through a schema (db/rows.ts): a damaged row is a DB_ROW_INVALID error naming
+ * the table, key and field. Every event is checked against its schema before it is written.
+ */
 export interface BranchStore {
   loadSnapshot(businessDay: string): EngineSnapshot;
   /** The latest business day that has issued a number, if any. */
@@ -71,46 +79,61 @@ export interface BranchStore {
   deleteSession(tokenHash: string): void;
   deleteExpiredSessions(now: number): number;
   idempotentAnswer(key: string): IdempotentAnswer | undefined;
+  deleteIdempotentBefore(time: number): number;
   /** Set once the database files changed under the service; writes are refused from then on. */
   storageProblem(): StorageProblem | undefined;
   /** Checks now that the database files are still the ones opened (a timer calls it). */
   checkStorage(): StorageProblem | undefined;
-  deleteIdempotentBefore(time: number): number;
   close(): void;
 }
-
-type Row = Record<string, unknown>;
 
 /** Meta key of the highest sequence of a stream that head office has acknowledged. */
 export function syncAckedKey(stream: StreamName): string {
   return `sync.acked.${stream}`;
 }
 
-function toStaff(r: Row): StaffRecord {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    roles: JSON.parse(r.roles as string) as StaffRole[],
-    counters: JSON.parse(r.counters as string) as string[],
-    pinHash: r.pin_hash as string,
-    active: r.active === 1,
-  };
-}
-
-function toEvent(r: Row, branch: string): BranchEvent {
-  return {
-    id: r.id as number,
-    stream: r.stream as StreamName,
-    seq: r.seq as number,
-    type: r.type,
-    v: r.v as number,
-    at: r.at as string,
-    branch,
-    data: JSON.parse(r.data as string),
-  } as BranchEvent;
-}
+// The rows as SQLite returns them, checked and turned into records (db/rows.ts).
+const ticketRow = z.object({ id: z.string(), data: jsonColumn(ticketSchema) }).transform((r): Ticket => r.data);
+const counterRow = z.object({ id: z.string(), data: jsonColumn(counterStateSchema) }).transform((r) => r.data);
+const sequenceRow = z
+  .object({ business_day: z.string(), service_code: z.string(), last_seq: z.number().int(), issued: z.number().int().nonnegative() })
+  .transform((r): NumberSequence => ({ businessDay: r.business_day, serviceCode: r.service_code, lastSeq: r.last_seq, issued: r.issued }));
+const staffRow = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    roles: jsonColumn(z.array(staffRoleSchema)),
+    counters: jsonColumn(z.array(z.string())),
+    pin_hash: z.string(),
+    active: flagColumn,
+  })
+  .transform(
+    (r): StaffRecord => ({
+      id: r.id,
+      name: r.name,
+      roles: r.roles,
+      counters: r.counters,
+      pinHash: r.pin_hash,
+      active: r.active,
+    }),
+  );
+const sessionRow = z
+  .object({ token_hash: z.string(), staff_id: z.string(), counter_id: z.string().nullable(), created_at: z.number(), expires_at: z.number() })
+  .transform((r): SessionRecord => ({ tokenHash: r.token_hash, staffId: r.staff_id, counterId: r.counter_id, createdAt: r.created_at, expiresAt: r.expires_at }));
+const idempotencyRow = z
+  .object({ key: z.string(), staff_id: z.string(), status: z.number().int(), body: z.string(), created_at: z.number() })
+  .transform((r): IdempotentAnswer => ({ key: r.key, staffId: r.staff_id, status: r.status, body: r.body, createdAt: r.created_at }));
+// An event row: its JSON data parsed, then the whole event checked by its type's schema. The
+// branch id is not a column (one database, one branch): the query selects it as a parameter.
+const eventRow = z.looseObject({ data: jsonColumn(z.unknown()) }).pipe(eventSchema);
+const metaRow = z.object({ value: z.string() });
+const dayRow = z.object({ day: z.string().nullable() });
+const idRow = z.object({ id: z.number().int() });
+const headRow = z.object({ stream: z.string(), seq: z.number().int() });
 
 export interface BranchStoreOptions {
+  /** Where a row that fails its schema is reported (logged) before the read throws. */
+  reportRowError?: RowErrorReporter;
   /** The database files changed under the service: it has stopped taking writes (write-guard.ts). */
   onStorageHalt?(p: StorageProblem): void;
 }
@@ -140,11 +163,12 @@ function guarded(store: BranchStore, guard: WriteGuard): BranchStore {
 }
 
 export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): BranchStore {
+  const rows = rowReader(opts.reportRowError);
   const guard = new WriteGuard(db, { onHalt: opts.onStorageHalt });
   const stmt = {
     // Today's tickets, and the latest earlier day's (whose unfinished tickets the engine then closes).
-    ticketsOfDays: db.prepare('SELECT data FROM tickets WHERE business_day IN (?, ?)'),
-    counters: db.prepare('SELECT data FROM counters'),
+    ticketsOfDays: db.prepare('SELECT id, data FROM tickets WHERE business_day IN (?, ?)'),
+    counters: db.prepare('SELECT id, data FROM counters'),
     sequences: db.prepare('SELECT * FROM number_sequences WHERE business_day = ?'),
     latestDay: db.prepare('SELECT MAX(business_day) AS day FROM number_sequences'),
     upsertTicket: db.prepare(
@@ -159,13 +183,13 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     ),
     insertEvent: db.prepare('INSERT INTO events (stream, seq, type, v, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
     streamHeads: db.prepare('SELECT stream, MAX(seq) AS seq FROM events GROUP BY stream'),
-    eventsAfter: db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
-    eventsBetween: db.prepare('SELECT * FROM events WHERE id > ? AND id <= ? ORDER BY id'),
+    eventsAfter: db.prepare('SELECT id, stream, seq, type, v, at, data, ? AS branch FROM events WHERE id > ? ORDER BY id LIMIT ?'),
+    eventsBetween: db.prepare('SELECT id, stream, seq, type, v, at, data, ? AS branch FROM events WHERE id > ? AND id <= ? ORDER BY id'),
     lastEventId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events'),
     latestOfType: db.prepare('SELECT id FROM events WHERE type = ? ORDER BY id DESC LIMIT 1'),
-    ticket: db.prepare('SELECT data FROM tickets WHERE id = ?'),
-    ticketsOfDay: db.prepare('SELECT data FROM tickets WHERE business_day = ? ORDER BY issued_at'),
-    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    ticket: db.prepare('SELECT id, data FROM tickets WHERE id = ?'),
+    ticketsOfDay: db.prepare('SELECT id, data FROM tickets WHERE business_day = ? ORDER BY issued_at'),
+    getMeta: db.prepare('SELECT key, value FROM meta WHERE key = ?'),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     staff: db.prepare('SELECT * FROM staff WHERE id = ?'),
     listStaff: db.prepare('SELECT * FROM staff ORDER BY id'),
@@ -184,25 +208,40 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     deleteIdem: db.prepare('DELETE FROM idempotency WHERE created_at < ?'),
   };
 
+  const meta = (key: string): string | undefined => {
+    const r = stmt.getMeta.get(key);
+    return r === undefined ? undefined : rows.one(metaRow, 'meta', ['key'], r).value;
+  };
+  const latestDay = (): string | undefined => rows.one(dayRow, 'number_sequences', ['day'], stmt.latestDay.get()).day ?? undefined;
+
   // Per-stream heads live in memory and advance only after a commit succeeds.
   const heads = new Map<string, number>();
-  for (const r of stmt.streamHeads.all() as Row[]) heads.set(r.stream as string, r.seq as number);
+  for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
 
   function writeEvents(drafts: EventDraft[], branch: string, pending: Map<string, number>): BranchEvent[] {
     const out: BranchEvent[] = [];
-    for (const d of drafts) {
+    for (const raw of drafts) {
+      // An event is stored only as its schema has it: the stream and head office get exactly
+      // what a reader of the log gets back.
+      const checked = checkDraft(raw);
+      if (!checked.ok) {
+        const fields = describeIssues(checked.issues);
+        throw new DomainError('EVENT_INVALID', `A ${raw.type} event does not match its schema, so nothing was saved: ${fields.join('; ')}.`, { type: raw.type, fields });
+      }
+      const d = checked.draft;
       const stream = streamOf(d.type);
       const seq = (pending.get(stream) ?? heads.get(stream) ?? 0) + 1;
       pending.set(stream, seq);
       const at = new Date(d.at).toISOString();
       const info = stmt.insertEvent.run(stream, seq, d.type, EVENT_VERSION, at, JSON.stringify(d.data));
-      out.push({ id: Number(info.lastInsertRowid), stream, seq, type: d.type, v: EVENT_VERSION, at, branch, data: d.data } as BranchEvent);
+      // A draft's type and data are paired by its schema; spreading them keeps the pairing.
+      out.push({ ...d, id: Number(info.lastInsertRowid), stream, seq, v: EVENT_VERSION, at, branch });
     }
     return out;
   }
 
   const commitTx = db.transaction((outcome: Outcome, branch: string, idem: IdempotentAnswer | undefined, pending: Map<string, number>) => {
-    for (const s of outcome.sequences as NumberSequence[]) stmt.upsertSeq.run(s.businessDay, s.serviceCode, s.lastSeq, s.issued);
+    for (const s of outcome.sequences) stmt.upsertSeq.run(s.businessDay, s.serviceCode, s.lastSeq, s.issued);
     for (const t of outcome.tickets) {
       stmt.upsertTicket.run({
         id: t.id,
@@ -215,7 +254,7 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
         data: JSON.stringify(t),
       });
     }
-    for (const c of outcome.counters as CounterState[]) stmt.upsertCounter.run(c.id, JSON.stringify(c));
+    for (const c of outcome.counters) stmt.upsertCounter.run(c.id, JSON.stringify(c));
     const events = writeEvents(outcome.events, branch, pending);
     if (idem) stmt.putIdem.run(idem.key, idem.staffId, idem.status, idem.body, idem.createdAt);
     return events;
@@ -230,23 +269,19 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     for (const [k, v] of pending) heads.set(k, v);
   }
 
+  const acked = (stream: StreamName): number => Number(meta(syncAckedKey(stream)) ?? 0);
+
   const store: BranchStore = {
     loadSnapshot(businessDay) {
+      const tickets = rows.all(ticketRow, 'tickets', ['id'], stmt.ticketsOfDays.all(businessDay, latestDay() ?? businessDay));
       return {
-        tickets: (stmt.ticketsOfDays.all(businessDay, ((stmt.latestDay.get() as Row).day as string | null) ?? businessDay) as Row[])
-          .map((r) => JSON.parse(r.data as string) as Ticket)
-          .filter((t) => t.businessDay === businessDay || ACTIVE_STATUSES.includes(t.status)),
-        counters: (stmt.counters.all() as Row[]).map((r) => JSON.parse(r.data as string) as CounterState),
-        sequences: (stmt.sequences.all(businessDay) as Row[]).map((r) => ({
-          businessDay: r.business_day as string,
-          serviceCode: r.service_code as string,
-          lastSeq: r.last_seq as number,
-          issued: r.issued as number,
-        })),
+        tickets: tickets.filter((t) => t.businessDay === businessDay || ACTIVE_STATUSES.includes(t.status)),
+        counters: rows.all(counterRow, 'counters', ['id'], stmt.counters.all()),
+        sequences: rows.all(sequenceRow, 'number_sequences', ['business_day', 'service_code'], stmt.sequences.all(businessDay)),
         businessDay,
       };
     },
-    latestBusinessDay: () => ((stmt.latestDay.get() as Row).day as string | null) ?? undefined,
+    latestBusinessDay: latestDay,
     commit(outcome, branchId, idempotent) {
       const pending = new Map<string, number>();
       const events = commitTx(outcome, branchId, idempotent, pending);
@@ -260,65 +295,52 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       advance(pending);
       return events;
     },
-    eventsAfter(afterId, limit) {
-      const branch = (stmt.getMeta.get('branch_id') as Row | undefined)?.value as string | undefined;
-      return (stmt.eventsAfter.all(afterId, limit) as Row[]).map((r) => toEvent(r, branch ?? ''));
+    eventsAfter: (afterId, limit) => rows.all(eventRow, 'events', ['id'], stmt.eventsAfter.all(meta('branch_id') ?? '', afterId, limit)),
+    eventsBetween: (afterId, uptoId) => rows.all(eventRow, 'events', ['id'], stmt.eventsBetween.all(meta('branch_id') ?? '', afterId, uptoId)),
+    lastEventId: () => rows.one(idRow, 'events', ['id'], stmt.lastEventId.get()).id,
+    latestEventIdOfType(type) {
+      const r = stmt.latestOfType.get(type);
+      return r === undefined ? undefined : rows.one(idRow, 'events', ['id'], r).id;
     },
-    eventsBetween(afterId, uptoId) {
-      const branch = (stmt.getMeta.get('branch_id') as Row | undefined)?.value as string | undefined;
-      return (stmt.eventsBetween.all(afterId, uptoId) as Row[]).map((r) => toEvent(r, branch ?? ''));
-    },
-    lastEventId: () => (stmt.lastEventId.get() as Row).id as number,
-    latestEventIdOfType: (type) => (stmt.latestOfType.get(type) as Row | undefined)?.id as number | undefined,
-    syncAcked: (stream) => Number((stmt.getMeta.get(syncAckedKey(stream)) as Row | undefined)?.value ?? 0),
+    syncAcked: acked,
     setSyncAcked(stream, seq) {
       if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`acknowledged sequence must be a whole number, not ${seq}`);
       // Acknowledgements only move forward: a late, older answer from HQ must not undo a newer one.
-      if (seq > Number((stmt.getMeta.get(syncAckedKey(stream)) as Row | undefined)?.value ?? 0)) stmt.setMeta.run(syncAckedKey(stream), String(seq));
+      if (seq > acked(stream)) stmt.setMeta.run(syncAckedKey(stream), String(seq));
     },
-    archiveEvents(opts) {
-      const branchId = ((stmt.getMeta.get('branch_id') as Row | undefined)?.value as string | undefined) ?? '';
-      return archiveEventBatch(db, { ...opts, branchId, acked: (stream) => Number((stmt.getMeta.get(syncAckedKey(stream)) as Row | undefined)?.value ?? 0) });
-    },
+    archiveEvents: (o) => archiveEventBatch(db, { ...o, branchId: meta('branch_id') ?? '', acked, rows }),
     ticket(id) {
-      const r = stmt.ticket.get(id) as Row | undefined;
-      return r ? (JSON.parse(r.data as string) as Ticket) : undefined;
+      const r = stmt.ticket.get(id);
+      return r === undefined ? undefined : rows.one(ticketRow, 'tickets', ['id'], r);
     },
-    ticketsOfDay: (day) => (stmt.ticketsOfDay.all(day) as Row[]).map((r) => JSON.parse(r.data as string) as Ticket),
-    getMeta: (key) => (stmt.getMeta.get(key) as Row | undefined)?.value as string | undefined,
+    ticketsOfDay: (day) => rows.all(ticketRow, 'tickets', ['id'], stmt.ticketsOfDay.all(day)),
+    getMeta: meta,
     setMeta: (key, value) => void stmt.setMeta.run(key, value),
     staff(id) {
-      const r = stmt.staff.get(id) as Row | undefined;
-      return r ? toStaff(r) : undefined;
+      const r = stmt.staff.get(id);
+      return r === undefined ? undefined : rows.one(staffRow, 'staff', ['id'], r);
     },
-    listStaff: () => (stmt.listStaff.all() as Row[]).map(toStaff),
+    listStaff: () => rows.all(staffRow, 'staff', ['id'], stmt.listStaff.all()),
     upsertStaff(s) {
       stmt.upsertStaff.run({ id: s.id, name: s.name, roles: JSON.stringify(s.roles), counters: JSON.stringify(s.counters), pinHash: s.pinHash, active: s.active ? 1 : 0 });
     },
     createSession: (s) => void stmt.createSession.run(s.tokenHash, s.staffId, s.counterId, s.createdAt, s.expiresAt),
     session(tokenHash) {
-      const r = stmt.session.get(tokenHash) as Row | undefined;
-      if (!r) return undefined;
-      return {
-        tokenHash: r.token_hash as string,
-        staffId: r.staff_id as string,
-        counterId: (r.counter_id as string | null) ?? null,
-        createdAt: r.created_at as number,
-        expiresAt: r.expires_at as number,
-      };
+      const r = stmt.session.get(tokenHash);
+      // Named by its staff member: the key column is a token's hash, which is not for logs.
+      return r === undefined ? undefined : rows.one(sessionRow, 'sessions', ['staff_id'], r);
     },
     setSessionCounter: (tokenHash, counterId) => void stmt.setSessionCounter.run(counterId, tokenHash),
     deleteSession: (tokenHash) => void stmt.deleteSession.run(tokenHash),
     deleteExpiredSessions: (now) => stmt.deleteExpired.run(now).changes,
     idempotentAnswer(key) {
-      const r = stmt.idem.get(key) as Row | undefined;
-      if (!r) return undefined;
-      return { key: r.key as string, staffId: r.staff_id as string, status: r.status as number, body: r.body as string, createdAt: r.created_at as number };
+      const r = stmt.idem.get(key);
+      return r === undefined ? undefined : rows.one(idempotencyRow, 'idempotency', ['key'], r);
     },
     deleteIdempotentBefore: (time) => stmt.deleteIdem.run(time).changes,
-    close: () => db.close(),
     storageProblem: () => undefined,
     checkStorage: () => undefined,
+    close: () => db.close(),
   };
   return guarded(store, guard);
 }

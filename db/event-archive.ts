@@ -16,8 +16,10 @@
 import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { StreamName } from '../core/events.js';
 import type { Db } from './open-database.js';
+import type { RowReader } from './rows.js';
 
 const STREAMS: StreamName[] = ['queue', 'device', 'config', 'staff'];
 
@@ -35,15 +37,17 @@ const ARCHIVE_SCHEMA = `
   ) STRICT;
 `;
 
-interface EventRow {
-  id: number;
-  stream: string;
-  seq: number;
-  type: string;
-  v: number;
-  at: string;
-  data: string;
-}
+// Moved as stored: the JSON data is copied as text, not re-encoded.
+const eventRow = z.object({
+  id: z.number().int(),
+  stream: z.string(),
+  seq: z.number().int(),
+  type: z.string(),
+  v: z.number().int(),
+  at: z.string(),
+  data: z.string(),
+});
+type EventRow = z.infer<typeof eventRow>;
 
 export interface ArchiveBatch {
   /** Events moved out of the live log by this batch. */
@@ -60,7 +64,10 @@ export function archiveFileName(at: string): string {
  * Moves at most `limit` events older than `beforeIso` whose sequence head office has
  * acknowledged (`acked`) into archive files under `dir`.
  */
-export function archiveEventBatch(db: Db, opts: { dir: string; branchId: string; beforeIso: string; acked: (stream: StreamName) => number; limit: number }): ArchiveBatch {
+export function archiveEventBatch(
+  db: Db,
+  opts: { dir: string; branchId: string; beforeIso: string; acked: (stream: StreamName) => number; limit: number; rows: RowReader },
+): ArchiveBatch {
   const candidates = db.prepare(
     `SELECT id, stream, seq, type, v, at, data FROM events
       WHERE stream = ? AND seq <= ? AND at < ?
@@ -72,7 +79,7 @@ export function archiveEventBatch(db: Db, opts: { dir: string; branchId: string;
   for (const stream of STREAMS) {
     const acked = opts.acked(stream);
     if (acked <= 0 || rows.length >= opts.limit) continue;
-    rows.push(...(candidates.all(stream, acked, opts.beforeIso, stream, opts.limit - rows.length) as EventRow[]));
+    rows.push(...opts.rows.all(eventRow, 'events', ['id'], candidates.all(stream, acked, opts.beforeIso, stream, opts.limit - rows.length)));
   }
   if (rows.length === 0) return { moved: 0, files: [] };
 

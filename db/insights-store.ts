@@ -3,32 +3,47 @@
  * tickets table (json_extract keeps the query in SQLite, so a day of 10,000 tickets is read
  * without parsing every JSON record in JavaScript) and the alerts table.
  */
-import type { Localized } from '../core/types.js';
+import { z } from 'zod';
+import { alertSchema } from '../core/events.js';
+import { localizedSchema, ticketStatusSchema, type Localized } from '../core/types.js';
 import type { Db } from './open-database.js';
+import { jsonColumn, optionalColumn, rowReader, type RowErrorReporter } from './rows.js';
 
-/** The parts of a ticket that waits, service times and accuracy are computed from. */
-export interface TicketFact {
-  id: string;
-  businessDay: string;
-  serviceCode: string;
-  segment: string;
-  status: string;
-  issuedAt: number;
-  calledAt: number | null;
-  startedAt: number | null;
-  endedAt: number | null;
-  counterId: string | null;
-  staffId: string | null;
-  ahead: number;
-  rejoins: number;
-  transferredFrom: string | null;
-  estMin: number | null;
-  estMax: number | null;
-  estExpected: number | null;
-  estBaseline: number | null;
-}
+const nullableNumber = z.number().nullable();
+const nullableString = z.string().nullable();
 
-export type AlertKind = 'wait_over_target' | 'counter_idle' | 'device_offline' | 'printer_paper' | 'device_fault' | 'storage_fault';
+/**
+ * The parts of a ticket that waits, service times and accuracy are computed from, as the query
+ * reads them out of the ticket's JSON (null where the ticket has no such field yet).
+ */
+export const ticketFactSchema = z.object({
+  id: z.string(),
+  businessDay: z.string(),
+  serviceCode: z.string(),
+  segment: z.string(),
+  status: ticketStatusSchema,
+  issuedAt: z.number(),
+  calledAt: nullableNumber,
+  startedAt: nullableNumber,
+  endedAt: nullableNumber,
+  counterId: nullableString,
+  staffId: nullableString,
+  ahead: z.number().int(),
+  rejoins: z.number().int(),
+  transferredFrom: nullableString,
+  estMin: nullableNumber,
+  estMax: nullableNumber,
+  /** The estimator's point estimate and the queue-length baseline kept with the range. */
+  estExpected: nullableNumber,
+  estBaseline: nullableNumber,
+});
+export type TicketFact = z.infer<typeof ticketFactSchema>;
+
+const dayTimeSchema = z.object({ businessDay: z.string(), issuedAt: z.number(), endedAt: nullableNumber, status: ticketStatusSchema });
+export type DayTime = z.infer<typeof dayTimeSchema>;
+
+export const alertKindSchema = alertSchema.shape.kind;
+export type AlertKind = z.infer<typeof alertKindSchema>;
 
 export interface AlertRecord {
   id: string;
@@ -42,10 +57,37 @@ export interface AlertRecord {
   acknowledgedBy?: string;
 }
 
+const alertRow = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    kind: alertKindSchema,
+    severity: alertSchema.shape.severity,
+    raised_at: z.number(),
+    cleared_at: optionalColumn(z.number()),
+    acknowledged_at: optionalColumn(z.number()),
+    acknowledged_by: optionalColumn(z.string()),
+    data: jsonColumn(z.object({ message: localizedSchema })),
+  })
+  .transform(
+    (r): AlertRecord => ({
+      id: r.id,
+      key: r.key,
+      kind: r.kind,
+      severity: r.severity,
+      message: r.data.message,
+      raisedAt: r.raised_at,
+      clearedAt: r.cleared_at,
+      acknowledgedAt: r.acknowledged_at,
+      acknowledgedBy: r.acknowledged_by,
+    }),
+  );
+
 export interface InsightsStore {
   ticketFacts(fromDay: string, toDay: string): TicketFact[];
   /** Issue and end times of the given days' tickets (for the same-weekday average). */
-  dayTimes(days: string[]): { businessDay: string; issuedAt: number; endedAt: number | null; status: string }[];
+  dayTimes(days: string[]): DayTime[];
+  /** Alert writes run inside the service's record(), so the row and its event commit together. */
   insertAlert(a: AlertRecord): void;
   clearAlert(id: string, at: number): void;
   acknowledgeAlert(id: string, staffId: string, at: number): boolean;
@@ -55,11 +97,7 @@ export interface InsightsStore {
   /** Alerts nobody has acknowledged yet, active or cleared. */
   unacknowledgedAlerts(): AlertRecord[];
   alertsSince(time: number): AlertRecord[];
-  /** Runs `fn` in one transaction (an alert row and its event commit together). */
-  transaction<T>(fn: () => T): T;
 }
-
-type Row = Record<string, unknown>;
 
 const FACT_COLUMNS = `id, business_day AS businessDay, service_code AS serviceCode, status, issued_at AS issuedAt,
   json_extract(data, '$.segment') AS segment,
@@ -76,22 +114,8 @@ const FACT_COLUMNS = `id, business_day AS businessDay, service_code AS serviceCo
   json_extract(data, '$.estimate.expectedMinutes') AS estExpected,
   json_extract(data, '$.estimate.baselineMinutes') AS estBaseline`;
 
-function toAlert(r: Row): AlertRecord {
-  const data = JSON.parse(r.data as string) as { message: Localized };
-  return {
-    id: r.id as string,
-    key: r.key as string,
-    kind: r.kind as AlertKind,
-    severity: r.severity as AlertRecord['severity'],
-    message: data.message,
-    raisedAt: r.raised_at as number,
-    clearedAt: (r.cleared_at as number | null) ?? undefined,
-    acknowledgedAt: (r.acknowledged_at as number | null) ?? undefined,
-    acknowledgedBy: (r.acknowledged_by as string | null) ?? undefined,
-  };
-}
-
-export function createInsightsStore(db: Db): InsightsStore {
+export function createInsightsStore(db: Db, opts: { reportRowError?: RowErrorReporter } = {}): InsightsStore {
+  const rows = rowReader(opts.reportRowError);
   const stmt = {
     facts: db.prepare(`SELECT ${FACT_COLUMNS} FROM tickets WHERE business_day BETWEEN ? AND ? ORDER BY issued_at`),
     insertAlert: db.prepare(
@@ -105,25 +129,24 @@ export function createInsightsStore(db: Db): InsightsStore {
     since: db.prepare('SELECT * FROM alerts WHERE raised_at >= ? ORDER BY raised_at'),
   };
   return {
-    ticketFacts: (from, to) => stmt.facts.all(from, to) as TicketFact[],
+    ticketFacts: (from, to) => rows.all(ticketFactSchema, 'tickets', ['id'], stmt.facts.all(from, to)),
     dayTimes(days) {
       if (days.length === 0) return [];
       const q = db.prepare(
-        `SELECT business_day AS businessDay, issued_at AS issuedAt, json_extract(data, '$.endedAt') AS endedAt, status
+        `SELECT id, business_day AS businessDay, issued_at AS issuedAt, json_extract(data, '$.endedAt') AS endedAt, status
          FROM tickets WHERE business_day IN (${days.map(() => '?').join(',')})`,
       );
-      return q.all(...days) as { businessDay: string; issuedAt: number; endedAt: number | null; status: string }[];
+      return rows.all(dayTimeSchema, 'tickets', ['id'], q.all(...days));
     },
     insertAlert: (a) => void stmt.insertAlert.run(a.id, a.key, a.kind, a.severity, a.raisedAt, JSON.stringify({ message: a.message })),
     clearAlert: (id, at) => void stmt.clearAlert.run(at, id),
     acknowledgeAlert: (id, staffId, at) => stmt.ackAlert.run(at, staffId, id).changes > 0,
     alert(id) {
-      const r = stmt.alert.get(id) as Row | undefined;
-      return r ? toAlert(r) : undefined;
+      const r = stmt.alert.get(id);
+      return r === undefined ? undefined : rows.one(alertRow, 'alerts', ['id'], r);
     },
-    activeAlerts: () => (stmt.active.all() as Row[]).map(toAlert),
-    unacknowledgedAlerts: () => (stmt.unacked.all() as Row[]).map(toAlert),
-    alertsSince: (time) => (stmt.since.all(time) as Row[]).map(toAlert),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    activeAlerts: () => rows.all(alertRow, 'alerts', ['id'], stmt.active.all()),
+    unacknowledgedAlerts: () => rows.all(alertRow, 'alerts', ['id'], stmt.unacked.all()),
+    alertsSince: (time) => rows.all(alertRow, 'alerts', ['id'], stmt.since.all(time)),
   };
 }

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AppError, DomainError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { BUSY_TIMEOUT_MS } from './write-guard.js';
 
@@ -45,7 +45,7 @@ export function openDatabase(path: string, migrations: Migration[] = MIGRATIONS)
   try {
     db = new Database(path);
   } catch (e) {
-    throw notWritable(path, e) ?? new AppError('DB_OPEN_FAILED', `Cannot open the database ${path}: ${(e as Error).message}`, 500);
+    throw notWritable(path, e) ?? new DomainError('DB_OPEN_FAILED', `Cannot open the database ${path}: ${(e as Error).message}`);
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -55,7 +55,7 @@ export function openDatabase(path: string, migrations: Migration[] = MIGRATIONS)
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') {
-      throw new AppError('DB_CORRUPT', `The database ${path} failed its integrity check (${String(check)}); restore it from a backup.`, 500);
+      throw new DomainError('DB_CORRUPT', `The database ${path} failed its integrity check (${String(check)}); restore it from a backup.`);
     }
     migrate(db, migrations);
   } catch (e) {
@@ -69,7 +69,7 @@ function migrate(db: Db, migrations: Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new AppError('DB_TOO_NEW', `The database is at schema ${current}, newer than this version understands (${latest}); update the product.`, 500);
+    throw new DomainError('DB_TOO_NEW', `The database is at schema ${current}, newer than this version understands (${latest}); update the product.`);
   }
   for (const m of migrations) {
     if (m.version <= current) continue;

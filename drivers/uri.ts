@@ -5,7 +5,7 @@
  *   hid://0801:0002
  *   sim  (or sim://name)
  */
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 
 export type DeviceUri =
   | { scheme: 'serial'; path: string; baudRate: number; params: Record<string, string>; text: string }
@@ -15,8 +15,8 @@ export type DeviceUri =
 
 const BAUD_RATES = new Set([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600]);
 
-function bad(text: string, why: string): AppError {
-  return new AppError('BAD_DEVICE_URI', `device URI "${text}": ${why}`, 400);
+function bad(text: string, why: string): DomainError {
+  return new DomainError('BAD_DEVICE_URI', `device URI "${text}": ${why}`, { uri: text });
 }
 
 export function parseDeviceUri(text: string, defaults: { baudRate?: number } = {}): DeviceUri {

@@ -7,7 +7,7 @@
  * structured, so an unkeyed hash could be reversed by trying every number.
  */
 import { createHmac } from 'node:crypto';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import type { CardRead } from '../drivers/cardreader/card-read.js';
 
 export type IdentityKind = 'card' | 'id';
@@ -27,7 +27,7 @@ const MASK = '\u2022';
 
 function checkKey(key: Uint8Array): void {
   if (!(key instanceof Uint8Array) || key.length < MIN_KEY_BYTES) {
-    throw new AppError('IDENTITY_KEY_INVALID', `the identity key must be at least ${MIN_KEY_BYTES} random bytes`, 500);
+    throw new DomainError('IDENTITY_KEY_INVALID', `the identity key must be at least ${MIN_KEY_BYTES} random bytes`);
   }
 }
 
@@ -38,24 +38,24 @@ function keyedHash(key: Uint8Array, kind: IdentityKind, value: string): string {
 
 function normalisePan(pan: string): string {
   const digits = pan.replace(/[\s-]/g, '');
-  if (!/^\d{12,19}$/.test(digits)) throw new AppError('CARD_NUMBER_INVALID', 'card number must be 12 to 19 digits', 400);
+  if (!/^\d{12,19}$/.test(digits)) throw new DomainError('CARD_NUMBER_INVALID', 'card number must be 12 to 19 digits');
   return digits;
 }
 
 function normaliseIdNumber(id: string): string {
   const v = id.trim().toUpperCase();
-  if (!/^\d{17}[\dX]$/.test(v)) throw new AppError('ID_NUMBER_INVALID', 'ID number must be 17 digits and a digit or X', 400);
+  if (!/^\d{17}[\dX]$/.test(v)) throw new DomainError('ID_NUMBER_INVALID', 'ID number must be 17 digits and a digit or X');
   return v;
 }
 
 /**
- * Derives the identity. Throws AppError (never echoing the number) when the read holds no
+ * Derives the identity. Throws a DomainError (never echoing the number) when the read holds no
  * usable number or the key is too short.
  */
 export function deriveIdentity(read: CardRead, key: Uint8Array): Identity {
   checkKey(key);
   if (read.source === 'magstripe') {
-    if (read.pan === undefined) throw new AppError('CARD_NUMBER_INVALID', 'card read has no card number', 400);
+    if (read.pan === undefined) throw new DomainError('CARD_NUMBER_INVALID', 'card read has no card number');
     const pan = normalisePan(read.pan);
     return {
       kind: 'card',
@@ -64,7 +64,7 @@ export function deriveIdentity(read: CardRead, key: Uint8Array): Identity {
       bin: pan.slice(0, 6),
     };
   }
-  if (read.idNumber === undefined) throw new AppError('ID_NUMBER_INVALID', 'ID card read has no ID number', 400);
+  if (read.idNumber === undefined) throw new DomainError('ID_NUMBER_INVALID', 'ID card read has no ID number');
   const id = normaliseIdNumber(read.idNumber);
   return {
     kind: 'id',

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { MIN_KEY_BYTES } from './derive.js';
 
 export function generateIdentityKey(): Buffer {
@@ -19,13 +19,13 @@ export function loadOrCreateIdentityKey(file: string): Buffer {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new AppError('IDENTITY_KEY_UNREADABLE', `cannot read the identity key file: ${(err as Error).message}`, 500);
+      throw new DomainError('IDENTITY_KEY_UNREADABLE', `cannot read the identity key file: ${(err as Error).message}`);
     }
   }
   if (text !== undefined) {
     const key = Buffer.from(text.trim(), 'hex');
     if (key.length < MIN_KEY_BYTES || !/^[0-9a-f]+$/i.test(text.trim())) {
-      throw new AppError('IDENTITY_KEY_INVALID', 'the identity key file does not hold a hex key of at least 16 bytes', 500);
+      throw new DomainError('IDENTITY_KEY_INVALID', 'the identity key file does not hold a hex key of at least 16 bytes');
     }
     return key;
   }
@@ -35,7 +35,7 @@ export function loadOrCreateIdentityKey(file: string): Buffer {
     writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateIdentityKey(file);
-    throw new AppError('IDENTITY_KEY_UNWRITABLE', `cannot create the identity key file: ${(err as Error).message}`, 500);
+    throw new DomainError('IDENTITY_KEY_UNWRITABLE', `cannot create the identity key file: ${(err as Error).message}`);
   }
   chmodSync(file, 0o600);
   return key;

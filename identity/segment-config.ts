@@ -11,7 +11,7 @@
  * Hashes are identity hashes made with the same key as the branch's (see identityHash).
  */
 import { z } from 'zod';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 
 const SEGMENT_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const segmentName = z.string().regex(SEGMENT_NAME, 'must be a lowercase name like "vip1"');
@@ -63,15 +63,14 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-/** Validates the config; AppError SEGMENT_CONFIG_INVALID names each bad field. */
+/** Validates the config; DomainError SEGMENT_CONFIG_INVALID names each bad field. */
 export function parseSegmentConfig(input: unknown): SegmentConfig {
   const result = segmentConfigSchema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => ({ field: fieldPath(i.path), message: i.message }));
-  throw new AppError(
+  throw new DomainError(
     'SEGMENT_CONFIG_INVALID',
     `segment lookup config: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
-    400,
     { problems },
   );
 }

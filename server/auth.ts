@@ -4,7 +4,7 @@
  * (login-guard.ts); a lock is an event so the supervisor sees it, and a supervisor can lift it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError, DomainError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import type { StaffRole } from '../core/types.js';
 import type { BranchStore, SessionRecord, StaffRecord } from '../db/branch-store.js';
 import { LoginGuard } from './login-guard.js';
@@ -119,11 +119,11 @@ export class Auth {
   /** The signed-in staff behind an Authorization header, or a 401. */
   authenticate(header: string | undefined, now: number): Principal {
     const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
-    if (!m) throw new AppError('UNAUTHENTICATED', 'Sign in first: this needs a staff token (Authorization: Bearer TOKEN).', 401);
+    if (!m) throw new DomainError('UNAUTHENTICATED', 'Sign in first: this needs a staff token (Authorization: Bearer TOKEN).');
     const session = this.store.session(tokenHash(m[1]!));
-    if (!session || session.expiresAt <= now) throw new AppError('UNAUTHENTICATED', 'The session has expired or was signed out; sign in again.', 401);
+    if (!session || session.expiresAt <= now) throw new DomainError('UNAUTHENTICATED', 'The session has expired or was signed out; sign in again.');
     const staff = this.store.staff(session.staffId);
-    if (!staff || !staff.active) throw new AppError('UNAUTHENTICATED', 'This staff account is no longer active.', 401);
+    if (!staff || !staff.active) throw new DomainError('UNAUTHENTICATED', 'This staff account is no longer active.');
     return { staff, session };
   }
 
@@ -146,6 +146,11 @@ export class Auth {
     p.session.counterId = counterId;
   }
 
+  /** Every staff account, for the supervisor's list (PIN hashes stay here). */
+  listStaff(): StaffRecord[] {
+    return this.store.listStaff();
+  }
+
   async createStaff(input: { id: string; name: string; roles: StaffRole[]; counters: string[]; pin: string; active?: boolean }): Promise<void> {
     assertStrongPin(input.pin, this.settings.minPinLength, input.id);
     this.store.upsertStaff({ id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash: await hashPin(input.pin), active: input.active ?? true });
@@ -158,21 +163,20 @@ export function hasRole(p: Principal, ...roles: StaffRole[]): boolean {
 
 export function requireRole(p: Principal, ...roles: StaffRole[]): void {
   if (!hasRole(p, ...roles)) {
-    throw new AppError('FORBIDDEN', `This needs one of the roles ${roles.join(', ')}; ${p.staff.id} has ${p.staff.roles.join(', ')}.`, 403);
+    throw new DomainError('FORBIDDEN', `This needs one of the roles ${roles.join(', ')}; ${p.staff.id} has ${p.staff.roles.join(', ')}.`);
   }
 }
 
 /** Supervisors and admins act at any counter; a teller only at the counter they are signed into. */
 export function requireCounterAccess(p: Principal, counterId: string): void {
   if (hasRole(p, 'supervisor', 'admin')) return;
-  if (!hasRole(p, 'teller')) throw new AppError('FORBIDDEN', 'Only tellers, supervisors and admins act at counters.', 403);
+  if (!hasRole(p, 'teller')) throw new DomainError('FORBIDDEN', 'Only tellers, supervisors and admins act at counters.');
   if (p.session.counterId !== counterId) {
-    throw new AppError(
+    throw new DomainError(
       'FORBIDDEN',
       p.session.counterId
         ? `You are signed in at counter ${p.session.counterId}, not ${counterId}.`
         : `Open counter ${counterId} first (POST /api/counters/${counterId}/open).`,
-      403,
     );
   }
 }
@@ -182,6 +186,6 @@ export function requireMayOpen(p: Principal, counterId: string): void {
   if (hasRole(p, 'supervisor', 'admin')) return;
   requireRole(p, 'teller');
   if (p.staff.counters.length > 0 && !p.staff.counters.includes(counterId)) {
-    throw new AppError('FORBIDDEN', `${p.staff.id} is not assigned to counter ${counterId}; assigned: ${p.staff.counters.join(', ')}.`, 403);
+    throw new DomainError('FORBIDDEN', `${p.staff.id} is not assigned to counter ${counterId}; assigned: ${p.staff.counters.join(', ')}.`);
   }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { draft } from '../core/events.js';
 import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
-import { createBranchStore } from '../db/branch-store.js';
+import { createBranchStore, type BranchStore } from '../db/branch-store.js';
 import { applyNumberingGuard } from '../db/numbering-guard.js';
 import { openDatabase, type Db } from '../db/open-database.js';
 import { Auth } from './auth.js';
@@ -25,7 +25,7 @@ import { attachStream, type StreamServer } from './http/stream.js';
 import { addressSet } from './http/client-address.js';
 import { EventRetention } from './event-retention.js';
 import { StorageWatch } from './storage-watch.js';
-import type { Logger } from './logger.js';
+import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -60,6 +60,11 @@ export interface BranchApp {
   stream: StreamServer;
   /** Moves old events that head office holds out of the log (docs/security.md). */
   retention: EventRetention;
+  /**
+   * The branch's store, for what runs beside the queue rather than through it: the uploader
+   * (syncAcked / setSyncAcked), maintenance tools and tests. Queue changes go through the service.
+   */
+  store: BranchStore;
   /** Ticket printer, card and ID readers, the device lab (issue #3). */
   kiosk: Kiosk;
   /** Counter displays, lobby board, call pads (issue #4). */
@@ -91,7 +96,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   })();
   if (restored) log.warn({ file: restored.file, raised: restored.raised }, 'numbering restored after the database files had changed: lost numbers are skipped, never issued again');
   const storageWatch = new StorageWatch(log);
-  const store = createBranchStore(db, { onStorageHalt: storageWatch.onHalt });
+  const store = createBranchStore(db, { reportRowError: rowErrorReporter(log), onStorageHalt: storageWatch.onHalt });
   try {
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
@@ -148,9 +153,9 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     await http.listen({ port: opts.port, host: opts.host });
     const stream = attachStream({
       server: http.server,
-      store,
+      log: service,
       hub,
-      log,
+      logger: log,
       limits: { clients: limits.streamClients, clientsPerAddress: limits.streamClientsPerAddress, replayEvents: limits.replayEvents },
       trustedAddresses: addressSet(config.file.security.kioskAddresses),
       isStaffToken: (token) => auth.isLive(token, clock()),
@@ -177,6 +182,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       http,
       stream,
       retention,
+      store,
       calling,
       kiosk,
       insights,

@@ -1,31 +1,33 @@
 /**
- * The branch service's application layer: runs queue commands against the engine, makes each
- * outcome durable in one transaction, then publishes its events. Also the read models the API
- * and pages need. HTTP, WebSocket and device adapters all go through here.
+ * The branch service's application layer: the queue commands, each run through the one command
+ * runner (roll over → decide → commit → apply → publish), and the read models the API, pages and
+ * devices need. HTTP routes, device adapters, the alert monitor and the kiosk all go through
+ * here; none of them touches the engine or the store.
  */
-import { AppError, isAppError } from '../common/errors.js';
-import type { Outcome } from '../core/engine.js';
-import { QueueEngine } from '../core/engine.js';
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../common/errors.js';
+import { QueueEngine, type Actor, type IssueInput } from '../core/engine.js';
 import type { BranchEvent, EventDraft } from '../core/events.js';
-import type { Channel, CounterState, QueueConfig, Ticket } from '../core/types.js';
+import type { CounterState, QueueConfig, Ticket } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
 import { CommandRunner, type Answer, type Clock, type IdempotencyOptions } from './command-runner.js';
 import type { EventHub } from './event-hub.js';
 import type { Logger } from './logger.js';
-import { randomUUID } from 'node:crypto';
 
-export type { Answer, Clock, IdempotencyOptions };
+export type { Actor, Answer, Clock, IdempotencyOptions };
 
 // A retried request is answered from the first attempt for this long.
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
+const counterAnswer = (c: CounterState): Answer => ({ status: 200, body: { counter: counterStateView(c) } });
+
 export class BranchService {
-  readonly engine: QueueEngine;
+  private readonly engine: QueueEngine;
   private readonly runner: CommandRunner;
   private rolloverTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly store: BranchStore,
+    private readonly store: BranchStore,
     private config: QueueConfig,
     readonly hub: EventHub,
     readonly clock: Clock,
@@ -78,20 +80,141 @@ export class BranchService {
     if (this.rolloverTimer) clearInterval(this.rolloverTimer);
   }
 
-  /**
-   * Runs one command: decide against the engine, commit, apply, publish. When the decision
-   * fails nothing is written; when the commit fails the engine is untouched.
-   */
-  execute<R>(decide: (now: number) => Outcome<R>, render: (result: R) => Answer, idem?: IdempotencyOptions): Answer {
-    return this.runner.answer(decide, render, idem);
+  // ---------------------------------------------------------------- commands
+  //
+  // Each answers as the LAN API does (the body a retry with the same Idempotency-Key gets
+  // again). A refusal is a DomainError with a stable code; nothing is written then.
+
+  issue(input: IssueInput, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.issue(input, now), (t) => ({ status: 201, body: issuedTicket(t) }), idem);
   }
 
-  /** Appends events that change no queue state (device status, print failures, config). */
+  /** The next customer for the counter: 200 with the ticket, or 204 when nobody waits. */
+  callNext(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer(
+      (now) => this.engine.callNext(counterId, actor, now),
+      (t) => (t ? this.ticketAnswer(t) : { status: 204, body: null }),
+      idem,
+    );
+  }
+
+  recall(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.recall(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  start(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.start(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  complete(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.complete(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  noShow(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.noShow(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  /** Sends the customer at the counter to another service; answers with the new ticket. */
+  transfer(counterId: string, serviceCode: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.transfer(counterId, serviceCode, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  openCounter(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.open(counterId, actor, now), counterAnswer, idem);
+  }
+
+  closeCounter(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.close(counterId, actor, now), counterAnswer, idem);
+  }
+
+  pause(counterId: string, reason: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.pause(counterId, reason, actor, now), counterAnswer, idem);
+  }
+
+  resume(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.resume(counterId, actor, now), counterAnswer, idem);
+  }
+
+  /** A no-show customer who came back joins the back of the line. */
+  rejoin(ticketId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer(
+      (now) => this.engine.rejoin(ticketId, actor, now),
+      (t) => ({ status: 200, body: { ticket: counterTicket(t, this.clock()), ahead: t.ahead, estimate: t.estimate } }),
+      idem,
+    );
+  }
+
+  cancel(ticketId: string, reason: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.cancel(ticketId, reason, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  /**
+   * Appends events that change no queue state (device status, print failures, configuration,
+   * alerts); `alongside` writes the rows of the same change in the same transaction.
+   */
   record(drafts: EventDraft[], alongside?: () => void): BranchEvent[] {
     return this.runner.record(drafts, alongside);
   }
 
+  private ticketAnswer(t: Ticket): Answer {
+    return { status: 200, body: { ticket: counterTicket(t, this.clock()) } };
+  }
+
   // ---------------------------------------------------------------- read models
+
+  get businessDay(): string {
+    return this.engine.businessDay;
+  }
+
+  /** What GET /api/health reports of the queue. */
+  health() {
+    return { businessDay: this.engine.businessDay, waiting: this.engine.totalWaiting(), lastEventId: this.store.lastEventId() };
+  }
+
+  /** The log from an event id on (the stream's replay, GET /api/events). */
+  eventsAfter(afterId: number, limit: number): BranchEvent[] {
+    return this.store.eventsAfter(afterId, limit);
+  }
+
+  /** The log between two event ids (the stream's paged replay). */
+  eventsBetween(afterId: number, uptoId: number): BranchEvent[] {
+    return this.store.eventsBetween(afterId, uptoId);
+  }
+
+  lastEventId(): number {
+    return this.store.lastEventId();
+  }
+
+  /** The newest event of a type (the stream's replay floor: the latest day.closed). */
+  latestEventIdOfType(type: BranchEvent['type']): number | undefined {
+    return this.store.latestEventIdOfType(type);
+  }
+
+  /** A counter's state now (closed when it has never opened). */
+  counterState(counterId: string): CounterState {
+    return this.engine.counter(counterId);
+  }
+
+  /** A ticket of the current business day (or one still active from before), from memory. */
+  liveTicket(id: string): Ticket | undefined {
+    return this.engine.ticket(id);
+  }
+
+  waitingCount(serviceCode: string): number {
+    return this.engine.waitingCount(serviceCode);
+  }
+
+  meanServiceMinutes(serviceCode: string): number {
+    return this.engine.meanServiceMinutes(serviceCode);
+  }
+
+  /** A counter as its teller's console recovers it: state, the ticket at it as staff see it. */
+  counterView(counterId: string) {
+    if (!this.config.counters.some((c) => c.id === counterId)) throw new DomainError('UNKNOWN_COUNTER', `There is no counter ${counterId}.`);
+    const st = this.engine.counter(counterId);
+    const t = st.currentTicketId ? this.engine.ticket(st.currentTicketId) : undefined;
+    return { counter: counterStateView(st), ticket: t ? counterTicket(t, this.clock()) : null, lastEventId: this.store.lastEventId() };
+  }
 
   servicesView() {
     const now = this.clock();
@@ -164,7 +287,7 @@ export class BranchService {
   /** A ticket as the customer's phone may see it: position and counter, no personal data. */
   ticketView(id: string) {
     const t = this.engine.ticket(id) ?? this.store.ticket(id);
-    if (!t) throw new AppError('UNKNOWN_TICKET', 'No such ticket.', 404);
+    if (!t) throw new DomainError('UNKNOWN_TICKET', 'No such ticket.');
     const service = this.config.services.find((s) => s.code === t.serviceCode);
     const waiting = t.status === 'waiting' && this.engine.ticket(id) !== undefined;
     const ahead = waiting ? this.engine.position(t) : 0;
@@ -178,13 +301,6 @@ export class BranchService {
     };
   }
 
-  issue(input: { serviceCode: string; segment?: string; channel?: Channel }, idem?: IdempotencyOptions): Answer {
-    return this.execute(
-      (now) => this.engine.issue(input, now),
-      (t) => ({ status: 201, body: issuedTicket(t) }),
-      idem,
-    );
-  }
 }
 
 export function counterStateView(c: CounterState) {
@@ -236,4 +352,3 @@ export function counterTicket(t: Ticket, now: number) {
   };
 }
 
-export { isAppError };

@@ -1,7 +1,7 @@
 /** Command-line options of `npm run serve` and `npm start` (DESIGN §5), validated up front. */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { parseDeviceUri } from '../drivers/uri.js';
 
 export interface ServeOptions {
@@ -53,15 +53,15 @@ export function parseServeOptions(argv: string[], defaults: Partial<ServeOptions
       },
     }));
   } catch (e) {
-    throw new AppError('BAD_ARGUMENTS', `${(e as Error).message}\n\n${USAGE}`, 400);
+    throw new DomainError('BAD_ARGUMENTS', `${(e as Error).message}\n\n${USAGE}`);
   }
-  if (values.help) throw new AppError('HELP', USAGE, 0);
+  if (values.help) throw new DomainError('HELP', USAGE, 0);
   const port = values.port === undefined ? (defaults.port ?? 8080) : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('BAD_ARGUMENTS', `--port must be 0–65535, not "${String(values.port)}"`, 400);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DomainError('BAD_ARGUMENTS', `--port must be 0–65535, not "${String(values.port)}"`);
   const logFormat = (values.log as string | undefined) ?? defaults.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  if (logFormat !== 'pretty' && logFormat !== 'json') throw new AppError('BAD_ARGUMENTS', '--log must be pretty or json', 400);
+  if (logFormat !== 'pretty' && logFormat !== 'json') throw new DomainError('BAD_ARGUMENTS', '--log must be pretty or json');
   const rate = values['ticket-rate-limit'] === undefined ? undefined : Number(values['ticket-rate-limit']);
-  if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) throw new AppError('BAD_ARGUMENTS', '--ticket-rate-limit must be a positive whole number per minute', 400);
+  if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) throw new DomainError('BAD_ARGUMENTS', '--ticket-rate-limit must be a positive whole number per minute');
   const printer = (values.printer as string | undefined) ?? defaults.printer;
   const cardReaders = (values['card-reader'] as string[] | undefined) ?? defaults.cardReaders ?? [];
   const displays = (values.display as string[] | undefined) ?? defaults.displays ?? [];

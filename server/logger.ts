@@ -3,6 +3,7 @@
  * coloured form for a person at a terminal (--log pretty, the default when stdout is a TTY).
  */
 import pino from 'pino';
+import type { RowErrorReporter } from '../db/rows.js';
 
 export type Logger = pino.Logger;
 
@@ -18,3 +19,8 @@ export function createLogger(opts: { level?: string; pretty?: boolean; destinati
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });
+
+/** A damaged database row is logged where it is found, with its table, key and fields; the read then fails. */
+export function rowErrorReporter(log: Logger): RowErrorReporter {
+  return (e) => log.error({ code: e.code, details: e.details }, e.message);
+}

@@ -10,6 +10,14 @@
 import { availableParallelism } from 'node:os';
 import { DomainError } from '../common/errors.js';
 
+/** Sign-ins that may wait for a turn (outside the staff's own devices), and for how long. */
+export const MAX_WAITING = 16;
+export const MAX_WAITING_PER_ADDRESS = 4;
+// Well under the HTTP layer's idle timeout: a sign-in is answered, never cut off.
+export const MAX_WAIT_MS = 10_000;
+
+const busy = () => new DomainError('LOGIN_BUSY', 'Sign-in is busy right now; try again in a few seconds.', { retryAfterSeconds: 2 });
+
 export class PinHashQueue {
   private running = 0;
   private waitingCount = 0;
@@ -19,8 +27,9 @@ export class PinHashQueue {
 
   constructor(
     private readonly concurrency = Math.max(1, Math.floor(availableParallelism() / 2)),
-    private readonly maxWaiting = 64,
-    private readonly maxWaitingPerAddress = 4,
+    private readonly maxWaiting = MAX_WAITING,
+    private readonly maxWaitingPerAddress = MAX_WAITING_PER_ADDRESS,
+    private readonly maxWaitMs = MAX_WAIT_MS,
   ) {}
 
   /** Waits for a turn; the returned function ends it. `known`: the staff member's own device goes first. */
@@ -31,11 +40,22 @@ export class PinHashQueue {
     }
     const lanes = known ? this.priorityLanes : this.lanes;
     const lane = lanes.get(address) ?? [];
-    if ((!known && this.waitingCount >= this.maxWaiting) || lane.length >= this.maxWaitingPerAddress) {
-      return Promise.reject(new DomainError('LOGIN_BUSY', 'Sign-in is busy right now; try again in a few seconds.', { retryAfterSeconds: 2 }));
-    }
-    return new Promise((resolve) => {
-      lane.push(() => resolve(this.releaser()));
+    if ((!known && this.waitingCount >= this.maxWaiting) || lane.length >= this.maxWaitingPerAddress) return Promise.reject(busy());
+    return new Promise((resolve, reject) => {
+      const start = () => {
+        clearTimeout(timer);
+        resolve(this.releaser());
+      };
+      // A turn that does not come in time is given up: the sign-in is told to come back.
+      const timer = setTimeout(() => {
+        const i = lane.indexOf(start);
+        if (i < 0) return;
+        lane.splice(i, 1);
+        if (lane.length === 0 && lanes.get(address) === lane) lanes.delete(address);
+        if (!known) this.waitingCount--;
+        reject(busy());
+      }, this.maxWaitMs);
+      lane.push(start);
       lanes.set(address, lane);
       if (!known) this.waitingCount++;
     });

@@ -2,7 +2,7 @@
  * Runs the branch service as a process: parse options, start, print the ready line, shut
  * down cleanly on SIGINT/SIGTERM. Shared by `npm run serve` and `npm start`.
  */
-import { isAppError, isDomainError } from '../common/errors.js';
+import { isDomainError } from '../common/errors.js';
 import { startBranchApp, type BranchApp } from './branch-app.js';
 import { parseServeOptions, type ServeOptions } from './cli-options.js';
 import { createLogger } from './logger.js';
@@ -12,11 +12,11 @@ export async function runService(argv: string[], defaults: Partial<ServeOptions>
   try {
     opts = parseServeOptions(argv, defaults);
   } catch (e) {
-    if (isAppError(e) && e.code === 'HELP') {
+    if (isDomainError(e) && e.code === 'HELP') {
       console.log(e.message);
       return;
     }
-    console.error(isAppError(e) ? e.message : e);
+    console.error(isDomainError(e) ? e.message : e);
     process.exitCode = 2;
     return;
   }

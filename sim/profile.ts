@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { AppError } from '../common/errors.js';
+import { DomainError } from '../common/errors.js';
 import { DEMO_CONFIG_PATH, describeIssues, loadConfigFile } from '../config/load-config.js';
 import type { QueueConfig } from '../core/types.js';
 
@@ -79,7 +79,7 @@ export function parseProfile(raw: unknown, source: string): SimProfile {
   const r = profileSchema.safeParse(raw);
   if (!r.success) {
     const lines = describeIssues(r.error.issues);
-    throw new AppError('PROFILE_INVALID', `${source} has ${lines.length} problem(s):\n  ${lines.join('\n  ')}`, 400, lines);
+    throw new DomainError('PROFILE_INVALID', `${source} has ${lines.length} problem(s):\n  ${lines.join('\n  ')}`, lines);
   }
   return r.data;
 }
@@ -116,5 +116,5 @@ export function checkProfile(profile: SimProfile, config: QueueConfig, source = 
       if (!reasons.has(b.reason)) problems.push(`counters.${id}.breaks.${i}.reason: "${b.reason}" is not a pause reason`);
     });
   }
-  if (problems.length) throw new AppError('PROFILE_INVALID', `${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, 400, problems);
+  if (problems.length) throw new DomainError('PROFILE_INVALID', `${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, problems);
 }

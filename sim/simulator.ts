@@ -8,9 +8,8 @@
  * takes well under a second. Storage set-up is in sim-storage.ts, the tellers in tellers.ts,
  * what each action does in branch-day.ts.
  */
-import type { WaitEstimate } from '../core/estimate.js';
 import { QueueEngine } from '../core/engine.js';
-import type { QueueConfig, Ticket } from '../core/types.js';
+import type { QueueConfig, Ticket, TicketEstimate } from '../core/types.js';
 import { addDays, hhmmToMinutes, localEpoch } from '../common/local-time.js';
 import { CommandRunner } from '../server/command-runner.js';
 import { silentLogger } from '../server/logger.js';
@@ -51,7 +50,7 @@ export interface SimTicket {
   endedAt?: number;
   counterId?: string;
   ahead: number;
-  estimate: WaitEstimate | null;
+  estimate: TicketEstimate | null;
   /** Minutes from issue to the first call; undefined when never called. */
   waitMinutes?: number;
   rejoins: number;
@@ -141,7 +140,7 @@ function simTicket(t: Ticket): SimTicket {
     endedAt: t.endedAt,
     counterId: t.counterId,
     ahead: t.ahead,
-    estimate: t.estimate as WaitEstimate | null,
+    estimate: t.estimate,
     waitMinutes: t.calledAt !== undefined ? (t.calledAt - t.issuedAt) / 60_000 : undefined,
     rejoins: t.rejoins,
   };

@@ -11,7 +11,7 @@ import {
   loadOrCreateIdentityKey,
   parseSegmentConfig,
 } from '../identity/index.js';
-import { isAppError } from '../common/errors.js';
+import { isDomainError } from '../common/errors.js';
 
 const KEY_A = Buffer.alloc(32, 1);
 const KEY_B = Buffer.alloc(32, 2);
@@ -62,7 +62,7 @@ describe('deriveIdentity', () => {
       deriveIdentity(magstripeRead('12345678901234567890123', 'hid'), KEY_A);
       assert.fail('should throw');
     } catch (e) {
-      assert.ok(isAppError(e));
+      assert.ok(isDomainError(e));
       assert.equal(e.code, 'CARD_NUMBER_INVALID');
       assert.equal(e.message.includes('1234567890'), false);
     }
@@ -116,7 +116,7 @@ describe('segment lookup', () => {
     try {
       parseSegmentConfig(input);
     } catch (e) {
-      assert.ok(isAppError(e));
+      assert.ok(isDomainError(e));
       assert.equal(e.code, 'SEGMENT_CONFIG_INVALID');
       return (e.details as { problems: { field: string }[] }).problems.map((p) => p.field);
     }

@@ -1,12 +1,10 @@
 /**
  * The call-pad (叫号器) adapter contract. A pad sits at a counter; its bus address is the counter's.
  * Pad → host: key presses. Host → pad: the text on its small screen (called number) and the
- * waiting count, plus acks. As with displays, both ends of a vendor protocol live in one file so
- * that the fake pad and the driver cannot drift apart.
+ * waiting count, plus acks. As with displays, both ends of a vendor protocol live in one file in
+ * protocols/ so that the fake pad and the driver cannot drift apart.
  */
-import type { DropHandler, StreamDecoder } from '../display/protocol.js';
-
-export type { DropHandler, StreamDecoder };
+import type { ByteParser } from '../codec/byte-parser.js';
 
 export const CALL_PAD_KEYS = [
   'next',
@@ -55,18 +53,23 @@ export type PadMessage =
 export type HostMessage = ({ kind: 'screen' } & PadScreen) | { kind: 'key_ack'; address: number; seq: number };
 
 export interface CallPadProtocol {
+  /** Registry name, used as `?protocol=NAME` in the device URI. */
   readonly name: string;
   readonly description: string;
   readonly minAddress: number;
   readonly maxAddress: number;
+  /** Whether a pad acks every screen it is sent; drives retries and per-pad health. */
+  readonly acks: boolean;
 
   // host end
   encodeScreen(screen: PadScreen): Uint8Array;
   encodeKeyAck(address: number, seq: number): Uint8Array;
-  createPadDecoder(onDrop?: DropHandler): StreamDecoder<PadMessage>;
+  /** A stream parser for what the pads send. */
+  createPadParser(): ByteParser<PadMessage>;
 
   // device end (fake pad, lab, tests)
   encodeKey(address: number, key: CallPadKey, seq: number): Uint8Array;
   encodeScreenAck(address: number): Uint8Array;
-  createHostDecoder(onDrop?: DropHandler): StreamDecoder<HostMessage>;
+  /** A stream parser for what the host sends, as the pads see it. */
+  createHostParser(): ByteParser<HostMessage>;
 }

@@ -1,33 +1,10 @@
 /**
- * Call-pad protocols by name (`?protocol=NAME`). Adding a vendor: one file in protocols/ and one
- * line here.
+ * Call-pad protocols by name (`?protocol=NAME` in the device URI); the first is the default.
+ * Adding a vendor: one file in protocols/ and its name in this list.
  */
-import { AppError } from '../../common/errors.js';
+import { ProtocolRegistry } from '../bus/protocol-registry.js';
 import type { CallPadProtocol } from './protocol.js';
 import { padFrameProtocol } from './protocols/pad-frame.js';
 
-const protocols = new Map<string, CallPadProtocol>();
+export const callPadProtocols = new ProtocolRegistry<CallPadProtocol>('call-pad protocol', 'UNKNOWN_CALL_PAD_PROTOCOL', [padFrameProtocol]);
 
-export function registerCallPadProtocol(protocol: CallPadProtocol): void {
-  protocols.set(protocol.name, protocol);
-}
-
-registerCallPadProtocol(padFrameProtocol);
-
-export const DEFAULT_CALL_PAD_PROTOCOL = padFrameProtocol.name;
-
-export function callPadProtocolNames(): string[] {
-  return [...protocols.keys()];
-}
-
-export function getCallPadProtocol(name: string = DEFAULT_CALL_PAD_PROTOCOL): CallPadProtocol {
-  const protocol = protocols.get(name);
-  if (!protocol) {
-    throw new AppError(
-      'UNKNOWN_CALL_PAD_PROTOCOL',
-      `call-pad protocol "${name}" is not known; use one of: ${callPadProtocolNames().join(', ')}`,
-      400,
-    );
-  }
-  return protocol;
-}

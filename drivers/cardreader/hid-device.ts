@@ -4,7 +4,7 @@
  * native build and libusb/hidraw); it is loaded only when a hid:// reader is configured.
  */
 import type * as NodeHid from 'node-hid';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 
 export interface HidDeviceInfo {
   vendorId: number;
@@ -39,12 +39,11 @@ export async function loadNodeHidBackend(): Promise<HidBackend> {
     const mod = (await import('node-hid')) as NodeHidModule & { default?: NodeHidModule };
     hid = mod.HID ? mod : mod.default!;
   } catch (err) {
-    throw new AppError(
+    throw new DomainError(
       'HID_UNAVAILABLE',
       `HID card readers need the optional node-hid module, which could not be loaded (${
         err instanceof Error ? err.message : String(err)
       }). On Linux install libusb-1.0-0 and reinstall dependencies, or use a keyboard-wedge or serial reader.`,
-      500,
     );
   }
   return {

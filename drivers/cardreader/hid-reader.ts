@@ -5,12 +5,11 @@
  * a read error from the HID stack or as the device missing from the list. No report, however
  * malformed, throws out of here.
  */
-import type { Device, DeviceStatus } from '../device.js';
-import { magstripeRead, type CardReadListener, type CardReadSource } from './card-read.js';
+import type { Logger } from '../logger.js';
+import { magstripeRead } from './card-read.js';
+import { CardReaderBase } from './card-reader-base.js';
 import type { HidBackend, HidDevice, HidDeviceInfo } from './hid-device.js';
 import { decodeHidMsrReport, MAGTEK_LAYOUT, type HidMsrLayout } from './hid-report.js';
-import { silentLogger, type Logger } from '../logger.js';
-import { emitAll, StatusKeeper } from './status-keeper.js';
 import { parseSwipe, type TrackError } from './track-data.js';
 
 export interface HidCardReaderOptions {
@@ -31,15 +30,13 @@ function hex4(n: number): string {
   return n.toString(16).padStart(4, '0');
 }
 
-export class HidCardReader implements Device, CardReadSource {
-  readonly kind = 'card_reader' as const;
-  readonly id: string;
-  private readonly status_: StatusKeeper;
-  private readonly log: Logger;
+/**
+ * A HID stack has no port to open: the reader is either in the device list or not, so its status
+ * is set directly (offline while absent, error when it cannot be opened) rather than by a link.
+ */
+export class HidCardReader extends CardReaderBase<'card_reader', TrackError> {
   private readonly layout: HidMsrLayout;
   private readonly pollMs: number;
-  private readonly readListeners = new Set<CardReadListener>();
-  private readonly misreadListeners = new Set<(reason: TrackError) => void>();
   private backend: HidBackend | undefined;
   private device: HidDevice | undefined;
   private openInfo: HidDeviceInfo | undefined;
@@ -48,32 +45,15 @@ export class HidCardReader implements Device, CardReadSource {
   private polling = false;
 
   constructor(private readonly options: HidCardReaderOptions) {
-    this.id = options.id;
-    this.log = options.logger ?? silentLogger;
+    super({
+      id: options.id,
+      kind: 'card_reader',
+      uri: options.uri ?? `hid://${hex4(options.vendorId)}:${hex4(options.productId)}`,
+      noun: 'card reader',
+      logger: options.logger,
+    });
     this.layout = options.layout ?? MAGTEK_LAYOUT;
     this.pollMs = options.pollIntervalMs ?? 500;
-    const uri = options.uri ?? `hid://${hex4(options.vendorId)}:${hex4(options.productId)}`;
-    this.status_ = new StatusKeeper(options.id, 'card_reader', uri, this.log);
-  }
-
-  status(): DeviceStatus {
-    return this.status_.get();
-  }
-
-  onStatus(listener: (status: DeviceStatus) => void): () => void {
-    return this.status_.subscribe(listener);
-  }
-
-  /** Called synchronously for each good swipe. Derive the identity there and keep nothing. */
-  onRead(listener: CardReadListener): () => void {
-    this.readListeners.add(listener);
-    return () => this.readListeners.delete(listener);
-  }
-
-  /** A swipe arrived but could not be read (so the kiosk can ask for another swipe). */
-  onMisread(listener: (reason: TrackError) => void): () => void {
-    this.misreadListeners.add(listener);
-    return () => this.misreadListeners.delete(listener);
   }
 
   start(): void {
@@ -87,6 +67,7 @@ export class HidCardReader implements Device, CardReadSource {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.closeDevice();
+    this.statusHolder.stop();
   }
 
   private schedule(): void {
@@ -115,7 +96,7 @@ export class HidCardReader implements Device, CardReadSource {
         this.backend = typeof b === 'function' ? await b() : b;
       } catch (err) {
         // node-hid missing is not going to fix itself; say so and stop polling.
-        this.status_.set('error', err instanceof Error ? err.message : String(err));
+        this.statusHolder.set('error', err instanceof Error ? err.message : String(err));
         this.running = false;
         return;
       }
@@ -130,7 +111,7 @@ export class HidCardReader implements Device, CardReadSource {
     }
     const found = list.find(match);
     if (!found) {
-      this.status_.set('offline', 'card reader not connected');
+      this.statusHolder.set('offline', 'card reader not connected');
       return;
     }
     let dev: HidDevice;
@@ -138,7 +119,7 @@ export class HidCardReader implements Device, CardReadSource {
       dev = this.backend.open(found);
     } catch (err) {
       // Typically a permissions problem (missing udev rule): a person has to act.
-      this.status_.set('error', `cannot open the card reader: ${err instanceof Error ? err.message : String(err)}`);
+      this.statusHolder.set('error', `cannot open the card reader: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     this.device = dev;
@@ -149,13 +130,13 @@ export class HidCardReader implements Device, CardReadSource {
     dev.on('error', (err: Error) => {
       if (this.device === dev) this.lost(err.message);
     });
-    this.status_.set('online');
+    this.statusHolder.set('online');
   }
 
   private lost(reason: string): void {
     this.log.info({ device: this.id, reason }, 'HID card reader lost');
     this.closeDevice();
-    this.status_.set('offline', 'card reader disconnected');
+    this.statusHolder.set('offline', 'card reader disconnected');
     this.schedule();
   }
 
@@ -182,12 +163,12 @@ export class HidCardReader implements Device, CardReadSource {
       }
       const parsed = text === '' ? ({ ok: false, reason: 'read_error' } as const) : parseSwipe(text);
       if (parsed.ok) {
-        emitAll(this.readListeners, magstripeRead(parsed.pan, 'hid'), this.log, this.id);
+        this.emitRead(magstripeRead(parsed.pan, 'hid'));
         return;
       }
       // The reason only: the report itself may hold card data.
       this.log.debug({ device: this.id, reason: parsed.reason, bytes: report.length }, 'unreadable swipe');
-      emitAll(this.misreadListeners, parsed.reason, this.log, this.id);
+      this.emitMisread(parsed.reason);
     } catch (err) {
       this.log.warn({ device: this.id, err: err instanceof Error ? err.name : 'unknown' }, 'bad HID report');
     }

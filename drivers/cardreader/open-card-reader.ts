@@ -5,7 +5,7 @@
  *   sim  /  sim://id                         demo mode: a FakeIdReader on a memory cable
  * Keyboard-wedge readers need no URI: they type into the kiosk page (see wedge-detector.ts).
  */
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import type { Device } from '../device.js';
 import type { Logger } from '../logger.js';
 import { FakeIdReader } from '../sim/fake-id-reader.js';
@@ -60,7 +60,7 @@ export function openCardReader(text: string | DeviceUri, options: OpenCardReader
     case 'serial': {
       const protocol = uri.params.protocol ?? 'sam';
       if (protocol !== 'sam') {
-        throw new AppError('BAD_DEVICE_URI', `card reader URI "${uri.text}": unknown protocol "${protocol}"; serial readers speak protocol=sam`, 400);
+        throw new DomainError('BAD_DEVICE_URI', `card reader URI "${uri.text}": unknown protocol "${protocol}"; serial readers speak protocol=sam`, { uri: uri.text });
       }
       const transport = openTransport(uri, { ...options.reconnect, ...(logger ? { logger } : {}) });
       const reader = new SamIdReader({ id, transport, ...poll, ...(logger ? { logger } : {}) });
@@ -75,6 +75,6 @@ export function openCardReader(text: string | DeviceUri, options: OpenCardReader
       return { device: reader, reads: reader, sim: { fake, cable } };
     }
     default:
-      throw new AppError('BAD_DEVICE_URI', `card reader URI "${uri.text}": use hid://vid:pid, serial://…?protocol=sam or sim`, 400);
+      throw new DomainError('BAD_DEVICE_URI', `card reader URI "${uri.text}": use hid://vid:pid, serial://…?protocol=sam or sim`, { uri: uri.text });
   }
 }

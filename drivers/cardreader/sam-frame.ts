@@ -8,6 +8,11 @@
  * A host → reader payload is CMD PARA [data]; a reader → host payload is SW1 SW2 SW3 [data].
  * See docs/devices/card-readers.md for the commands and examples.
  */
+import { z } from 'zod';
+import { DomainError } from '../../common/errors.js';
+import { ByteParser, parserOptions } from '../codec/byte-parser.js';
+import { xor8 } from '../codec/checksum.js';
+
 export const SAM_PREAMBLE: Readonly<Uint8Array> = Uint8Array.of(0xaa, 0xaa, 0xaa, 0x96, 0x69);
 /** Largest LEN accepted. Base info + photo + fingerprint is about 2.3 kB; anything near 64 kB is noise. */
 export const SAM_MAX_LENGTH = 4096;
@@ -48,21 +53,15 @@ export interface SamResponseFrame {
   data: Uint8Array;
 }
 
-export function xorChecksum(bytes: Uint8Array): number {
-  let x = 0;
-  for (const b of bytes) x ^= b;
-  return x;
-}
-
 /** Wraps a payload (CMD PARA data, or SW1 SW2 SW3 data) into a frame. */
 export function encodeSamFrame(payload: Uint8Array): Buffer {
   const len = payload.length + 1;
-  if (len > SAM_MAX_LENGTH) throw new RangeError(`SAM payload too long: ${payload.length} bytes`);
+  if (len > SAM_MAX_LENGTH) throw new DomainError('SAM_FRAME_TOO_LONG', `SAM payload too long: ${payload.length} bytes (at most ${SAM_MAX_LENGTH - 1})`);
   const frame = Buffer.alloc(HEAD + len);
   frame.set(SAM_PREAMBLE, 0);
   frame.writeUInt16BE(len, SAM_PREAMBLE.length);
   frame.set(payload, HEAD);
-  frame[frame.length - 1] = xorChecksum(frame.subarray(SAM_PREAMBLE.length, frame.length - 1));
+  frame[frame.length - 1] = xor8(frame.subarray(SAM_PREAMBLE.length, frame.length - 1));
   return frame;
 }
 
@@ -88,104 +87,102 @@ function indexOfPreamble(buf: Buffer, from: number): number {
   return buf.indexOf(SAM_PREAMBLE, from);
 }
 
-/** Counters for diagnostics; they hold no frame content. */
-export interface SamParserStats {
-  frames: number;
-  badChecksums: number;
-  droppedBytes: number;
-}
+const samParserOptions = z
+  .object({
+    /** Largest LEN taken as a frame; a header claiming more is noise. */
+    maxLength: z.number().int().min(2).max(0xffff).default(SAM_MAX_LENGTH),
+  })
+  .strict();
+export type SamFrameParserOptions = z.input<typeof samParserOptions>;
 
 /**
- * Stream parser: feed it whatever the port delivers, in any chunking, and get complete payloads
- * back. It resyncs on the preamble, drops frames whose checksum fails, and never throws.
+ * A Transform stream that turns the bytes of a SAM serial link (either direction) into the
+ * payloads of checked frames: CMD PARA data from the host, SW1 SW2 SW3 data from the reader. It
+ * resynchronises on the preamble, drops frames whose checksum fails and skips headers whose
+ * length is out of range. Drops are reported by reason and size only: an ID card's frames hold
+ * a person's name, address and photo, so no sample of the bytes is ever kept.
+ * @example
+ * import { SerialPort } from 'serialport';
+ * const port = new SerialPort({ path: '/dev/ttyS2', baudRate: 115200 });
+ * const frames = port.pipe(new SamFrameParser({ maxLength: 4096 }));
+ * frames.on('data', (payload: Uint8Array) => console.log(decodeSamResponse(payload)?.sw3));
+ * frames.on('drop', (d: ParserDrop) => console.log('dropped', d.bytes, 'bytes:', d.reason));
  */
-export class SamFrameParser {
-  private buf: Buffer = Buffer.alloc(0);
-  readonly stats: SamParserStats = { frames: 0, badChecksums: 0, droppedBytes: 0 };
+export class SamFrameParser extends ByteParser<Uint8Array> {
+  override readonly keepsSamples = false;
+  readonly #maxLength: number;
 
-  /** Returns the payloads of the frames completed by this chunk (copies, owned by the caller). */
-  push(chunk: Uint8Array): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    if (!(chunk instanceof Uint8Array) || chunk.length === 0) return out;
-    this.buf = this.buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buf, chunk]);
+  constructor(options?: SamFrameParserOptions) {
+    super();
+    this.#maxLength = parserOptions('SamFrameParser', samParserOptions, options).maxLength;
+  }
+
+  /** Payloads are copies, owned by the caller (who should wipe ID data when done). */
+  protected decode(chunk: Uint8Array, emit: (payload: Uint8Array) => void): void {
+    this.held = this.withHeld(chunk);
     for (;;) {
-      const start = indexOfPreamble(this.buf, 0);
+      const start = indexOfPreamble(this.held, 0);
       if (start < 0) {
         // Keep a tail that could be the start of a preamble split across chunks.
-        this.drop(Math.max(0, this.buf.length - (SAM_PREAMBLE.length - 1)));
+        this.#skip('bytes outside a frame', Math.max(0, this.held.length - (SAM_PREAMBLE.length - 1)));
         break;
       }
-      this.drop(start);
-      if (this.buf.length < HEAD) break;
-      const len = this.buf.readUInt16BE(SAM_PREAMBLE.length);
-      if (len < 2 || len > SAM_MAX_LENGTH) {
-        this.drop(1); // not a real header: look for the next preamble
+      this.#skip('bytes outside a frame', start);
+      if (this.held.length < HEAD) break;
+      const len = this.held.readUInt16BE(SAM_PREAMBLE.length);
+      if (len < 2 || len > this.#maxLength) {
+        this.#skip('length out of range', 1); // not a real header: look for the next preamble
         continue;
       }
       const end = HEAD + len;
-      if (this.buf.length < end) {
+      if (this.held.length < end) {
         // Incomplete. If a complete, valid frame already sits further on, the header we are
         // waiting on was noise (e.g. a corrupted length): skip to that frame instead of stalling.
-        const later = this.findCompleteFrameAfter(1);
+        const later = this.#findCompleteFrameAfter(1);
         if (later < 0) break;
-        this.drop(later);
+        this.#skip('truncated frame', later);
         continue;
       }
-      const sum = xorChecksum(this.buf.subarray(SAM_PREAMBLE.length, end - 1));
-      if (sum !== this.buf[end - 1]) {
-        this.stats.badChecksums++;
-        this.drop(1);
+      if (xor8(this.held.subarray(SAM_PREAMBLE.length, end - 1)) !== this.held[end - 1]) {
+        this.#skip('bad checksum', 1);
         continue;
       }
-      out.push(Uint8Array.from(this.buf.subarray(HEAD, end - 1)));
-      this.stats.frames++;
+      emit(Uint8Array.from(this.held.subarray(HEAD, end - 1)));
       // An 8-bit XOR lets one noise header in 256 pass, and such a "frame" may have swallowed the
       // start of a real one. So bytes from a preamble (or a preamble's first bytes) inside it that
       // run past its end are looked at again; if they are noise, the normal resync drops them.
-      this.buf = this.buf.subarray(this.resumeAfter(end));
+      this.held = this.held.subarray(this.#resumeAfter(end));
     }
-    return out;
   }
 
-  /** Bytes held waiting for the rest of a frame; never more than one maximal frame. */
-  get pending(): number {
-    return this.buf.length;
-  }
-
-  /** Forgets any partial frame, e.g. after a response timeout. */
-  reset(): void {
-    this.stats.droppedBytes += this.buf.length;
-    this.buf = Buffer.alloc(0);
-  }
-
-  private drop(n: number): void {
+  #skip(reason: string, n: number): void {
     if (n <= 0) return;
-    this.stats.droppedBytes += n;
-    this.buf = this.buf.subarray(n);
+    this.discard(reason, n);
+    this.held = this.held.subarray(n);
   }
 
   /** Where to continue after a frame ending at `end`: a later start that overlaps it, else `end`. */
-  private resumeAfter(end: number): number {
-    for (let i = indexOfPreamble(this.buf, 1); i >= 0 && i < end; i = indexOfPreamble(this.buf, i + 1)) {
-      if (this.buf.length < i + HEAD) return i;
-      const len = this.buf.readUInt16BE(i + SAM_PREAMBLE.length);
-      if (len >= 2 && len <= SAM_MAX_LENGTH && i + HEAD + len > end) return i;
+  #resumeAfter(end: number): number {
+    for (let i = indexOfPreamble(this.held, 1); i >= 0 && i < end; i = indexOfPreamble(this.held, i + 1)) {
+      if (this.held.length < i + HEAD) return i;
+      const len = this.held.readUInt16BE(i + SAM_PREAMBLE.length);
+      if (len >= 2 && len <= this.#maxLength && i + HEAD + len > end) return i;
     }
     // A preamble may begin in the frame's last bytes with the rest still on the wire.
     for (let i = Math.max(1, end - SAM_PREAMBLE.length + 1); i < end; i++) {
-      const tail = this.buf.subarray(i, Math.min(this.buf.length, i + SAM_PREAMBLE.length));
+      const tail = this.held.subarray(i, Math.min(this.held.length, i + SAM_PREAMBLE.length));
       if (tail.equals(SAM_PREAMBLE.subarray(0, tail.length))) return i;
     }
     return end;
   }
 
-  private findCompleteFrameAfter(from: number): number {
-    for (let i = indexOfPreamble(this.buf, from); i >= 0; i = indexOfPreamble(this.buf, i + 1)) {
-      if (this.buf.length < i + HEAD) return -1;
-      const len = this.buf.readUInt16BE(i + SAM_PREAMBLE.length);
-      if (len < 2 || len > SAM_MAX_LENGTH || this.buf.length < i + HEAD + len) continue;
+  #findCompleteFrameAfter(from: number): number {
+    for (let i = indexOfPreamble(this.held, from); i >= 0; i = indexOfPreamble(this.held, i + 1)) {
+      if (this.held.length < i + HEAD) return -1;
+      const len = this.held.readUInt16BE(i + SAM_PREAMBLE.length);
+      if (len < 2 || len > this.#maxLength || this.held.length < i + HEAD + len) continue;
       const end = i + HEAD + len;
-      if (xorChecksum(this.buf.subarray(i + SAM_PREAMBLE.length, end - 1)) === this.buf[end - 1]) return i;
+      if (xor8(this.held.subarray(i + SAM_PREAMBLE.length, end - 1)) === this.held[end - 1]) return i;
     }
     return -1;
   }

@@ -7,20 +7,14 @@
  * One command is in flight at a time; the reader answers within a few hundred ms, so a missing
  * answer is a timeout, and a few in a row mean the reader is off or unplugged.
  */
-import type { Device, DeviceStatus } from '../device.js';
-import type { ConnectionState, Transport } from '../transport/transport.js';
-import { idCardRead, type CardReadListener, type CardReadSource } from './card-read.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { logDrops } from '../codec/drop-log.js';
+import { Link } from '../device-status.js';
+import type { Logger } from '../logger.js';
+import type { Transport } from '../transport/transport.js';
+import { idCardRead } from './card-read.js';
+import { CardReaderBase } from './card-reader-base.js';
 import { idNumberFromBaseData } from './sam-base-info.js';
-import {
-  decodeSamResponse,
-  encodeSamCommand,
-  SamCommand,
-  SamFrameParser,
-  SamStatus,
-  type SamResponseFrame,
-} from './sam-frame.js';
-import { emitAll, StatusKeeper } from './status-keeper.js';
+import { decodeSamResponse, encodeSamCommand, SamCommand, SamFrameParser, SamStatus, type SamResponseFrame } from './sam-frame.js';
 
 export interface SamIdReaderOptions {
   id: string;
@@ -31,6 +25,8 @@ export interface SamIdReaderOptions {
   responseTimeoutMs?: number;
   /** Unanswered commands in a row before the reader is reported offline. */
   offlineAfterTimeouts?: number;
+  /** A port that has not opened this long after start() is reported offline; default 3000 ms. */
+  openGraceMs?: number;
   logger?: Logger;
 }
 
@@ -38,18 +34,12 @@ export type SamMisread = 'select_failed' | 'read_failed' | 'bad_data';
 
 type Cmd = readonly [number, number];
 
-export class SamIdReader implements Device, CardReadSource {
-  readonly kind = 'id_reader' as const;
-  readonly id: string;
+export class SamIdReader extends CardReaderBase<'id_reader', SamMisread> {
   private readonly transport: Transport;
-  private readonly status_: StatusKeeper;
-  private readonly log: Logger;
   private readonly pollMs: number;
   private readonly timeoutMs: number;
   private readonly offlineAfter: number;
-  private readonly parser = new SamFrameParser();
-  private readonly readListeners = new Set<CardReadListener>();
-  private readonly misreadListeners = new Set<(reason: SamMisread) => void>();
+  private parser = new SamFrameParser();
   private pending: { resolve: (r: SamResponseFrame | undefined) => void; timer: ReturnType<typeof setTimeout> } | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -58,44 +48,31 @@ export class SamIdReader implements Device, CardReadSource {
   /** A card was read and has not left the reader yet: do not read it again. */
   private cardHeld = false;
 
-  private readonly onData = (chunk: Buffer) => this.handleData(chunk);
-  private readonly onState = (state: ConnectionState, reason?: string) => this.handleState(state, reason);
+  private readonly onData = (chunk: Buffer) => this.parser.write(chunk);
 
   constructor(options: SamIdReaderOptions) {
-    this.id = options.id;
+    super({
+      id: options.id,
+      kind: 'id_reader',
+      uri: options.transport.uri,
+      noun: 'ID card reader',
+      logger: options.logger,
+      openGraceMs: options.openGraceMs,
+    });
     this.transport = options.transport;
-    this.log = options.logger ?? silentLogger;
     this.pollMs = options.pollIntervalMs ?? 300;
     this.timeoutMs = options.responseTimeoutMs ?? 1000;
     this.offlineAfter = options.offlineAfterTimeouts ?? 2;
-    this.status_ = new StatusKeeper(options.id, 'id_reader', options.transport.uri, this.log);
-  }
-
-  status(): DeviceStatus {
-    return this.status_.get();
-  }
-
-  onStatus(listener: (status: DeviceStatus) => void): () => void {
-    return this.status_.subscribe(listener);
-  }
-
-  /** Called synchronously for each newly placed card. Derive the identity there and keep nothing. */
-  onRead(listener: CardReadListener): () => void {
-    this.readListeners.add(listener);
-    return () => this.readListeners.delete(listener);
-  }
-
-  /** A card was found but could not be read (so the kiosk can ask to place it again). */
-  onMisread(listener: (reason: SamMisread) => void): () => void {
-    this.misreadListeners.add(listener);
-    return () => this.misreadListeners.delete(listener);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.parser = new SamFrameParser();
+    this.parser.on('data', (payload: Uint8Array) => this.handlePayload(payload));
+    logDrops(this.parser, { logger: this.log, context: { device: this.id }, message: 'SAM bytes dropped' });
     this.transport.on('data', this.onData);
-    this.transport.on('state', this.onState);
+    this.statusHolder.watch(this.transport, (link) => this.handleLink(link));
     this.transport.open();
     this.loop = this.run();
   }
@@ -107,12 +84,13 @@ export class SamIdReader implements Device, CardReadSource {
     this.settle(undefined);
     await this.loop;
     this.transport.off('data', this.onData);
-    this.transport.off('state', this.onState);
+    this.statusHolder.stop();
+    this.parser.destroy();
     await this.transport.close();
   }
 
-  private handleState(state: ConnectionState, reason?: string): void {
-    if (state === 'open') {
+  private handleLink(link: Link): void {
+    if (link === Link.Open) {
       this.timeouts = 0;
       this.parser.reset();
       this.wake?.(); // poll now rather than after the pause
@@ -120,19 +98,12 @@ export class SamIdReader implements Device, CardReadSource {
     }
     this.settle(undefined);
     this.cardHeld = false;
-    if (state === 'connecting') {
-      const was = this.status_.get().state;
-      if (was === 'connecting') this.status_.set('connecting', reason);
-      else this.status_.set('offline', 'port lost; reconnecting');
-    }
   }
 
-  private handleData(chunk: Buffer): void {
-    for (const payload of this.parser.push(chunk)) {
-      const frame = decodeSamResponse(payload);
-      if (frame && this.pending) this.settle(frame);
-      else payload.fill(0); // a stray answer (e.g. to a command that timed out): discard
-    }
+  private handlePayload(payload: Uint8Array): void {
+    const frame = decodeSamResponse(payload);
+    if (frame && this.pending) this.settle(frame);
+    else payload.fill(0); // a stray answer (e.g. to a command that timed out): discard
   }
 
   private settle(frame: SamResponseFrame | undefined): void {
@@ -169,16 +140,16 @@ export class SamIdReader implements Device, CardReadSource {
 
   private answered(): void {
     this.timeouts = 0;
-    const s = this.status_.get();
-    if (s.state !== 'online' && s.state !== 'error') this.status_.set('online');
+    const state = this.statusHolder.state;
+    if (this.statusHolder.link === Link.Open && state !== 'online' && state !== 'error') this.statusHolder.set('online');
   }
 
   private unanswered(): void {
-    if (!this.running || this.transport.state !== 'open') return;
+    if (!this.running || this.statusHolder.link !== Link.Open) return;
     this.timeouts++;
     if (this.timeouts >= this.offlineAfter) {
       this.cardHeld = false;
-      this.status_.set('offline', 'ID card reader not answering');
+      this.statusHolder.set('offline', 'ID card reader not answering: check that it is switched on');
     }
   }
 
@@ -237,21 +208,21 @@ export class SamIdReader implements Device, CardReadSource {
     if (idNumber === undefined) return this.misread('bad_data', base.sw3);
 
     this.cardHeld = true;
-    emitAll(this.readListeners, idCardRead(idNumber, 'sam'), this.log, this.id);
+    this.emitRead(idCardRead(idNumber, 'sam'));
   }
 
   private misread(reason: SamMisread, sw3: number): void {
     this.log.info({ device: this.id, reason, sw3: sw3.toString(16) }, 'ID card not read');
-    emitAll(this.misreadListeners, reason, this.log, this.id);
+    this.emitMisread(reason);
   }
 
   private reportStatusCode(step: string, sw3: number): void {
     // SAM-side failures (e.g. its security module) need a person; card-side ones are transient.
     this.log.warn({ device: this.id, step, sw3: sw3.toString(16) }, 'unexpected SAM status');
-    if (sw3 >= 0x60 && sw3 <= 0x7f) this.status_.set('error', `ID card reader module fault (status ${sw3.toString(16)})`);
+    if (sw3 >= 0x60 && sw3 <= 0x7f) this.statusHolder.set('error', `ID card reader module fault (status ${sw3.toString(16)})`);
   }
 
   private clearError(): void {
-    if (this.status_.get().state === 'error') this.status_.set('online');
+    if (this.statusHolder.state === 'error') this.statusHolder.set('online');
   }
 }

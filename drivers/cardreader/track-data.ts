@@ -61,20 +61,20 @@ const TRACK1 = /^%B(\d+)\^[^^?]{0,26}\^[^?]*\?.?$/;
 const TRACK2 = /^;(\d+)=[0-9=]*\?.?$/;
 const READ_ERROR = /^[%;]E\?.?$/;
 
-export function parseTrack1(text: string): TrackParse {
+function parseTrack(text: string, track: 1 | 2): TrackParse {
   const t = text.trim();
   if (t === '') return { ok: false, reason: 'empty' };
   if (READ_ERROR.test(t)) return { ok: false, reason: 'read_error' };
-  const m = TRACK1.exec(t);
-  return m ? checkPan(m[1]!, 1) : { ok: false, reason: 'format' };
+  const m = (track === 1 ? TRACK1 : TRACK2).exec(t);
+  return m ? checkPan(m[1]!, track) : { ok: false, reason: 'format' };
+}
+
+export function parseTrack1(text: string): TrackParse {
+  return parseTrack(text, 1);
 }
 
 export function parseTrack2(text: string): TrackParse {
-  const t = text.trim();
-  if (t === '') return { ok: false, reason: 'empty' };
-  if (READ_ERROR.test(t)) return { ok: false, reason: 'read_error' };
-  const m = TRACK2.exec(t);
-  return m ? checkPan(m[1]!, 2) : { ok: false, reason: 'format' };
+  return parseTrack(text, 2);
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * The display adapter contract. A protocol turns a neutral instruction into the bytes one vendor's
  * LED controller understands, and parses what comes back. Each protocol also carries the device
- * end (decode commands, encode acks) so the fake display and the demo lab speak exactly the same
- * bytes as the driver; both ends live in one file per vendor.
+ * end (parse commands, encode answers) so the fake display and the demo lab speak exactly the same
+ * bytes as the driver; both ends live in one file per vendor, in protocols/.
  *
  * Drivers know nothing of tickets: the service composes the text ("A017 请到3号窗口").
  */
+import type { ByteParser } from '../codec/byte-parser.js';
 
 /** A counter (窗口屏) line, or the rows of the lobby board (综合屏), newest call first. */
 export type DisplayInstruction =
@@ -33,17 +34,11 @@ export type DisplayCommand =
   | { kind: 'clear'; address: number }
   | { kind: 'ping'; address: number };
 
-/** A stateful byte-stream decoder: feed chunks as they arrive; never throws. */
-export type StreamDecoder<T> = (chunk: Uint8Array) => T[];
-
-/** Called by decoders for every dropped frame, so drivers can log it at debug level. */
-export type DropHandler = (reason: string, bytes: Uint8Array) => void;
-
 export interface DisplayProtocol {
   /** Registry name, used as `?protocol=NAME` in the device URI. */
   readonly name: string;
   readonly description: string;
-  /** Whether the display answers each frame; drives the online/offline judgement. */
+  /** Whether the display answers each frame; drives retries and the online/offline judgement. */
   readonly acks: boolean;
   /** Valid bus addresses. */
   readonly minAddress: number;
@@ -54,9 +49,11 @@ export interface DisplayProtocol {
   encode(instruction: AddressedInstruction): Uint8Array;
   /** A frame the display must answer without changing what it shows (health probe); ack protocols only. */
   encodePing?(address: number): Uint8Array;
-  createReplyDecoder?(onDrop?: DropHandler): StreamDecoder<DisplayReply>;
+  /** A stream parser for what the displays send back; ack protocols only. */
+  createReplyParser?(): ByteParser<DisplayReply>;
 
   // device end (fakes, lab, tests)
-  createCommandDecoder(onDrop?: DropHandler): StreamDecoder<DisplayCommand>;
+  /** A stream parser for what the host sends, as the displays see it. */
+  createCommandParser(): ByteParser<DisplayCommand>;
   encodeReply?(reply: DisplayReply): Uint8Array;
 }

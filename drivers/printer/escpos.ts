@@ -5,6 +5,7 @@
  * bytes are not printable there and are replaced before encoding.
  */
 import iconv from 'iconv-lite';
+import { DomainError } from '../../common/errors.js';
 
 export const ESC = 0x1b;
 export const GS = 0x1d;
@@ -96,7 +97,9 @@ export function qrCommands(data: string, opts: QrOptions = {}): Buffer {
   const payload = Buffer.from(data, 'utf8');
   // Store-data length field covers cn, fn, m and the data: k + 3, at most 7092 for model 2.
   const storeLen = payload.length + 3;
-  if (payload.length === 0 || storeLen > 7092 + 3) throw new RangeError(`QR payload must be 1..7092 bytes, got ${payload.length}`);
+  if (payload.length === 0 || storeLen > 7092 + 3) {
+    throw new DomainError('QR_PAYLOAD_SIZE', `QR payload must be 1..7092 bytes, got ${payload.length}`, { bytes: payload.length });
+  }
   const size = Math.min(16, Math.max(1, Math.round(opts.size ?? 6)));
   const model = opts.model === 1 ? 49 : 50;
   return Buffer.concat([

@@ -9,7 +9,7 @@ import { Printer, type PrinterOptions } from './printer.js';
 export { Printer, type PrinterOptions } from './printer.js';
 export { renderTicket, DEFAULT_TICKET_TEMPLATE, mergeTemplate, type TicketPrintData, type TicketTemplate, type TicketTemplateOverrides, type TicketBlock, type TicketLabels } from './ticket-layout.js';
 export { EscPosBuilder, encodeText, qrCommands, statusRequest, asbEnable } from './escpos.js';
-export { StatusParser, stateOf, decodeRealtime, decodeAsb, type PrinterCondition, type StatusReport } from './status.js';
+export { PrinterStatusParser, stateOf, decodeRealtime, decodeAsb, encodeRealtime, encodeAsb, type PrinterCondition, type StatusReport } from './status.js';
 
 export interface CreatedPrinter {
   printer: Printer;
@@ -19,7 +19,7 @@ export interface CreatedPrinter {
 
 /**
  * serial://… and tcp://… get a real transport; `sim` gets the in-process fake printer.
- * Throws AppError BAD_DEVICE_URI for anything else. The printer is not started.
+ * Throws DomainError BAD_DEVICE_URI for anything else. The printer is not started.
  */
 export function createPrinter(uri: DeviceUri | string, opts: PrinterOptions = {}): CreatedPrinter {
   const parsed = typeof uri === 'string' ? parseDeviceUri(uri, { baudRate: 9600 }) : uri;

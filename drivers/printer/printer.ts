@@ -5,12 +5,14 @@
  * reports no blocking condition afterwards; otherwise it rejects with PRINT_FAILED and a sentence
  * staff can act on.
  */
-import { AppError } from '../../common/errors.js';
-import type { Device, DeviceState, DeviceStatus } from '../device.js';
+import { DomainError } from '../../common/errors.js';
+import { logDrops } from '../codec/drop-log.js';
+import type { DeviceState, DeviceStatus } from '../device.js';
+import { DeviceBase, Link } from '../device-status.js';
 import { silentLogger, type Logger } from '../logger.js';
-import type { ConnectionState, Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
 import { asbEnable, statusRequest } from './escpos.js';
-import { StatusParser, stateOf, type PrinterCondition, type StatusReport } from './status.js';
+import { PrinterStatusParser, stateOf, type PrinterCondition, type StatusReport, type StatusRequestNumber } from './status.js';
 
 export interface PrinterOptions {
   id?: string;
@@ -18,7 +20,10 @@ export interface PrinterOptions {
   pollIntervalMs?: number;
   /** How long to wait for one DLE EOT answer. Default 500 ms. */
   answerTimeoutMs?: number;
-  /** The printer counts as offline after this long without any answer. Default 3000 ms. */
+  /**
+   * The printer counts as offline after this long without any answer, and a port that has not
+   * opened this long after start() is reported offline. Default 3000 ms.
+   */
   offlineAfterMs?: number;
   /**
    * After a job, the first status answer can queue behind the job's bytes (flow control), so it
@@ -33,33 +38,28 @@ export interface PrinterOptions {
 /** States in which a ticket cannot come out. Paper near end is deliberately not one. */
 const BLOCKING = new Set<DeviceState>(['offline', 'paper_end', 'cover_open', 'cutter_error', 'error', 'connecting']);
 
-function printFailed(detail: string): AppError {
-  return new AppError('PRINT_FAILED', detail, 503);
+function printFailed(detail: string): DomainError {
+  return new DomainError('PRINT_FAILED', detail);
 }
 
+const DISCONNECTED_WHILE_PRINTING = 'printer disconnected while printing: check its cable and power; the ticket may be incomplete';
+
 interface AnswerWaiter {
-  n: 1 | 2 | 3 | 4;
+  n: StatusRequestNumber;
   done: (answered: boolean) => void;
   fail: (e: Error) => void;
   timer: NodeJS.Timeout;
 }
 
-export class Printer implements Device {
-  readonly id: string;
-  readonly kind = 'printer' as const;
+export class Printer extends DeviceBase<'printer'> {
   readonly transport: Transport;
   readonly #opts: Required<Omit<PrinterOptions, 'id' | 'logger'>>;
   readonly #log: Logger;
-  readonly #parser: StatusParser;
-  readonly #listeners = new Set<(s: DeviceStatus) => void>();
-  #status: DeviceStatus;
+  readonly #parser = new PrinterStatusParser();
   #condition: PrinterCondition = {};
-  #everOpen = false;
-  #startedAt = 0;
   #openedAt = 0;
   #lastAnswerAt = 0;
   #answeredSinceOpen = false;
-  #disconnectReason: string | undefined;
   #waiter: AnswerWaiter | undefined;
   /** Serialises all port traffic (jobs and polls) so documents never interleave. */
   #lane: Promise<unknown> = Promise.resolve();
@@ -69,37 +69,27 @@ export class Printer implements Device {
   #stopped = false;
 
   constructor(transport: Transport, opts: PrinterOptions = {}) {
-    this.id = opts.id ?? 'printer';
+    const offlineAfterMs = opts.offlineAfterMs ?? 3000;
+    super({ id: opts.id ?? 'printer', kind: 'printer', uri: transport.uri, noun: 'printer', logger: opts.logger, openGraceMs: offlineAfterMs });
     this.transport = transport;
     this.#log = opts.logger ?? silentLogger;
     this.#opts = {
       pollIntervalMs: opts.pollIntervalMs ?? 1000,
       answerTimeoutMs: opts.answerTimeoutMs ?? 500,
-      offlineAfterMs: opts.offlineAfterMs ?? 3000,
+      offlineAfterMs,
       jobAnswerTimeoutMs: opts.jobAnswerTimeoutMs ?? 3000,
       statusMode: opts.statusMode ?? 'poll',
     };
-    this.#parser = new StatusParser((r) => this.#onReport(r));
-    this.#status = { id: this.id, kind: 'printer', uri: transport.uri, state: 'connecting', since: new Date().toISOString() };
-    transport.on('data', (chunk) => this.#parser.push(chunk));
-    transport.on('state', (state, reason) => this.#onTransportState(state, reason));
-  }
-
-  status(): DeviceStatus {
-    return { ...this.#status };
-  }
-
-  onStatus(listener: (status: DeviceStatus) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#parser.on('data', (r: StatusReport) => this.#onReport(r));
+    logDrops(this.#parser, { logger: this.#log, context: { device: this.id }, message: 'printer status bytes dropped' });
   }
 
   start(): void {
     if (this.#running || this.#stopped) return;
     this.#running = true;
-    this.#startedAt = Date.now();
+    this.transport.on('data', this.#onData);
+    this.statusHolder.watch(this.transport, (link) => this.#onLink(link));
     this.transport.open();
-    if (this.transport.state === 'open') this.#onTransportState('open');
     this.#schedulePoll(0);
   }
 
@@ -109,6 +99,9 @@ export class Printer implements Device {
     this.#running = false;
     clearTimeout(this.#pollTimer);
     this.#waiter?.fail(printFailed('printer driver stopped'));
+    this.transport.off('data', this.#onData);
+    this.statusHolder.stop();
+    this.#parser.destroy();
     await this.transport.close();
   }
 
@@ -127,6 +120,10 @@ export class Printer implements Device {
     return this.#exclusive(() => this.#runJob(doc));
   }
 
+  readonly #onData = (chunk: Buffer): void => {
+    this.#parser.write(chunk);
+  };
+
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
     this.#laneDepth++;
     const run = this.#lane.then(fn).finally(() => this.#laneDepth--);
@@ -136,34 +133,36 @@ export class Printer implements Device {
 
   async #runJob(doc: Uint8Array): Promise<void> {
     if (this.#stopped) throw printFailed('printer driver stopped');
-    if (this.transport.state !== 'open') {
-      throw printFailed(`printer is not connected${this.#disconnectReason ? ` (${this.#disconnectReason})` : ''}: check its cable and power`);
+    if (this.statusHolder.link !== Link.Open) {
+      const why = this.transport.lastError;
+      throw printFailed(`printer is not connected${why ? ` (${why})` : ''}: check its cable and power`);
     }
     // Trust a recent good state (fast path); re-check a bad or unknown one, it may have been fixed.
-    if (BLOCKING.has(this.#status.state)) {
+    if (BLOCKING.has(this.statusHolder.state)) {
       await this.#pollAll().catch(() => {});
       this.#refresh();
-      if (BLOCKING.has(this.#status.state)) throw printFailed(this.#reason());
+      if (BLOCKING.has(this.statusHolder.state)) throw printFailed(this.#reason());
     }
     try {
       await this.transport.write(doc);
     } catch (e) {
-      this.#log.warn({ id: this.id, err: e instanceof Error ? e.message : String(e) }, 'print write failed');
-      throw printFailed('printer disconnected while printing: check its cable and power; the ticket may be incomplete');
+      this.#log.warn({ device: this.id, err: e instanceof Error ? e.message : String(e) }, 'print write failed');
+      throw printFailed(DISCONNECTED_WHILE_PRINTING);
     }
     let answered: boolean;
     try {
       answered = await this.#pollAll(this.#opts.jobAnswerTimeoutMs);
     } catch {
-      throw printFailed('printer disconnected while printing: check its cable and power; the ticket may be incomplete');
+      throw printFailed(DISCONNECTED_WHILE_PRINTING);
     }
     this.#refresh();
     if (!answered) throw printFailed('printer did not answer after printing: check that it is switched on');
-    if (BLOCKING.has(this.#status.state)) throw printFailed(this.#reason());
+    if (BLOCKING.has(this.statusHolder.state)) throw printFailed(this.#reason());
   }
 
   #reason(): string {
-    return this.#status.detail ?? `printer is ${this.#status.state.replace('_', ' ')}`;
+    const s = this.status();
+    return s.detail ?? `printer is ${s.state.replace('_', ' ')}`;
   }
 
   #schedulePoll(delay: number): void {
@@ -174,7 +173,7 @@ export class Printer implements Device {
 
   async #tick(): Promise<void> {
     // A job polls for itself; skipping a tick while one runs keeps the port free for it.
-    if (this.#laneDepth === 0 && this.transport.state === 'open') {
+    if (this.#laneDepth === 0 && this.statusHolder.link === Link.Open) {
       await this.#exclusive(() => this.#pollAll().catch(() => {}));
     }
     this.#refresh();
@@ -183,21 +182,17 @@ export class Printer implements Device {
 
   /** Resolves true when every request was answered; rejects when the port is lost meanwhile. */
   async #pollAll(firstTimeoutMs = this.#opts.answerTimeoutMs): Promise<boolean> {
-    const order: (1 | 2 | 3 | 4)[] = this.#opts.statusMode === 'asb' ? [1] : [1, 2, 3, 4];
-    let all = true;
+    const order: StatusRequestNumber[] = this.#opts.statusMode === 'asb' ? [1] : [1, 2, 3, 4];
     let timeout = firstTimeoutMs;
     for (const n of order) {
       const ok = await this.#query(n, timeout);
       timeout = this.#opts.answerTimeoutMs;
-      if (!ok) {
-        all = false;
-        break; // a printer that misses one answer will miss the rest; don't stall for each
-      }
+      if (!ok) return false; // a printer that misses one answer will miss the rest; don't stall for each
     }
-    return all;
+    return true;
   }
 
-  #query(n: 1 | 2 | 3 | 4, timeoutMs: number): Promise<boolean> {
+  #query(n: StatusRequestNumber, timeoutMs: number): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       const finish = () => {
         clearTimeout(waiter.timer);
@@ -218,7 +213,7 @@ export class Printer implements Device {
       };
       this.#waiter = waiter;
       this.#parser.expect(n);
-      this.transport.write(statusRequest(n)).catch((e: unknown) => waiter.fail(e instanceof Error ? e : new Error(String(e))));
+      this.transport.write(statusRequest(n)).catch((e: unknown) => waiter.fail(e instanceof Error ? e : new DomainError('DEVICE_OFFLINE', String(e))));
     });
   }
 
@@ -231,60 +226,31 @@ export class Printer implements Device {
     if (r.source === 'asb') this.#refresh();
   }
 
-  #onTransportState(state: ConnectionState, reason?: string): void {
+  #onLink(link: Link): void {
     if (this.#stopped) return;
-    if (state === 'open') {
-      this.#everOpen = true;
+    if (link === Link.Open) {
       this.#openedAt = Date.now();
       this.#answeredSinceOpen = false;
-      this.#disconnectReason = undefined;
       this.#condition = {};
-      if (this.#opts.statusMode === 'asb') {
-        this.transport.write(asbEnable(true)).catch(() => {});
-      }
+      if (this.#opts.statusMode === 'asb') this.transport.write(asbEnable(true)).catch(() => {});
       if (this.#running) this.#schedulePoll(0);
-    } else {
-      this.#disconnectReason = reason;
-      this.#waiter?.fail(new AppError('DEVICE_OFFLINE', 'printer disconnected', 503));
+      return;
     }
-    this.#refresh();
+    this.#waiter?.fail(new DomainError('DEVICE_OFFLINE', 'printer disconnected'));
   }
 
-  /** Recomputes the public state from connection, answer times and the printer's condition. */
+  /** While the port is open: the state from answer times and the printer's own condition. */
   #refresh(): void {
-    if (this.#stopped) return;
+    if (this.#stopped || this.statusHolder.link !== Link.Open) return;
     const now = Date.now();
-    let next: { state: DeviceState; detail?: string };
-    if (this.transport.state !== 'open') {
-      const why = this.#disconnectReason ?? this.transport.lastError;
-      if (this.#everOpen) {
-        next = { state: 'offline', detail: `printer disconnected${why ? ` (${why})` : ''}: check its cable and power; reconnecting` };
-      } else if (this.#running && now - this.#startedAt >= this.#opts.offlineAfterMs) {
-        // A port that never opened (wrong path, printer off) must show up as a fault, not "connecting" forever.
-        next = { state: 'offline', detail: `printer port cannot be opened${why ? ` (${why})` : ''}: check the cable, power and configured port` };
-      } else {
-        next = { state: 'connecting', detail: 'opening the printer port' };
-      }
-    } else if (!this.#answeredSinceOpen) {
-      next =
-        now - this.#openedAt >= this.#opts.offlineAfterMs
-          ? { state: 'offline', detail: 'printer does not answer: check that it is switched on' }
-          : { state: 'connecting', detail: 'waiting for the printer to answer' };
+    if (!this.#answeredSinceOpen) {
+      if (now - this.#openedAt >= this.#opts.offlineAfterMs) this.statusHolder.set('offline', 'printer does not answer: check that it is switched on');
+      else this.statusHolder.waiting('waiting for the printer to answer');
     } else if (now - this.#lastAnswerAt >= this.#opts.offlineAfterMs) {
-      next = { state: 'offline', detail: 'printer stopped answering: check that it is switched on' };
+      this.statusHolder.set('offline', 'printer stopped answering: check that it is switched on');
     } else {
-      next = stateOf(this.#condition);
-    }
-    if (next.state === this.#status.state && next.detail === this.#status.detail) return;
-    this.#status = { id: this.id, kind: 'printer', uri: this.transport.uri, state: next.state, since: new Date(now).toISOString() };
-    if (next.detail !== undefined) this.#status.detail = next.detail;
-    this.#log.info({ id: this.id, state: next.state, detail: next.detail }, 'printer status');
-    for (const l of [...this.#listeners]) {
-      try {
-        l(this.status());
-      } catch (e) {
-        this.#log.error({ id: this.id, err: e instanceof Error ? e.message : String(e) }, 'printer status listener threw');
-      }
+      const { state, detail } = stateOf(this.#condition);
+      this.statusHolder.set(state, detail);
     }
   }
 }

@@ -1,12 +1,15 @@
 /**
- * Decodes what an ESC/POS printer sends back: single-byte answers to DLE EOT n and the 4-byte
+ * The status replies of an ESC/POS printer: single-byte answers to DLE EOT n and the 4-byte
  * automatic status back (ASB) enabled with GS a. The two are told apart by their fixed bits:
  *   DLE EOT answer  0xx1xx10  (bit 4 on, bit 1 on)
  *   ASB first byte  0xx1xx00  (bit 4 on, bit 1 off)
  *   ASB bytes 2..4  0xx0xxxx  (bit 4 off)
  * Bytes that fit none of these are noise (line glitches, a device sending something else) and are
- * skipped. The parser takes chunks of any size, split anywhere, and never throws.
+ * skipped. Both ends live here: the driver's stream parser and the printer's encoders (used by the
+ * fake printer), so the two cannot drift apart.
  */
+import { z } from 'zod';
+import { ByteParser, parserOptions } from '../codec/byte-parser.js';
 import type { DeviceState } from '../device.js';
 
 /** What the printer has told us; undefined = not reported yet. */
@@ -24,12 +27,12 @@ export interface PrinterCondition {
 }
 
 export type StatusReport =
-  | { source: 'realtime'; n: 1 | 2 | 3 | 4; byte: number; condition: PrinterCondition }
+  | { source: 'realtime'; n: StatusRequestNumber; byte: number; condition: PrinterCondition }
   | { source: 'asb'; bytes: [number, number, number, number]; condition: PrinterCondition };
 
 const bit = (b: number, i: number) => (b & (1 << i)) !== 0;
 
-export function decodeRealtime(n: 1 | 2 | 3 | 4, b: number): PrinterCondition {
+export function decodeRealtime(n: StatusRequestNumber, b: number): PrinterCondition {
   switch (n) {
     case 1:
       return { reportsOffline: bit(b, 3) };
@@ -59,62 +62,112 @@ export const isRealtimeAnswer = (b: number) => (b & 0x93) === 0x12;
 export const isAsbFirst = (b: number) => (b & 0x93) === 0x10;
 export const isAsbFollowing = (b: number) => (b & 0x90) === 0x00;
 
-/**
- * Stream parser. The caller announces which DLE EOT n it just sent with `expect(n)`; an answer byte
- * arriving with nothing expected is stale (its request timed out) and is dropped rather than
- * guessed at, so one lost byte cannot shift every later answer.
- */
-export class StatusParser {
-  #expected: 1 | 2 | 3 | 4 | undefined;
-  #asb: number[] = [];
-  readonly #onReport: (r: StatusReport) => void;
+export type StatusRequestNumber = 1 | 2 | 3 | 4;
 
-  constructor(onReport: (r: StatusReport) => void) {
-    this.#onReport = onReport;
+const statusParserOptions = z
+  .object({
+    /** Accept automatic status back frames (GS a). Off for a printer polled only, where they are noise. */
+    asb: z.boolean().default(true),
+  })
+  .strict();
+export type PrinterStatusParserOptions = z.input<typeof statusParserOptions>;
+
+/**
+ * A Transform stream that turns what a printer sends back into status reports. The caller
+ * announces which DLE EOT n it just sent with `expect(n)`; an answer byte arriving with nothing
+ * expected is stale (its request timed out) and is dropped rather than guessed at, so one lost
+ * byte cannot shift every later answer. Noise and broken ASB frames are dropped and reported.
+ * @example
+ * import { SerialPort } from 'serialport';
+ * const port = new SerialPort({ path: '/dev/ttyUSB0', baudRate: 115200 });
+ * const status = port.pipe(new PrinterStatusParser({ asb: true }));
+ * status.on('data', (r: StatusReport) => console.log(stateOf(r.condition)));
+ * status.expect(4);
+ * port.write(statusRequest(4)); // DLE EOT 4: paper sensors
+ */
+export class PrinterStatusParser extends ByteParser<StatusReport> {
+  readonly #asbOn: boolean;
+  #expected: StatusRequestNumber | undefined;
+  #asb: number[] = [];
+
+  constructor(options?: PrinterStatusParserOptions) {
+    super();
+    this.#asbOn = parserOptions('PrinterStatusParser', statusParserOptions, options).asb;
   }
 
-  expect(n: 1 | 2 | 3 | 4 | undefined): void {
+  /** The DLE EOT n whose answer comes next; undefined when none is outstanding. */
+  expect(n: StatusRequestNumber | undefined): void {
     this.#expected = n;
   }
 
-  get expected(): 1 | 2 | 3 | 4 | undefined {
+  get expected(): StatusRequestNumber | undefined {
     return this.#expected;
   }
 
-  push(chunk: Uint8Array): void {
-    for (const b of chunk) this.#byte(b);
+  override get buffered(): number {
+    return this.#asb.length;
   }
 
-  #byte(b: number): void {
-    if (this.#asb.length > 0) {
-      if (isAsbFollowing(b)) {
-        this.#asb.push(b);
-        if (this.#asb.length === 4) {
-          const [b1, b2, b3, b4] = this.#asb as [number, number, number, number];
-          this.#asb = [];
-          this.#emit({ source: 'asb', bytes: [b1, b2, b3, b4], condition: decodeAsb(b1, b2, b3) });
+  protected override clear(): void {
+    this.#asb = [];
+  }
+
+  protected decode(chunk: Uint8Array, emit: (report: StatusReport) => void): void {
+    for (const b of chunk) {
+      if (this.#asb.length > 0) {
+        if (isAsbFollowing(b)) {
+          this.#asb.push(b);
+          if (this.#asb.length === 4) {
+            const [b1, b2, b3, b4] = this.#asb as [number, number, number, number];
+            this.#asb = [];
+            emit({ source: 'asb', bytes: [b1, b2, b3, b4], condition: decodeAsb(b1, b2, b3) });
+          }
+          continue;
         }
-        return;
+        this.discard('broken status frame', Uint8Array.from(this.#asb)); // look at this byte afresh
+        this.#asb = [];
       }
-      this.#asb = []; // a broken ASB frame: drop it and look at this byte afresh
-    }
-    if (isRealtimeAnswer(b)) {
-      const n = this.#expected;
-      if (n === undefined) return;
-      this.#expected = undefined;
-      this.#emit({ source: 'realtime', n, byte: b, condition: decodeRealtime(n, b) });
-    } else if (isAsbFirst(b)) {
-      this.#asb = [b];
+      if (isRealtimeAnswer(b)) {
+        const n = this.#expected;
+        if (n === undefined) {
+          this.discard('answer with no request outstanding', Uint8Array.of(b));
+          continue;
+        }
+        this.#expected = undefined;
+        emit({ source: 'realtime', n, byte: b, condition: decodeRealtime(n, b) });
+      } else if (this.#asbOn && isAsbFirst(b)) {
+        this.#asb = [b];
+      } else {
+        this.discard('noise', Uint8Array.of(b));
+      }
     }
   }
+}
 
-  #emit(r: StatusReport): void {
-    try {
-      this.#onReport(r);
-    } catch {
-      // A listener's fault must not break byte parsing; the printer device logs its own errors.
-    }
+/** The printer's side: its answer to DLE EOT n for a condition (the fake printer sends it). */
+export function encodeRealtime(n: StatusRequestNumber, c: PrinterCondition): number {
+  const on = (flag: boolean | undefined, bits: number) => (flag ? bits : 0);
+  switch (n) {
+    case 1:
+      return 0x12 | on(c.reportsOffline, 0x08);
+    case 2:
+      return 0x12 | on(c.coverOpen, 0x04) | on(c.paperEnd, 0x20) | on(c.cutterError || c.unrecoverableError || c.autoRecoverableError, 0x40);
+    case 3:
+      return 0x12 | on(c.cutterError, 0x08) | on(c.unrecoverableError, 0x20) | on(c.autoRecoverableError, 0x40);
+    case 4:
+      return 0x12 | on(c.paperNearEnd || c.paperEnd, 0x0c) | on(c.paperEnd, 0x60);
   }
+}
+
+/** The printer's side: the 4-byte automatic status back for a condition. */
+export function encodeAsb(c: PrinterCondition): Uint8Array {
+  const on = (flag: boolean | undefined, bits: number) => (flag ? bits : 0);
+  return Uint8Array.of(
+    0x10 | on(c.reportsOffline, 0x08) | on(c.coverOpen, 0x20),
+    on(c.cutterError, 0x08) | on(c.unrecoverableError, 0x20) | on(c.autoRecoverableError, 0x40),
+    on(c.paperNearEnd || c.paperEnd, 0x03) | on(c.paperEnd, 0x0c),
+    0,
+  );
 }
 
 /**

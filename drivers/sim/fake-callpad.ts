@@ -1,19 +1,19 @@
 /**
  * Simulated call pads: the device end of a call-pad protocol. press() sends a key frame and
- * retransmits it until the host acks (as real pads do), and host screen frames are decoded back
- * to Unicode and kept per address. Used by demo mode's device lab and by tests.
+ * retransmits it until the host acks (as real pads do); host screen frames are decoded back to
+ * Unicode, kept per address and acked. Used by demo mode's device lab and by tests.
  */
-import { EventEmitter } from 'node:events';
-import type { CallPadKey, CallPadProtocol, HostMessage, PadScreen, StreamDecoder } from '../callpad/protocol.js';
-import { getCallPadProtocol } from '../callpad/registry.js';
-import { silentLogger, type Logger } from '../logger.js';
+import type { CallPadKey, CallPadProtocol, HostMessage, PadScreen } from '../callpad/protocol.js';
+import { callPadProtocols } from '../callpad/registry.js';
+import type { Logger } from '../logger.js';
 import type { Transport } from '../transport/transport.js';
+import { FakeBusEnd } from './fake-bus-end.js';
 
 export interface FakeCallPadEvents {
   /** The host changed a pad's screen. */
-  screen: (screen: PadScreen) => void;
+  screen: [screen: PadScreen];
   /** The host acked a key press. */
-  acked: (press: { address: number; seq: number }) => void;
+  acked: [press: { address: number; seq: number }];
 }
 
 export interface FakeCallPadOptions {
@@ -27,62 +27,31 @@ export interface FakeCallPadOptions {
   logger?: Logger;
 }
 
-export class FakeCallPad extends EventEmitter {
+export class FakeCallPad extends FakeBusEnd<HostMessage, FakeCallPadEvents> {
   readonly protocol: CallPadProtocol;
   readonly screens = new Map<number, PadScreen>();
-  private readonly transport: Transport;
-  private readonly log: Logger;
-  private readonly retransmitMs: number;
-  private readonly retransmits: number;
-  private readonly seqs = new Map<number, number>();
-  private readonly pending = new Map<string, (acked: boolean) => void>();
-  private decoder: StreamDecoder<HostMessage> | undefined;
+  readonly #retransmitMs: number;
+  readonly #retransmits: number;
+  readonly #seqs = new Map<number, number>();
+  readonly #pending = new Map<string, (acked: boolean) => void>();
 
   constructor(options: FakeCallPadOptions) {
-    super();
-    this.transport = options.transport;
-    this.protocol = typeof options.protocol === 'object' ? options.protocol : getCallPadProtocol(options.protocol);
-    this.log = options.logger ?? silentLogger;
-    this.retransmitMs = options.retransmitMs ?? 200;
-    this.retransmits = options.retransmits ?? 3;
+    const protocol = typeof options.protocol === 'object' ? options.protocol : callPadProtocols.get(options.protocol);
+    super(options.transport, () => protocol.createHostParser(), options.logger);
+    this.protocol = protocol;
+    this.#retransmitMs = options.retransmitMs ?? 200;
+    this.#retransmits = options.retransmits ?? 3;
   }
 
-  override on<E extends keyof FakeCallPadEvents>(event: E, listener: FakeCallPadEvents[E]): this {
-    return super.on(event, listener);
-  }
-
-  override off<E extends keyof FakeCallPadEvents>(event: E, listener: FakeCallPadEvents[E]): this {
-    return super.off(event, listener);
-  }
-
-  start(): void {
-    this.decoder = this.protocol.createHostDecoder((reason, bytes) =>
-      this.log.debug({ reason, bytes: Buffer.from(bytes).toString('hex') }, 'fake call pad dropped bytes'),
-    );
-    this.transport.on('data', this.onData);
-    this.transport.open();
-  }
-
-  async stop(): Promise<void> {
-    for (const settle of this.pending.values()) settle(false);
-    this.transport.off('data', this.onData);
-    await this.transport.close();
-  }
-
-  /** True while the device end of the cable is open. */
-  get connected(): boolean {
-    return this.transport.state === 'open';
-  }
-
-  /** Sends bytes as they are (the lab's "noise" button, tests of retransmits and garbage). */
-  async sendRaw(bytes: Uint8Array): Promise<void> {
-    await this.transport.write(bytes);
+  override async stop(): Promise<void> {
+    for (const settle of this.#pending.values()) settle(false);
+    await super.stop();
   }
 
   /** The bytes one press of `key` on pad `address` sends (advances that pad's sequence number). */
   keyFrame(address: number, key: CallPadKey): { seq: number; bytes: Uint8Array } {
-    const seq = ((this.seqs.get(address) ?? -1) + 1) & 0xff;
-    this.seqs.set(address, seq);
+    const seq = ((this.#seqs.get(address) ?? -1) + 1) & 0xff;
+    this.#seqs.set(address, seq);
     return { seq, bytes: this.protocol.encodeKey(address, key, seq) };
   }
 
@@ -93,15 +62,15 @@ export class FakeCallPad extends EventEmitter {
   async press(address: number, key: CallPadKey): Promise<boolean> {
     const { seq, bytes } = this.keyFrame(address, key);
     const id = `${address}/${seq}`;
-    for (let attempt = 0; attempt <= this.retransmits; attempt++) {
+    for (let attempt = 0; attempt <= this.#retransmits; attempt++) {
       const acked = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => settle(false), this.retransmitMs);
+        const timer = setTimeout(() => settle(false), this.#retransmitMs);
         const settle = (ok: boolean) => {
           clearTimeout(timer);
-          this.pending.delete(id);
+          this.#pending.delete(id);
           resolve(ok);
         };
-        this.pending.set(id, settle);
+        this.#pending.set(id, settle);
       });
       try {
         await this.transport.write(bytes);
@@ -113,20 +82,15 @@ export class FakeCallPad extends EventEmitter {
     return false;
   }
 
-  private readonly onData = (chunk: Buffer): void => {
-    if (!this.decoder) return;
-    for (const message of this.decoder(chunk)) {
-      if (message.kind === 'key_ack') {
-        this.pending.get(`${message.address}/${message.seq}`)?.(true);
-        this.emit('acked', { address: message.address, seq: message.seq });
-      } else {
-        const screen: PadScreen = { address: message.address, text: message.text, waiting: message.waiting };
-        this.screens.set(message.address, screen);
-        this.emit('screen', screen);
-        this.transport
-          .write(this.protocol.encodeScreenAck(message.address))
-          .catch((err: unknown) => this.log.debug({ err }, 'fake call pad could not ack'));
-      }
+  protected receive(message: HostMessage): void {
+    if (message.kind === 'key_ack') {
+      this.#pending.get(`${message.address}/${message.seq}`)?.(true);
+      this.emit('acked', { address: message.address, seq: message.seq });
+      return;
     }
-  };
+    const screen: PadScreen = { address: message.address, text: message.text, waiting: message.waiting };
+    this.screens.set(message.address, screen);
+    this.emit('screen', screen);
+    this.answer(this.protocol.encodeScreenAck(message.address));
+  }
 }

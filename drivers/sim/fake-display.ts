@@ -4,11 +4,11 @@
  * Demo mode's device lab renders `screens`; tests use it on the far end of a pty or memory cable.
  * One FakeDisplay answers for every address on its bus unless told which addresses exist.
  */
-import { EventEmitter } from 'node:events';
-import { silentLogger, type Logger } from '../logger.js';
-import type { DisplayCommand, DisplayProtocol, StreamDecoder } from '../display/protocol.js';
-import { getDisplayProtocol } from '../display/registry.js';
+import type { Logger } from '../logger.js';
+import type { DisplayCommand, DisplayProtocol } from '../display/protocol.js';
+import { displayProtocols } from '../display/registry.js';
 import type { Transport } from '../transport/transport.js';
+import { FakeBusEnd } from './fake-bus-end.js';
 
 export interface FakeScreen {
   address: number;
@@ -20,9 +20,9 @@ export interface FakeScreen {
 
 export interface FakeDisplayEvents {
   /** Every valid frame addressed to a display of this bus (pings included). */
-  command: (command: DisplayCommand) => void;
+  command: [command: DisplayCommand];
   /** A display's content changed (or was re-sent). */
-  screen: (screen: FakeScreen) => void;
+  screen: [screen: FakeScreen];
 }
 
 export interface FakeDisplayOptions {
@@ -34,48 +34,18 @@ export interface FakeDisplayOptions {
   logger?: Logger;
 }
 
-export class FakeDisplay extends EventEmitter {
+export class FakeDisplay extends FakeBusEnd<DisplayCommand, FakeDisplayEvents> {
   readonly protocol: DisplayProtocol;
   readonly screens = new Map<number, FakeScreen>();
-  private readonly transport: Transport;
-  private readonly addresses: Set<number> | undefined;
-  private readonly log: Logger;
-  private readonly silent = new Set<number>();
-  private allSilent = false;
-  private decoder: StreamDecoder<DisplayCommand> | undefined;
+  readonly #addresses: Set<number> | undefined;
+  readonly #silent = new Set<number>();
+  #allSilent = false;
 
   constructor(options: FakeDisplayOptions) {
-    super();
-    this.transport = options.transport;
-    this.protocol = typeof options.protocol === 'object' ? options.protocol : getDisplayProtocol(options.protocol);
-    this.addresses = options.addresses ? new Set(options.addresses) : undefined;
-    this.log = options.logger ?? silentLogger;
-  }
-
-  override on<E extends keyof FakeDisplayEvents>(event: E, listener: FakeDisplayEvents[E]): this {
-    return super.on(event, listener);
-  }
-
-  override off<E extends keyof FakeDisplayEvents>(event: E, listener: FakeDisplayEvents[E]): this {
-    return super.off(event, listener);
-  }
-
-  start(): void {
-    this.decoder = this.protocol.createCommandDecoder((reason, bytes) =>
-      this.log.debug({ reason, bytes: Buffer.from(bytes).toString('hex') }, 'fake display dropped bytes'),
-    );
-    this.transport.on('data', this.onData);
-    this.transport.open();
-  }
-
-  async stop(): Promise<void> {
-    this.transport.off('data', this.onData);
-    await this.transport.close();
-  }
-
-  /** True while the device end of the cable is open. */
-  get connected(): boolean {
-    return this.transport.state === 'open';
+    const protocol = typeof options.protocol === 'object' ? options.protocol : displayProtocols.get(options.protocol);
+    super(options.transport, () => protocol.createCommandParser(), options.logger);
+    this.protocol = protocol;
+    this.#addresses = options.addresses ? new Set(options.addresses) : undefined;
   }
 
   /** The text a display shows now (board rows joined by newlines). */
@@ -89,31 +59,27 @@ export class FakeDisplay extends EventEmitter {
    */
   setResponding(on: boolean, address?: number): void {
     if (address === undefined) {
-      this.allSilent = !on;
-      if (on) this.silent.clear();
-    } else if (on) this.silent.delete(address);
-    else this.silent.add(address);
+      this.#allSilent = !on;
+      if (on) this.#silent.clear();
+    } else if (on) this.#silent.delete(address);
+    else this.#silent.add(address);
   }
 
-  private present(address: number): boolean {
-    if (this.allSilent || this.silent.has(address)) return false;
-    return this.addresses ? this.addresses.has(address) : true;
+  #present(address: number): boolean {
+    if (this.#allSilent || this.#silent.has(address)) return false;
+    return this.#addresses ? this.#addresses.has(address) : true;
   }
 
-  private readonly onData = (chunk: Buffer): void => {
-    if (!this.decoder) return;
-    for (const command of this.decoder(chunk)) {
-      if (!this.present(command.address)) continue;
-      this.apply(command);
-      this.emit('command', command);
-      if (this.protocol.acks && this.protocol.encodeReply) {
-        const reply = this.protocol.encodeReply({ kind: 'ack', address: command.address, for: command.kind });
-        this.transport.write(reply).catch((err: unknown) => this.log.debug({ err }, 'fake display could not ack'));
-      }
+  protected receive(command: DisplayCommand): void {
+    if (!this.#present(command.address)) return;
+    this.#apply(command);
+    this.emit('command', command);
+    if (this.protocol.acks && this.protocol.encodeReply) {
+      this.answer(this.protocol.encodeReply({ kind: 'ack', address: command.address, for: command.kind }));
     }
-  };
+  }
 
-  private apply(command: DisplayCommand): void {
+  #apply(command: DisplayCommand): void {
     let screen: FakeScreen;
     switch (command.kind) {
       case 'counter':

@@ -70,7 +70,7 @@ export class FakeIdReader {
   /** Bytes in from the host; returns the bytes to send back. Never throws. */
   receive(chunk: Uint8Array): Buffer[] {
     const answers: Buffer[] = [];
-    for (const payload of this.parser.push(chunk)) {
+    for (const payload of this.parser.feed(chunk)) {
       const cmd = decodeSamCommand(payload);
       if (!cmd) continue;
       this.commands++;

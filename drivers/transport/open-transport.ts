@@ -2,7 +2,7 @@
  * Makes the Transport a device URI names. `sim` is not handled here: a simulated device needs its
  * simulator on the other end, so callers build it (see drivers/sim).
  */
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import type { DeviceUri } from '../uri.js';
 import { SerialTransport } from './serial-transport.js';
 import { TcpTransport } from './tcp-transport.js';
@@ -22,10 +22,10 @@ export function openTransport(uri: DeviceUri, opts: ReconnectOptions = {}): Tran
     case 'tcp':
       return new TcpTransport({ ...opts, host: uri.host, port: uri.port, uri: uri.text });
     default:
-      throw new AppError(
+      throw new DomainError(
         'BAD_DEVICE_URI',
         `device URI "${uri.text}": ${uri.scheme} is not a byte transport here; use serial:// or tcp:// (sim devices are built by the caller)`,
-        400,
+        { uri: uri.text },
       );
   }
 }

@@ -4,7 +4,7 @@
  * connecting → open → (lost) → connecting … with a capped doubling backoff, until close().
  */
 import { EventEmitter } from 'node:events';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ConnectionState, Transport, TransportEvents } from './transport.js';
 
@@ -28,8 +28,8 @@ export interface ReconnectOptions {
   logger?: Logger;
 }
 
-export function offlineError(uri: string, why = 'not connected'): AppError {
-  return new AppError('DEVICE_OFFLINE', `device ${uri} is ${why}`, 503);
+export function offlineError(uri: string, why = 'not connected'): DomainError {
+  return new DomainError('DEVICE_OFFLINE', `device ${uri} is ${why}`, { uri });
 }
 
 export abstract class ReconnectingTransport extends EventEmitter implements Transport {

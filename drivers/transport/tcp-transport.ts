@@ -3,6 +3,7 @@
  * Keep-alive makes a powered-off printer show up as a lost connection even when idle.
  */
 import { Socket } from 'node:net';
+import { DomainError } from '../../common/errors.js';
 import { ReconnectingTransport, type Link, type LinkHooks, type ReconnectOptions } from './reconnecting-transport.js';
 
 export interface TcpTransportOptions extends ReconnectOptions {
@@ -28,7 +29,7 @@ export class TcpTransport extends ReconnectingTransport {
       let destroyed = false;
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error(`connect timeout after ${this.#opts.connectTimeoutMs ?? 2000} ms`));
+        reject(new DomainError('DEVICE_CONNECT_TIMEOUT', `connect timeout after ${this.#opts.connectTimeoutMs ?? 2000} ms`));
       }, this.#opts.connectTimeoutMs ?? 2000);
       socket.on('error', (e) => {
         if (!connected) {

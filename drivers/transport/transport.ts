@@ -5,7 +5,7 @@
  *
  * A transport reconnects by itself: after the port disappears (unplug, power cycle, pty closed)
  * it keeps retrying with a capped backoff and emits `state` changes. Writes while disconnected
- * reject with AppError code DEVICE_OFFLINE; they are never queued silently, because the caller
+ * reject with DomainError code DEVICE_OFFLINE; they are never queued silently, because the caller
  * (e.g. the print queue) decides what a failed write means.
  */
 export type ConnectionState = 'connecting' | 'open' | 'closed';

@@ -124,8 +124,8 @@ function Display() {
 
       const onEvent = (e: StreamEvent) => {
         if (e.type === 'ticket.called' || e.type === 'ticket.recalled') {
-          const t = e.data.ticket as { id: string; number: string; serviceCode: string };
-          const counter = String(e.data.counterId);
+          const t = e.data.ticket;
+          const counter = e.data.counterId;
           const call: Call = { key: `e${e.id}`, ticketId: t.id, number: t.number, serviceCode: t.serviceCode, counter, recall: e.type === 'ticket.recalled' };
           setCalls((prev) => [call, ...prev.filter((c) => c.ticketId !== t.id)].slice(0, limit));
           if (Date.now() + skew - Date.parse(e.at) < ANNOUNCE_WITHIN_MS) {

@@ -5,22 +5,18 @@
  * one it gets the public view. When the service no longer replays that far back (close code
  * 4410, e.g. after a night offline) the page starts again from a fresh snapshot.
  */
+import type { BranchEvent } from '../../core/events.js';
 import { getToken } from './api.js';
 
 /** Close codes the service uses (server/http/stream.ts). */
 const CLOSE_REPLAY_TOO_OLD = 4410;
-export interface StreamEvent {
-  id: number;
-  stream: string;
-  seq: number;
-  type: string;
-  v: number;
-  at: string;
-  branch: string;
-  // The event payloads are typed in core/events.ts; pages read the fields they show.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  data: any;
-}
+
+/**
+ * An event as the stream sends it: the one definition in core/events.ts. Imported as a type
+ * only, so none of zod reaches the page bundles; narrowing on `type` types `data`. Connections
+ * without a staff session get the public view of each event, which leaves staff-only fields out.
+ */
+export type StreamEvent = BranchEvent;
 
 export type StreamState = 'connecting' | 'online' | 'offline';
 
@@ -65,6 +61,7 @@ export function openStream(opts: StreamOptions): StreamHandle {
     ws.onmessage = (m) => {
       let e: StreamEvent;
       try {
+        // The service's own events, checked against their schemas before they were stored.
         e = JSON.parse(String(m.data)) as StreamEvent;
       } catch {
         return;

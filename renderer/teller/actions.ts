@@ -2,6 +2,8 @@
  * The counter actions of the teller console: label, keyboard shortcut, API path, and when each
  * makes sense. The server decides in the end; this only keeps pointless buttons disabled.
  */
+import type { CallReason, Ticket, TicketStatus } from '../../core/types.js';
+
 export type ActionId = 'next' | 'recall' | 'start' | 'complete' | 'no-show' | 'transfer' | 'pause' | 'resume';
 
 export interface CounterTicket {
@@ -9,10 +11,10 @@ export interface CounterTicket {
   number: string;
   serviceCode: string;
   segment: string;
-  status: string;
+  status: TicketStatus;
   recalls: number;
   waitedSeconds: number;
-  callReason?: { text: string; rule: string };
+  callReason?: CallReason;
 }
 
 export interface ActionState {
@@ -31,7 +33,7 @@ export interface ActionDef {
   enabled(s: ActionState): boolean;
 }
 
-const at = (s: ActionState, ...statuses: string[]) => s.ticket !== null && statuses.includes(s.ticket.status);
+const at = (s: ActionState, ...statuses: TicketStatus[]) => s.ticket !== null && statuses.includes(s.ticket.status);
 
 export const ACTIONS: ActionDef[] = [
   { id: 'next', zh: '叫下一位', en: 'Call next', key: 'N', enabled: (s) => s.status === 'open' },
@@ -45,17 +47,7 @@ export const ACTIONS: ActionDef[] = [
 ];
 
 /** A ticket from a stream event, as the counter endpoint would show it. */
-export function ticketFromEvent(t: {
-  id: string;
-  number: string;
-  serviceCode: string;
-  segment: string;
-  status: string;
-  recalls: number;
-  queuedAt: number;
-  calledAt?: number;
-  callReason?: { text: string; rule: string };
-}): CounterTicket {
+export function ticketFromEvent(t: Ticket): CounterTicket {
   return {
     id: t.id,
     number: t.number,

@@ -9,8 +9,10 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, act, api, newIdempotencyKey } from '../shared/api.js';
 import { openStream, type StreamEvent } from '../shared/stream.js';
-import { ACTIONS, ticketFromEvent, type ActionDef, type ActionState, type CounterTicket } from './actions.js';
+import { ACTIONS, type ActionDef, type CounterTicket } from './actions.js';
+import { answerNote, applyAnswer, applyEvent, changesWaiting, type ActionAnswer, type CounterView } from './counter-state.js';
 import type { Me } from './login.js';
+import { actionId, PendingKeys } from './pending-keys.js';
 
 export interface Config {
   services: { code: string; name: { zh: string; en: string } }[];
@@ -25,21 +27,11 @@ interface CurrentView {
   lastEventId: number;
 }
 
-const PENDING_KEY = 'branch-queue.teller.pending';
-
-/** Keys of actions sent but never answered (network), by action and body. Survives a reload. */
-function pendingKeys(): Record<string, string> {
+function sessionStore(): Storage | undefined {
   try {
-    return JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? '{}') as Record<string, string>;
+    return sessionStorage;
   } catch {
-    return {};
-  }
-}
-function savePending(all: Record<string, string>): void {
-  try {
-    sessionStorage.setItem(PENDING_KEY, JSON.stringify(all));
-  } catch {
-    /* storage off: keys live for this page only */
+    return undefined; // storage off: keys live for this page only
   }
 }
 
@@ -54,8 +46,10 @@ function waitedText(seconds: number): string {
 export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me: Me; config: Config; onSignedOut: () => void; onUnauthorized: () => void }) {
   const counterId = me.counter!;
   const counterDef = config.counters.find((c) => c.id === counterId);
-  const [state, setState] = useState<ActionState>({ status: 'open', ticket: null });
-  const [pauseReason, setPauseReason] = useState<string | undefined>();
+  const [state, setState] = useState<CounterView>({ status: 'open', ticket: null });
+  const pauseReason = state.pauseReason;
+  const pendingRef = useRef<PendingKeys | null>(null);
+  pendingRef.current ??= new PendingKeys(sessionStore(), newIdempotencyKey);
   const [waiting, setWaiting] = useState<Record<string, number>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
@@ -98,34 +92,8 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
       }, 250);
     };
     const onEvent = (e: StreamEvent) => {
-      const d = e.data;
-      const mine = d && d.counterId === counterId;
-      switch (e.type) {
-        case 'ticket.called':
-        case 'ticket.recalled':
-        case 'ticket.started':
-          if (mine) setState((s) => ({ ...s, ticket: ticketFromEvent(d.ticket) }));
-          break;
-        case 'ticket.completed':
-        case 'ticket.no_show':
-        case 'ticket.transferred':
-          if (mine) setState((s) => (s.ticket?.id === d.ticket.id ? { ...s, ticket: null } : s));
-          break;
-        case 'counter.paused':
-          if (mine) {
-            setState((s) => ({ ...s, status: 'paused' }));
-            setPauseReason(d.reason);
-          }
-          break;
-        case 'counter.resumed':
-        case 'counter.opened':
-          if (mine) setState((s) => ({ ...s, status: 'open' }));
-          break;
-        case 'counter.closed':
-          if (mine) setState((s) => ({ ...s, status: 'closed', ticket: null }));
-          break;
-      }
-      if (/^(ticket|counter|day)\./.test(e.type)) scheduleWaiting();
+      setState((s) => applyEvent(s, e, counterId));
+      if (changesWaiting(e)) scheduleWaiting();
     };
     const start = async () => {
       for (let attempt = 0; !closed; attempt++) {
@@ -133,8 +101,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
           const cur = await api<CurrentView>('GET', `/api/counters/${encodeURIComponent(counterId)}/current`);
           await refreshWaiting();
           if (closed) return;
-          setState({ status: cur.counter.status, ticket: cur.ticket });
-          setPauseReason(cur.counter.pauseReason);
+          setState({ status: cur.counter.status, ticket: cur.ticket, pauseReason: cur.counter.pauseReason });
           setLoaded(true);
           goOnline();
           stream = openStream({
@@ -171,38 +138,22 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
       busyRef.current = true;
       setBusy(def.id);
       setMessage(null);
-      const id = `${counterId}/${def.id}/${JSON.stringify(body ?? null)}`;
-      const keys = pendingKeys();
-      const key = keys[id] ?? newIdempotencyKey();
-      keys[id] = key;
-      savePending(keys);
-      const forget = () => {
-        const all = pendingKeys();
-        delete all[id];
-        savePending(all);
-      };
+      const id = actionId(counterId, def.id, body);
+      const pending = pendingRef.current!;
+      const key = pending.take(id);
+      const forget = () => pending.forget(id);
       try {
-        const r = await act<{ ticket?: CounterTicket; counter?: { status: 'open' | 'paused' | 'closed'; pauseReason?: string } } | null>(
-          'POST',
-          `/api/counters/${encodeURIComponent(counterId)}/${def.id}`,
-          { body, idempotencyKey: key, retries: 40, onRetry: goOffline },
-        );
+        const r = await act<ActionAnswer>('POST', `/api/counters/${encodeURIComponent(counterId)}/${def.id}`, {
+          body,
+          idempotencyKey: key,
+          retries: 40,
+          onRetry: goOffline,
+        });
         forget();
         goOnline();
-        if (def.id === 'next') {
-          setState((s) => ({ ...s, ticket: r?.ticket ?? null }));
-          if (!r) setMessage({ kind: 'info', text: '暂无等候客户 · Nobody is waiting' });
-        } else if (def.id === 'recall' || def.id === 'start') {
-          if (r?.ticket) setState((s) => ({ ...s, ticket: r.ticket! }));
-        } else if (def.id === 'complete' || def.id === 'no-show') {
-          setState((s) => ({ ...s, ticket: null }));
-        } else if (def.id === 'transfer') {
-          setState((s) => ({ ...s, ticket: null }));
-          if (r?.ticket) setMessage({ kind: 'info', text: `已转为 ${r.ticket.number} · Transferred as ${r.ticket.number}` });
-        } else if (r?.counter) {
-          setState((s) => ({ ...s, status: r.counter!.status }));
-          setPauseReason(r.counter.pauseReason);
-        }
+        setState((s) => applyAnswer(s, def.id, r));
+        const note = answerNote(def.id, r);
+        if (note) setMessage({ kind: 'info', text: note });
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) {
           forget();

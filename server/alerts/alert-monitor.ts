@@ -7,8 +7,8 @@
  * has cleared and come back.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../common/errors.js';
-import { draft, type BranchEvent, type EventDraft } from '../../core/events.js';
+import { DomainError } from '../../common/errors.js';
+import { draft, type EventDraft } from '../../core/events.js';
 import type { AlertRecord, InsightsStore } from '../../db/insights-store.js';
 import type { BranchService } from '../branch-service.js';
 import type { Logger } from '../logger.js';
@@ -113,12 +113,11 @@ export class AlertMonitor {
         drafts.push(draft('alert.cleared', now, { alertId: a.id, key: a.key }));
       }
       if (drafts.length > 0) {
-        const events = this.store.transaction(() => {
+        // The alert rows and their events in one transaction, through the service's one write path.
+        this.service.record(drafts, () => {
           for (const a of raised) this.store.insertAlert(a);
           for (const a of cleared) this.store.clearAlert(a.id, now);
-          return this.service.store.appendEvents(drafts, this.service.branchId);
         });
-        this.service.hub.publish(events);
       }
       return { raised, cleared };
     } finally {
@@ -142,15 +141,10 @@ export class AlertMonitor {
 
   acknowledge(id: string, staffId: string): ReturnType<typeof alertView> {
     const a = this.store.alert(id);
-    if (!a) throw new AppError('UNKNOWN_ALERT', `There is no alert ${id}.`, 404);
-    if (a.acknowledgedAt !== undefined) throw new AppError('ALREADY_ACKNOWLEDGED', `This alert was acknowledged by ${a.acknowledgedBy ?? 'someone'} already.`, 409);
+    if (!a) throw new DomainError('UNKNOWN_ALERT', `There is no alert ${id}.`);
+    if (a.acknowledgedAt !== undefined) throw new DomainError('ALREADY_ACKNOWLEDGED', `This alert was acknowledged by ${a.acknowledgedBy ?? 'someone'} already.`);
     const now = this.service.clock();
-    let events: BranchEvent[] = [];
-    this.store.transaction(() => {
-      this.store.acknowledgeAlert(id, staffId, now);
-      events = this.service.store.appendEvents([draft('alert.acknowledged', now, { alertId: id, key: a.key, staffId })], this.service.branchId);
-    });
-    this.service.hub.publish(events);
+    this.service.record([draft('alert.acknowledged', now, { alertId: id, key: a.key, staffId })], () => this.store.acknowledgeAlert(id, staffId, now));
     return alertView({ ...a, acknowledgedAt: now, acknowledgedBy: staffId });
   }
 }

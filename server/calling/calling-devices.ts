@@ -166,10 +166,10 @@ export class CallingDevices {
   }
 
   private seedRecent(): void {
-    const engine = this.service.engine;
+    const svc = this.service;
     const current = this.service.queueConfig.counters
-      .map((c) => engine.counter(c.id))
-      .map((st) => (st.currentTicketId ? engine.ticket(st.currentTicketId) : undefined))
+      .map((c) => svc.counterState(c.id))
+      .map((st) => (st.currentTicketId ? svc.liveTicket(st.currentTicketId) : undefined))
       .filter((t) => t !== undefined && t.calledAt !== undefined && t.counterId !== undefined)
       .sort((a, b) => a!.calledAt! - b!.calledAt!);
     for (const t of current) this.recent.add({ ticketId: t!.id, number: t!.number, serviceCode: t!.serviceCode, counterId: t!.counterId!, at: t!.calledAt!, recall: false });
@@ -178,9 +178,9 @@ export class CallingDevices {
   private paintCounter(counterId: string): void {
     const target = this.counterDisplays.get(counterId);
     if (!target) return;
-    const engine = this.service.engine;
-    const st = engine.counter(counterId);
-    const cur = st.currentTicketId ? engine.ticket(st.currentTicketId) : undefined;
+    const svc = this.service;
+    const st = svc.counterState(counterId);
+    const cur = st.currentTicketId ? svc.liveTicket(st.currentTicketId) : undefined;
     let text: string;
     let flash = false;
     if (st.status === 'closed') text = closedText(counterId, false);
@@ -203,13 +203,13 @@ export class CallingDevices {
   }
 
   private padScreen(counterId: string): { text: string; waiting: number } {
-    const engine = this.service.engine;
+    const svc = this.service;
     const def = this.service.queueConfig.counters.find((c) => c.id === counterId);
-    const waiting = Math.min(65535, (def?.services ?? []).reduce((n, s) => n + engine.waitingCount(s.code), 0));
+    const waiting = Math.min(65535, (def?.services ?? []).reduce((n, s) => n + svc.waitingCount(s.code), 0));
     const message = this.padMessages.get(counterId);
     if (message) return { text: message.text, waiting };
-    const st = engine.counter(counterId);
-    const cur = st.currentTicketId ? engine.ticket(st.currentTicketId) : undefined;
+    const st = svc.counterState(counterId);
+    const cur = st.currentTicketId ? svc.liveTicket(st.currentTicketId) : undefined;
     if (st.status === 'closed') return { text: PAD_TEXT.closed, waiting };
     if (st.status === 'paused') return { text: PAD_TEXT.paused, waiting };
     if (cur && (cur.status === 'called' || cur.status === 'serving')) return { text: cur.number, waiting };

@@ -12,7 +12,7 @@
  *   one sim line, the lobby board on its own sim bus.
  * URIs that share a port (busKey) are opened once.
  */
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import type { ConfigFile } from '../../config/schema.js';
 import { parseCallPadTarget } from '../../drivers/callpad/open-callpad.js';
 import { parseDisplayTarget } from '../../drivers/display/open-display.js';
@@ -59,7 +59,7 @@ export function planCallingDevices(file: ConfigFile, opts: { demo: boolean; disp
     const counter = parseDisplayTarget(uri).uri.params.counter;
     if (counter === undefined) boardUris.push(uri);
     else if (file.counters.some((c) => c.id === counter)) counterDisplayUris.set(counter, uri);
-    else throw new AppError('BAD_DEVICE_URI', `display URI "${uri}": there is no counter "${counter}" in the configuration`, 400);
+    else throw new DomainError('BAD_DEVICE_URI', `display URI "${uri}": there is no counter "${counter}" in the configuration`);
   }
   if (opts.demo) {
     for (const c of file.counters) {
@@ -99,7 +99,7 @@ export function planCallingDevices(file: ConfigFile, opts: { demo: boolean; disp
     const target = parseCallPadTarget(uri);
     const address = target.address ?? numericAddress(c.id);
     if (address === undefined) {
-      throw new AppError('BAD_DEVICE_URI', `call-pad URI "${uri}" of counter ${c.id}: the counter id is not a number, so the URI needs address=N`, 400);
+      throw new DomainError('BAD_DEVICE_URI', `call-pad URI "${uri}" of counter ${c.id}: the counter id is not a number, so the URI needs address=N`);
     }
     let plan = pads.get(target.busKey);
     if (!plan) {
@@ -108,7 +108,7 @@ export function planCallingDevices(file: ConfigFile, opts: { demo: boolean; disp
     }
     const other = plan.counters.get(address);
     if (other !== undefined && other !== c.id) {
-      throw new AppError('BAD_DEVICE_URI', `call pads of counters ${other} and ${c.id} both have address ${address} on ${target.busKey}`, 400);
+      throw new DomainError('BAD_DEVICE_URI', `call pads of counters ${other} and ${c.id} both have address ${address} on ${target.busKey}`);
     }
     plan.counters.set(address, c.id);
   }

@@ -1,6 +1,6 @@
 /**
  * What a call-pad key does. A pad is a second keyboard for the teller console of its counter:
- * the same engine commands through service.execute, recorded as the staff member who opened the
+ * the same commands of the branch service as the console's, recorded as the staff member who opened the
  * counter (the counter state's staffId). A pad never signs anyone in: at a closed counter every
  * key only shows "未开窗 请登录" (open the counter at the console, with staff id and PIN, first).
  *
@@ -8,8 +8,7 @@
  * configuration, 1 = first), `enter`; `pause`, optional digits (the pause reason's place,
  * default the first), `enter`; `clear` abandons the choice.
  */
-import { isAppError } from '../../common/errors.js';
-import type { Outcome } from '../../core/engine.js';
+import { isDomainError } from '../../common/errors.js';
 import type { CallPadKey } from '../../drivers/callpad/protocol.js';
 import type { BranchService } from '../branch-service.js';
 import type { Logger } from '../logger.js';
@@ -35,7 +34,7 @@ export class PadActions {
     try {
       return this.run(counterId, key);
     } catch (err) {
-      if (isAppError(err)) {
+      if (isDomainError(err)) {
         this.log.info({ counter: counterId, key, code: err.code }, 'call-pad key refused');
         return { message: padErrorText(err.code) };
       }
@@ -45,14 +44,13 @@ export class PadActions {
   }
 
   private run(counterId: string, key: CallPadKey): PadFeedback {
-    const engine = this.service.engine;
-    const state = engine.counter(counterId);
+    const service = this.service;
+    const state = service.counterState(counterId);
     if (state.status === 'closed') {
       this.pending.delete(counterId);
       return { message: PAD_TEXT.closed };
     }
     const actor = { staffId: state.staffId };
-    const exec = <R>(decide: (now: number) => Outcome<R>) => this.service.execute(decide, () => ({ status: 200, body: null }));
     const pending = this.pending.get(counterId);
 
     if (pending && /^\d$/.test(key)) {
@@ -70,41 +68,33 @@ export class PadActions {
       if (pending.kind === 'transfer') {
         const target = this.service.queueConfig.services[index - 1];
         if (!target) return { message: padErrorText('UNKNOWN_SERVICE') };
-        exec((t) => engine.transfer(counterId, target.code, actor, t));
+        service.transfer(counterId, target.code, actor);
       } else {
         const reason = this.service.queueConfig.rules.pauseReasons[index - 1];
         if (!reason) return { message: padErrorText('UNKNOWN_PAUSE_REASON') };
-        exec((t) => engine.pause(counterId, reason.code, actor, t));
+        service.pause(counterId, reason.code, actor);
       }
       return {};
     }
     this.pending.delete(counterId);
     switch (key) {
-      case 'next': {
-        let called = false;
-        this.service.execute(
-          (t) => engine.callNext(counterId, actor, t),
-          (ticket) => {
-            called = ticket !== null;
-            return { status: ticket ? 200 : 204, body: null };
-          },
-        );
-        return called ? {} : { message: PAD_TEXT.noneWaiting };
-      }
+      case 'next':
+        // 204: nobody waits for this counter's services.
+        return service.callNext(counterId, actor).status === 204 ? { message: PAD_TEXT.noneWaiting } : {};
       case 'recall':
-        exec((t) => engine.recall(counterId, actor, t));
+        service.recall(counterId, actor);
         return {};
       case 'start':
-        exec((t) => engine.start(counterId, actor, t));
+        service.start(counterId, actor);
         return {};
       case 'complete':
-        exec((t) => engine.complete(counterId, actor, t));
+        service.complete(counterId, actor);
         return {};
       case 'no_show':
-        exec((t) => engine.noShow(counterId, actor, t));
+        service.noShow(counterId, actor);
         return {};
       case 'resume':
-        exec((t) => engine.resume(counterId, actor, t));
+        service.resume(counterId, actor);
         return {};
       case 'transfer':
         this.pending.set(counterId, { kind: 'transfer', digits: '' });

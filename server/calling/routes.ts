@@ -8,10 +8,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import { CALL_PAD_KEYS } from '../../drivers/callpad/protocol.js';
 import { requireCounterAccess, type Auth } from '../auth.js';
-import { counterStateView, counterTicket, type BranchService } from '../branch-service.js';
+import type { BranchService } from '../branch-service.js';
 import { parseInput } from '../http/validate.js';
 import type { CallingDevices } from './calling-devices.js';
 
@@ -42,11 +42,9 @@ export function registerCallingRoutes(
   app.get('/api/counters/:counter/current', async (req) => {
     const p = auth.authenticate(req.headers.authorization, now());
     const { counter } = parseInput(counterParams, req.params, 'counter');
-    if (!service.queueConfig.counters.some((c) => c.id === counter)) throw new AppError('UNKNOWN_COUNTER', `There is no counter ${counter}.`, 404);
+    if (!service.queueConfig.counters.some((c) => c.id === counter)) throw new DomainError('UNKNOWN_COUNTER', `There is no counter ${counter}.`);
     requireCounterAccess(p, counter);
-    const st = service.engine.counter(counter);
-    const t = st.currentTicketId ? service.engine.ticket(st.currentTicketId) : undefined;
-    return { counter: counterStateView(st), ticket: t ? counterTicket(t, now()) : null, lastEventId: service.store.lastEventId() };
+    return service.counterView(counter);
   });
 
   if (!deps.demo) return;
@@ -80,9 +78,9 @@ export function registerCallingRoutes(
     const { counter } = parseInput(counterParams, req.params, 'counter');
     const { key } = parseInput(keyBody, req.body);
     const wiring = calling.wiring().find((w) => w.counterId === counter);
-    if (!wiring?.callPad) throw new AppError('NO_CALL_PAD', `Counter ${counter} has no call pad.`, 404);
+    if (!wiring?.callPad) throw new DomainError('NO_CALL_PAD', `Counter ${counter} has no call pad.`);
     const line = calling.padLines.find((l) => l.opened.device.id === wiring.callPad!.device);
-    if (!line?.opened.sim) throw new AppError('NOT_SIMULATED', `The call pad of counter ${counter} is a real device; press its keys at the counter.`, 409);
+    if (!line?.opened.sim) throw new DomainError('NOT_SIMULATED', `The call pad of counter ${counter} is a real device; press its keys at the counter.`);
     // Through the simulated pad and its cable, so the lab exercises the real driver path.
     const acked = await line.opened.sim.fake.press(wiring.callPad.address, key);
     return { acked };
@@ -91,8 +89,8 @@ export function registerCallingRoutes(
   app.post('/api/lab/calling/cables/:device/:action', async (req) => {
     const { device, action } = parseInput(cableParams, req.params, 'path');
     const entry = sims().find((s) => s.id === device);
-    if (!entry) throw new AppError('UNKNOWN_DEVICE', `No calling device ${device}.`, 404);
-    if (!entry.sim) throw new AppError('NOT_SIMULATED', `${device} is a real device; unplug its cable by hand.`, 409);
+    if (!entry) throw new DomainError('UNKNOWN_DEVICE', `No calling device ${device}.`);
+    if (!entry.sim) throw new DomainError('NOT_SIMULATED', `${device} is a real device; unplug its cable by hand.`);
     if (action === 'unplug') entry.sim.cable.unplug();
     else entry.sim.cable.plugIn();
     return { id: device, plugged: entry.sim.cable.plugged };

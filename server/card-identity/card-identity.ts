@@ -6,7 +6,7 @@
  * through POST /api/kiosk/identity. Both endpoints answer the kiosk's own addresses only.
  */
 import { join } from 'node:path';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import { draft } from '../../core/events.js';
 import type { QueueConfig } from '../../core/types.js';
 import { magstripeRead, type CardReadSource } from '../../drivers/cardreader/card-read.js';
@@ -75,7 +75,7 @@ export class CardIdentity {
 
   /** A keyboard-wedge swipe the kiosk page posted: answered with a token, never stored. */
   identifyPan(pan: string): IdentityGrant {
-    if (!luhnValid(pan)) throw new AppError('CARD_NUMBER_INVALID', 'The card number failed its check digit (a misread); swipe the card again.', 400);
+    if (!luhnValid(pan)) throw new DomainError('CARD_NUMBER_INVALID', 'The card number failed its check digit (a misread); swipe the card again.');
     return this.grant(deriveIdentity(magstripeRead(pan, 'wedge'), this.key));
   }
 

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
 import type { CardIdentity } from './card-identity.js';
@@ -23,7 +23,7 @@ export function registerIdentityRoutes(
   const limiter = new RateLimiter(deps.perMinute ?? 30);
   const kiosk = new Set(deps.kioskAddresses);
   const kioskOnly = (ip: string) => {
-    if (!kiosk.has(ip)) throw new AppError('KIOSK_ONLY', 'Card reads are taken only by the kiosk itself (security.kioskAddresses).', 403);
+    if (!kiosk.has(ip)) throw new DomainError('KIOSK_ONLY', 'Card reads are taken only by the kiosk itself (security.kioskAddresses).');
   };
   app.post('/api/kiosk/card-read', async (req, reply) => {
     kioskOnly(req.ip);
@@ -34,7 +34,7 @@ export function registerIdentityRoutes(
   app.post('/api/kiosk/identity', async (req) => {
     kioskOnly(req.ip);
     const wait = limiter.take(req.ip, deps.clock());
-    if (wait > 0) throw new AppError('RATE_LIMITED', `Too many card reads from this device; try again in ${wait} s.`, 429);
+    if (wait > 0) throw new DomainError('RATE_LIMITED', `Too many card reads from this device; try again in ${wait} s.`);
     const { pan } = parseInput(identityBody, req.body);
     const g = deps.identity.identifyPan(pan);
     return { identityToken: g.identityToken, maskedTail: g.maskedTail, segment: g.segment, expiresAt: g.expiresAt };

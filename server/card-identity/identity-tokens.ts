@@ -4,7 +4,7 @@
  * expires after a couple of minutes and gets at most one ticket.
  */
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 
 export interface IdentityGrant {
   identityToken: string;
@@ -49,10 +49,10 @@ export class IdentityTokens {
   check(token: string, requestKey: string | undefined): { segment: string; maskedTail: string } {
     const e = this.entries.get(token);
     if (!e || e.expiresAt <= this.clock()) {
-      throw new AppError('IDENTITY_EXPIRED', 'The card read has expired or is unknown; swipe the card again.', 409);
+      throw new DomainError('IDENTITY_EXPIRED', 'The card read has expired or is unknown; swipe the card again.');
     }
     if (e.usedBy !== undefined && (requestKey === undefined || e.usedBy !== requestKey)) {
-      throw new AppError('IDENTITY_USED', 'This card read already took a ticket; swipe the card again for another.', 409);
+      throw new DomainError('IDENTITY_USED', 'This card read already took a ticket; swipe the card again for another.');
     }
     return { segment: e.segment, maskedTail: e.maskedTail };
   }

@@ -4,11 +4,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
-import type { Actor } from '../../core/engine.js';
-import type { Ticket } from '../../core/types.js';
+import { DomainError } from '../../common/errors.js';
 import { hasRole, requireCounterAccess, requireMayOpen, requireRole, type Auth, type Principal } from '../auth.js';
-import { counterStateView, counterTicket, type Answer, type BranchService } from '../branch-service.js';
+import type { Actor, Answer, BranchService, IdempotencyOptions } from '../branch-service.js';
 import { clientAddress } from './client-address.js';
 import { RateLimiter } from './rate-limit.js';
 import { parseInput } from './validate.js';
@@ -22,7 +20,7 @@ export interface DeviceLister {
  * the ticket printer. Absent in tools that run the API without devices.
  */
 export interface TicketHooks {
-  /** The segment a card read's token stands for; throws AppError when expired or already used. */
+  /** The segment a card read's token stands for; throws a DomainError when expired or already used. */
   identity(token: string, requestKey: string | undefined): string;
   /** The ticket from this token is committed: the token takes no other request's ticket. */
   identityUsed(token: string, requestKey: string | undefined): void;
@@ -86,6 +84,8 @@ const staffBody = z
   })
   .strict();
 
+const issuedBody = z.looseObject({ id: z.string() });
+
 // Segments a customer may choose at the kiosk without staff: the rest come from a staff member or a card lookup.
 const SELF_SERVICE_SEGMENTS = new Set(['regular', 'priority']);
 
@@ -110,6 +110,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   const actor = (p: Principal): Actor => ({ staffId: p.staff.id });
 
   app.get('/api/health', async (_req, reply) => {
+    const h = service.health();
     // A service that can no longer save (its database files changed) is not healthy: 503.
     const storage = deps.storage?.health() ?? { writable: true };
     if (!storage.writable) reply.code(503);
@@ -117,10 +118,10 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       status: storage.writable ? 'ok' : 'degraded',
       branch: service.branchId,
       version: deps.version,
-      businessDay: service.engine.businessDay,
+      businessDay: h.businessDay,
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
-      waiting: service.engine.totalWaiting(),
-      lastEventId: service.store.lastEventId(),
+      waiting: h.waiting,
+      lastEventId: h.lastEventId,
       storage,
     };
   });
@@ -146,17 +147,17 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       const wait = limiter.take(req.ip, now());
       if (wait > 0) {
         reply.header('Retry-After', String(wait));
-        throw new AppError('RATE_LIMITED', `Too many tickets from this device; try again in ${wait} s.`, 429);
+        throw new DomainError('RATE_LIMITED', `Too many tickets from this device; try again in ${wait} s.`);
       }
       if (body.segment && !SELF_SERVICE_SEGMENTS.has(body.segment)) {
-        throw new AppError('FORBIDDEN', `Segment "${body.segment}" is set by staff or a card, not chosen at the kiosk.`, 403);
+        throw new DomainError('FORBIDDEN', `Segment "${body.segment}" is set by staff or a card, not chosen at the kiosk.`);
       }
     }
     const channel = body.channel ?? (p ? 'lobby' : 'kiosk');
     const idemOpts = idem(req, p?.staff.id ?? `ip:${req.ip}`);
     let segment = body.segment;
     if (body.identityToken) {
-      if (!deps.kiosk) throw new AppError('NO_CARD_READERS', 'This service reads no cards; leave out identityToken.', 400);
+      if (!deps.kiosk) throw new DomainError('NO_CARD_READERS', 'This service reads no cards; leave out identityToken.');
       // A card's segment (e.g. VIP) wins; a regular card keeps what the customer chose (priority help).
       const fromCard = deps.kiosk.identity(body.identityToken, idemOpts?.key);
       if (fromCard !== 'regular') segment = fromCard;
@@ -164,7 +165,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     let answer = service.issue({ serviceCode: body.serviceCode, segment, channel }, idemOpts);
     if (answer.status === 201 && body.identityToken) deps.kiosk?.identityUsed(body.identityToken, idemOpts?.key);
     if (answer.status === 201 && body.print) {
-      const issued = answer.body as { id: string };
+      // The answer may be a replay read back from the database: take the id through a schema.
+      const issued = issuedBody.parse(answer.body);
       const print = deps.kiosk ? await deps.kiosk.print(issued.id) : { status: 'skipped' as const, reason: 'no ticket printer on this service' };
       answer = { status: 201, body: { ...issued, print } };
     }
@@ -177,7 +179,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     const p = principal(req);
     requireRole(p, 'teller', 'lobby', 'supervisor', 'admin');
     const { id } = parseInput(ticketParams, req.params, 'ticket id');
-    return send(reply, service.execute((t) => service.engine.rejoin(id, actor(p), t), (t) => ({ status: 200, body: { ticket: counterTicket(t, now()), ahead: t.ahead, estimate: t.estimate } }), idem(req, p.staff.id)));
+    return send(reply, service.rejoin(id, actor(p), idem(req, p.staff.id)));
   });
 
   app.post('/api/tickets/:id/cancel', async (req, reply) => {
@@ -185,7 +187,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     requireRole(p, 'lobby', 'supervisor', 'admin');
     const { id } = parseInput(ticketParams, req.params, 'ticket id');
     const body = parseInput(cancelBody, req.body);
-    return send(reply, service.execute((t) => service.engine.cancel(id, body.reason ?? 'cancelled_by_staff', actor(p), t), (t) => ({ status: 200, body: { ticket: counterTicket(t, now()) } })));
+    return send(reply, service.cancel(id, body.reason ?? 'cancelled_by_staff', actor(p)));
   });
 
   app.get('/api/queue', async () => service.queueView());
@@ -224,7 +226,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get('/api/staff', async (req) => {
     requireRole(principal(req), 'supervisor', 'admin');
-    return service.store.listStaff().map((s) => ({ id: s.id, name: s.name, roles: s.roles, counters: s.counters, active: s.active, locked: auth.isLocked(s.id, now()) }));
+    return auth.listStaff().map((s) => ({ id: s.id, name: s.name, roles: s.roles, counters: s.counters, active: s.active, locked: auth.isLocked(s.id, now()) }));
   });
 
   app.post('/api/staff/:id/unlock', async (req) => {
@@ -244,7 +246,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/api/events', async (req) => {
     requireRole(principal(req), 'lobby', 'supervisor', 'admin');
     const q = parseInput(eventsQuery, req.query, 'query');
-    return service.store.eventsAfter(q.after, q.limit);
+    return service.eventsAfter(q.after, q.limit);
   });
 
   // ---------------------------------------------------------------- counters
@@ -252,9 +254,9 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   function openCounter(p: Principal, counterId: string) {
     requireMayOpen(p, counterId);
     if (p.session.counterId && p.session.counterId !== counterId && !hasRole(p, 'supervisor', 'admin')) {
-      throw new AppError('FORBIDDEN', `You are signed in at counter ${p.session.counterId}; close it before opening ${counterId}.`, 403);
+      throw new DomainError('FORBIDDEN', `You are signed in at counter ${p.session.counterId}; close it before opening ${counterId}.`);
     }
-    const answer = service.execute((t) => service.engine.open(counterId, actor(p), t), (c) => ({ status: 200, body: { counter: counterStateView(c) } }));
+    const answer = service.openCounter(counterId, actor(p));
     auth.setCounter(p, counterId);
     return answer;
   }
@@ -271,55 +273,41 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     const p = principal(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
     requireCounterAccess(p, counter);
-    const answer = service.execute((t) => service.engine.close(counter, actor(p), t), (c) => ({ status: 200, body: { counter: counterStateView(c) } }));
+    const answer = service.closeCounter(counter, actor(p));
     if (p.session.counterId === counter) auth.setCounter(p, null);
     return send(reply, answer);
   });
 
-  type CounterAction = (counter: string, p: Principal, body: unknown, t: number) => ReturnType<BranchService['engine']['recall']>;
-  const ticketAction = (name: string, run: CounterAction) => {
+  // The counter's ticket actions: staff at that counter; a retry with the same Idempotency-Key acts once.
+  type TicketAction = (counter: string, p: Principal, body: unknown, idem: IdempotencyOptions | undefined) => Answer;
+  const ticketAction = (name: string, run: TicketAction) => {
     app.post(`/api/counters/:counter/${name}`, async (req, reply) => {
       const p = principal(req);
       const { counter } = parseInput(counterParams, req.params, 'counter');
       requireCounterAccess(p, counter);
-      return send(
-        reply,
-        service.execute((t) => run(counter, p, req.body, t), (ticket: Ticket) => ({ status: 200, body: { ticket: counterTicket(ticket, now()) } }), idem(req, p.staff.id)),
-      );
+      return send(reply, run(counter, p, req.body, idem(req, p.staff.id)));
     });
   };
 
-  app.post('/api/counters/:counter/next', async (req, reply) => {
-    const p = principal(req);
-    const { counter } = parseInput(counterParams, req.params, 'counter');
-    requireCounterAccess(p, counter);
-    return send(
-      reply,
-      service.execute(
-        (t) => service.engine.callNext(counter, actor(p), t),
-        (ticket) => (ticket ? { status: 200, body: { ticket: counterTicket(ticket, now()) } } : { status: 204, body: null }),
-        idem(req, p.staff.id),
-      ),
-    );
-  });
-  ticketAction('recall', (c, p, _b, t) => service.engine.recall(c, actor(p), t));
-  ticketAction('start', (c, p, _b, t) => service.engine.start(c, actor(p), t));
-  ticketAction('complete', (c, p, _b, t) => service.engine.complete(c, actor(p), t));
-  ticketAction('no-show', (c, p, _b, t) => service.engine.noShow(c, actor(p), t));
-  ticketAction('transfer', (c, p, b, t) => service.engine.transfer(c, parseInput(transferBody, b).serviceCode, actor(p), t));
+  ticketAction('next', (c, p, _b, i) => service.callNext(c, actor(p), i));
+  ticketAction('recall', (c, p, _b, i) => service.recall(c, actor(p), i));
+  ticketAction('start', (c, p, _b, i) => service.start(c, actor(p), i));
+  ticketAction('complete', (c, p, _b, i) => service.complete(c, actor(p), i));
+  ticketAction('no-show', (c, p, _b, i) => service.noShow(c, actor(p), i));
+  ticketAction('transfer', (c, p, b, i) => service.transfer(c, parseInput(transferBody, b).serviceCode, actor(p), i));
 
   app.post('/api/counters/:counter/pause', async (req, reply) => {
     const p = principal(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
     requireCounterAccess(p, counter);
     const { reason } = parseInput(pauseBody, req.body);
-    return send(reply, service.execute((t) => service.engine.pause(counter, reason, actor(p), t), (c) => ({ status: 200, body: { counter: counterStateView(c) } }), idem(req, p.staff.id)));
+    return send(reply, service.pause(counter, reason, actor(p), idem(req, p.staff.id)));
   });
 
   app.post('/api/counters/:counter/resume', async (req, reply) => {
     const p = principal(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
     requireCounterAccess(p, counter);
-    return send(reply, service.execute((t) => service.engine.resume(counter, actor(p), t), (c) => ({ status: 200, body: { counter: counterStateView(c) } }), idem(req, p.staff.id)));
+    return send(reply, service.resume(counter, actor(p), idem(req, p.staff.id)));
   });
 }

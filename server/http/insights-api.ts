@@ -75,7 +75,7 @@ export function registerInsightsApi(app: FastifyInstance, deps: InsightsApiDeps)
   app.get('/api/reports', async (req, reply) => {
     staff(req, 'supervisor', 'admin');
     const q = parseInput(reportQuery, req.query, 'query');
-    const { from, to } = periodRange(q.period, q.date ?? service.engine.businessDay);
+    const { from, to } = periodRange(q.period, q.date ?? service.businessDay);
     const report = buildReport(deps.insights.ticketFacts(from, to), service.queueConfig, q.period, from, to);
     if (q.format === 'csv') {
       return reply

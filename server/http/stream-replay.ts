@@ -17,7 +17,6 @@
  */
 import type { WebSocket } from 'ws';
 import type { BranchEvent } from '../../core/events.js';
-import type { BranchStore } from '../../db/branch-store.js';
 
 const REPLAY_PAGE = 200;
 const SLICE_EVENTS = 50;
@@ -55,7 +54,7 @@ export class ReplayPump {
   private marks = 0;
 
   constructor(
-    private readonly store: Pick<BranchStore, 'eventsBetween' | 'lastEventId'>,
+    private readonly store: { eventsBetween(afterId: number, uptoId: number): BranchEvent[]; lastEventId(): number },
     private readonly view: (e: BranchEvent, staff: boolean) => unknown,
   ) {}
 

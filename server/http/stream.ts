@@ -19,7 +19,6 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BranchEvent } from '../../core/events.js';
-import type { BranchStore } from '../../db/branch-store.js';
 import type { EventHub } from '../event-hub.js';
 import type { Logger } from '../logger.js';
 import { AddressCounts, clientAddress } from './client-address.js';
@@ -43,11 +42,18 @@ export interface StreamLimits {
   replayEvents: number;
 }
 
+export interface StreamLog {
+  eventsBetween(afterId: number, uptoId: number): BranchEvent[];
+  lastEventId(): number;
+  latestEventIdOfType(type: BranchEvent['type']): number | undefined;
+}
+
 export interface StreamDeps {
   server: Server;
-  store: Pick<BranchStore, 'eventsBetween' | 'lastEventId' | 'latestEventIdOfType'>;
+  /** The event log as the stream reads it (the branch service's read models). */
+  log: StreamLog;
   hub: EventHub;
-  log: Logger;
+  logger: Logger;
   limits: StreamLimits;
   /** Addresses exempt from the per-address cap (the kiosk's own). */
   trustedAddresses: Set<string>;
@@ -82,7 +88,7 @@ function bearerFromProtocols(header: string | undefined): { offered: boolean; to
 }
 
 export function attachStream(deps: StreamDeps): StreamServer {
-  const { store, log, limits } = deps;
+  const { log: store, logger: log, limits } = deps;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 4096,

@@ -13,7 +13,7 @@ import type { Auth } from '../auth.js';
 import type { BranchService } from '../branch-service.js';
 import type { DeviceRegistry } from '../devices.js';
 import { registerInsightsApi } from '../http/insights-api.js';
-import type { Logger } from '../logger.js';
+import { rowErrorReporter, type Logger } from '../logger.js';
 
 export interface Insights {
   store: InsightsStore;
@@ -24,7 +24,7 @@ export interface Insights {
 }
 
 export function attachInsights(deps: { http: FastifyInstance; service: BranchService; auth: Auth; devices: DeviceRegistry; db: Db; log: Logger; alertSettings?: Partial<AlertSettings> }): Insights {
-  const store = createInsightsStore(deps.db);
+  const store = createInsightsStore(deps.db, { reportRowError: rowErrorReporter(deps.log) });
   const alerts = new AlertMonitor(deps.service, store, deps.devices, deps.log, deps.alertSettings);
   const dayFacts = new DayFacts(deps.service, store);
   registerInsightsApi(deps.http, { service: deps.service, auth: deps.auth, insights: store, dayFacts, alerts, devices: deps.devices });

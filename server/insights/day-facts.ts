@@ -9,10 +9,8 @@ import type { Ticket } from '../../core/types.js';
 import type { InsightsStore, TicketFact } from '../../db/insights-store.js';
 import type { BranchService } from '../branch-service.js';
 
-type StoredEstimate = { minMinutes?: number; maxMinutes?: number; expectedMinutes?: number; baselineMinutes?: number } | null;
-
 export function ticketFact(t: Ticket): TicketFact {
-  const e = t.estimate as StoredEstimate;
+  const e = t.estimate;
   return {
     id: t.id,
     businessDay: t.businessDay,
@@ -55,7 +53,7 @@ export class DayFacts {
 
   /** The current business day's tickets. */
   today(): TicketFact[] {
-    const day = this.service.engine.businessDay;
+    const day = this.service.businessDay;
     if (day !== this.day) {
       this.facts.clear();
       for (const f of this.store.ticketFacts(day, day)) this.facts.set(f.id, f);
@@ -66,9 +64,8 @@ export class DayFacts {
 
   private onEvent(e: BranchEvent): void {
     if (this.day === undefined) return;
-    const data = e.data as { ticket?: Ticket; to?: Ticket };
-    for (const t of [data.ticket, data.to]) {
-      if (t && typeof t === 'object' && t.businessDay === this.day) this.facts.set(t.id, ticketFact(t));
-    }
+    const d = e.data;
+    const tickets: Ticket[] = 'ticket' in d ? ('to' in d ? [d.ticket, d.to] : [d.ticket]) : [];
+    for (const t of tickets) if (t.businessDay === this.day) this.facts.set(t.id, ticketFact(t));
   }
 }

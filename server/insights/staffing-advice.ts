@@ -23,12 +23,12 @@ export function staffingAdvice(service: BranchService, facts: TicketFact[], now:
     .map((s) => {
       const arrivals = facts.filter((f) => f.serviceCode === s.code && !f.transferredFrom && f.issuedAt > from && f.issuedAt <= now).length;
       const primaryCounters = config.counters.filter((c) => c.services.some((x) => x.code === s.code && x.level === 'primary'));
-      const open = primaryCounters.filter((c) => service.engine.counter(c.id).status !== 'closed');
-      const closed = primaryCounters.filter((c) => service.engine.counter(c.id).status === 'closed').map((c) => c.id);
+      const open = primaryCounters.filter((c) => service.counterState(c.id).status !== 'closed');
+      const closed = primaryCounters.filter((c) => service.counterState(c.id).status === 'closed').map((c) => c.id);
       const advice = adviseStaffing({
         serviceCode: s.code,
         arrivalsPerHour: (arrivals * 60) / WINDOW_MINUTES,
-        meanServiceMinutes: service.engine.meanServiceMinutes(s.code),
+        meanServiceMinutes: service.meanServiceMinutes(s.code),
         servers: open.length,
         targetWaitMinutes: s.targetWaitMinutes,
         goal,

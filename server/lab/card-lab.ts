@@ -4,7 +4,7 @@
  * test numbers are made up (Luhn-valid, in the demo's BIN ranges); the page sees only their ids.
  */
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import { withLuhnDigit } from '../../drivers/cardreader/track-data.js';
 import { sampleIdCard } from '../../drivers/sim/fake-id-reader.js';
 import { parseInput } from '../http/validate.js';
@@ -19,7 +19,7 @@ const swipeBody = z.object({ card: z.enum(['regular', 'vip']) }).strict();
 const idBody = z.object({ present: z.boolean() }).strict();
 
 function cards(ctx: LabContext) {
-  if (!ctx.cards?.labSwipe) throw new AppError('NO_SIM_CARD_READER', 'Card reader simulation is off (not demo mode).', 404);
+  if (!ctx.cards?.labSwipe) throw new DomainError('NO_SIM_CARD_READER', 'Card reader simulation is off (not demo mode).');
   return ctx.cards;
 }
 
@@ -46,7 +46,7 @@ export const cardLab: LabPanelServer = {
       const c = cards(ctx);
       const { present } = parseInput(idBody, req.body);
       const reader = c.readers.find((r) => r.sim);
-      if (!reader) throw new AppError('NO_SIM_ID_READER', 'No simulated ID reader is configured.', 404);
+      if (!reader) throw new DomainError('NO_SIM_ID_READER', 'No simulated ID reader is configured.');
       if (present) reader.sim!.fake.putCard(sampleIdCard());
       else reader.sim!.fake.removeCard();
       return { present: reader.sim!.fake.hasCard };

@@ -4,7 +4,7 @@
  * the cable.
  */
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import { parseInput } from '../http/validate.js';
 import type { LabContext, LabPanelServer } from './lab-panel.js';
 
@@ -23,7 +23,7 @@ const cableBody = z.object({ plugged: z.boolean() }).strict();
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 function sim(ctx: LabContext) {
-  if (!ctx.printer) throw new AppError('NO_SIM_PRINTER', 'The printer is real hardware here, not the simulator.', 404);
+  if (!ctx.printer) throw new DomainError('NO_SIM_PRINTER', 'The printer is real hardware here, not the simulator.');
   return ctx.printer;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../common/errors.js';
+import { DomainError } from '../../common/errors.js';
 import { requireRole, type Auth } from '../auth.js';
 import type { BranchService } from '../branch-service.js';
 import { parseInput } from '../http/validate.js';
@@ -24,7 +24,7 @@ export function registerPrintRoutes(app: FastifyInstance, deps: { service: Branc
     const { id } = parseInput(ticketParams, req.params, 'ticket id');
     const view = service.ticketView(id);
     if (!REPRINTABLE.has(view.status)) {
-      throw new AppError('TICKET_NOT_ACTIVE', `Ticket ${view.number} is ${view.status}; only a waiting or called ticket is reprinted.`, 409);
+      throw new DomainError('TICKET_NOT_ACTIVE', `Ticket ${view.number} is ${view.status}; only a waiting or called ticket is reprinted.`);
     }
     const print = await printing.reprint(id);
     return { id: view.id, number: view.number, print };

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CONFIG_PATH, loadConfigFile, parseConfigText } from '../../config/load-config.js';
-import { isAppError } from '../../common/errors.js';
+import { isDomainError } from '../../common/errors.js';
 import { startBranchApp } from '../../server/branch-app.js';
 import { silentLogger } from '../../server/logger.js';
 
@@ -15,7 +15,7 @@ function problems(text: string, source = 'branch.yaml'): string[] {
   try {
     parseConfigText(text, source);
   } catch (e) {
-    assert.ok(isAppError(e), `expected an AppError, got ${String(e)}`);
+    assert.ok(isDomainError(e), `expected a DomainError, got ${String(e)}`);
     assert.equal(e.code, 'CONFIG_INVALID');
     return (e.details as string[] | undefined) ?? [e.message];
   }
@@ -69,7 +69,7 @@ describe('branch configuration file', () => {
     writeFileSync(bad, demo.replace('prefix: B', 'prefix: 7'));
     await assert.rejects(
       startBranchApp({ dataDir: join(dir, 'data'), configPath: bad, demo: true, port: 0, host: '127.0.0.1', log: silentLogger }),
-      (e: unknown) => isAppError(e) && e.code === 'CONFIG_INVALID' && /services\[1\]\.prefix/.test(e.message),
+      (e: unknown) => isDomainError(e) && e.code === 'CONFIG_INVALID' && /services\[1\]\.prefix/.test(e.message),
     );
     assert.equal(existsSync(join(dir, 'data', 'branch.db')), false);
     assert.equal(existsSync(join(dir, 'data', 'demo-credentials.json')), false);

@@ -2,13 +2,13 @@ import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { EngineHarness, TEST_BRANCH_YAML } from '../support/engine.js';
-import { isAppError } from '../../common/errors.js';
+import { isDomainError } from '../../common/errors.js';
 
 function code(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    if (isAppError(e)) return e.code;
+    if (isDomainError(e)) return e.code;
     throw e;
   }
   return 'NO_ERROR';
@@ -227,7 +227,7 @@ describe('calling rules', () => {
               } else if (op.startsWith('done')) h.run((n) => h.engine.complete(op.slice(4), {}, n));
               else if (op === 'noshow1') h.run((n) => h.engine.noShow('1', {}, n));
             } catch (e) {
-              if (!isAppError(e)) throw e;
+              if (!isDomainError(e)) throw e;
             }
             const c1 = h.engine.counter('1').currentTicketId;
             const c2 = h.engine.counter('2').currentTicketId;

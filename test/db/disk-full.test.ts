@@ -5,7 +5,11 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
+import { isDomainError } from '../../common/errors.js';
+import { draft } from '../../core/events.js';
+import { MONDAY_10AM } from '../api/support.js';
 import { startTestBranch } from '../support/branch.js';
+import { captureLogs } from '../support/logs.js';
 
 test('a full disk refuses tickets and calls with a clear 503 and loses nothing', async () => {
   const b = await startTestBranch();
@@ -42,6 +46,55 @@ test('a full disk refuses tickets and calls with a clear 503 and loses nothing',
     const last = Number(issued.at(-1)!.slice(1));
     assert.equal(next.body.number, `A${String(last + 1).padStart(3, '0')}`);
     assert.equal(b.app.db.pragma('quick_check', { simple: true }), 'ok');
+  } finally {
+    await b.close();
+  }
+});
+
+test("the alert monitor's writes go through the same write path: a full disk is STORAGE_FULL, logged, and no alert half-exists", async () => {
+  const logs = captureLogs();
+  const b = await startTestBranch({ manualClock: MONDAY_10AM, log: logs.log });
+  try {
+    const issued = await b.api('POST', '/api/tickets', { body: { serviceCode: 'A' } });
+    assert.equal(issued.status, 201);
+    const alerts = b.app.insights.alerts;
+    assert.deepEqual(alerts.evaluate().raised, [], 'nobody has waited long yet');
+
+    // Fill the database's last pages with events of the queue stream, as alerts are, until
+    // SQLite refuses: from here on the next queue event cannot be written.
+    b.app.db.pragma(`max_page_count = ${b.app.db.pragma('page_count', { simple: true }) as number}`);
+    let refused: unknown;
+    for (let i = 0; i < 100_000 && refused === undefined; i++) {
+      try {
+        b.app.service.record([draft('alert.cleared', b.now(), { alertId: `fill-${i}`, key: 'fill' })]);
+      } catch (e) {
+        refused = e;
+      }
+    }
+    assert.ok(isDomainError(refused) && refused.code === 'STORAGE_FULL', `the fill ended with ${String(refused)}`);
+
+    // The ticket has now waited past its service's 15-minute target: an alert is due.
+    b.advance(16 * 60_000);
+    let failed: unknown;
+    try {
+      alerts.evaluate();
+    } catch (e) {
+      failed = e;
+    }
+    assert.ok(isDomainError(failed), `a domain error, not SQLite's own: ${String(failed)}`);
+    assert.equal(failed.code, 'STORAGE_FULL');
+    assert.match(failed.message, /disk is full/);
+    assert.deepEqual(b.app.insights.store.activeAlerts(), [], 'the alert row rolled back with its event');
+    assert.ok(logs.text().includes('"code":"STORAGE_FULL"'), 'the refused write is logged');
+
+    // Space is back: the same evaluation raises the alert, row and event together.
+    b.app.db.pragma('max_page_count = 1073741823');
+    const { raised } = alerts.evaluate();
+    assert.equal(raised.length, 1);
+    assert.equal(raised[0]!.kind, 'wait_over_target');
+    assert.equal(b.app.insights.store.activeAlerts().length, 1);
+    const events = await b.api('GET', '/api/events?after=0&limit=1000', { token: await b.login('S01') });
+    assert.equal(events.body.filter((e: { type: string }) => e.type === 'alert.raised').length, 1);
   } finally {
     await b.close();
   }

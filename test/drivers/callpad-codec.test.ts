@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CALL_PAD_KEYS, type PadMessage } from '../../drivers/callpad/protocol.js';
 import { padFrameProtocol as pad } from '../../drivers/callpad/protocols/pad-frame.js';
-import { getCallPadProtocol } from '../../drivers/callpad/registry.js';
+import { callPadProtocols } from '../../drivers/callpad/registry.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
@@ -39,12 +39,12 @@ describe('pad-frame bytes (as documented in docs/devices/call-pads.md)', () => {
   });
 
   it('round-trips a Chinese screen text and clamps the waiting count', () => {
-    const [msg] = pad.createHostDecoder()(pad.encodeScreen({ address: 9, text: 'A017 请到', waiting: 70000 }));
+    const [msg] = pad.createHostParser().feed(pad.encodeScreen({ address: 9, text: 'A017 请到', waiting: 70000 }));
     assert.deepEqual(msg, { kind: 'screen', address: 9, text: 'A017 请到', waiting: 65535 });
   });
 
   it('rejects an unknown protocol name with a stable code', () => {
-    assert.throws(() => getCallPadProtocol('nope'), { code: 'UNKNOWN_CALL_PAD_PROTOCOL' });
+    assert.throws(() => callPadProtocols.get('nope'), { code: 'UNKNOWN_CALL_PAD_PROTOCOL' });
   });
 });
 
@@ -52,8 +52,8 @@ describe('pad-frame decoders under fuzzing', () => {
   it('round-trips key presses, whatever the chunking', () => {
     fc.assert(
       fc.property(fc.array(keyPress, { minLength: 1, maxLength: 10 }), fc.array(fc.nat(), { maxLength: 8 }), (presses, cuts) => {
-        const decode = pad.createPadDecoder();
-        const got = chunked(Buffer.concat(presses.map(encodeKey)), cuts).flatMap((c) => decode(c));
+        const parser = pad.createPadParser();
+        const got = chunked(Buffer.concat(presses.map(encodeKey)), cuts).flatMap((c) => parser.feed(c));
         assert.deepEqual(got, presses);
       }),
     );
@@ -62,11 +62,11 @@ describe('pad-frame decoders under fuzzing', () => {
   it('never throws on random bytes, either direction, any chunking', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, cuts) => {
-        const fromPad = pad.createPadDecoder(() => {});
-        const fromHost = pad.createHostDecoder(() => {});
+        const fromPad = pad.createPadParser();
+        const fromHost = pad.createHostParser();
         for (const c of chunked(bytes, cuts)) {
-          fromPad(c);
-          fromHost(c);
+          fromPad.feed(c);
+          fromHost.feed(c);
         }
       }),
     );
@@ -83,8 +83,8 @@ describe('pad-frame decoders under fuzzing', () => {
         (garbage, cutFrom, cutAt, good, cuts) => {
           const partial = encodeKey(cutFrom);
           const stream = Buffer.concat([garbage, partial.subarray(0, cutAt % partial.length), encodeKey(good)]);
-          const decode = pad.createPadDecoder();
-          const got: PadMessage[] = chunked(stream, cuts).flatMap((c) => decode(c));
+          const parser = pad.createPadParser();
+          const got: PadMessage[] = chunked(stream, cuts).flatMap((c) => parser.feed(c));
           assert.deepEqual(got.at(-1), good);
         },
       ),
@@ -97,7 +97,7 @@ describe('pad-frame decoders under fuzzing', () => {
         const bytes = Buffer.from(encodeKey(k));
         const pos = at % bytes.length;
         bytes[pos] = bytes[pos]! ^ flip;
-        const got = pad.createPadDecoder()(Buffer.concat([bytes, encodeKey(next)]));
+        const got = pad.createPadParser().feed(Buffer.concat([bytes, encodeKey(next)]));
         assert.deepEqual(got, [next]);
       }),
     );

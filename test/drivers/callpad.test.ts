@@ -74,7 +74,7 @@ describe('call pad over a pty', () => {
     await pad.sendRaw(bytes);
     await waitUntil(() => keys.length === 1, 'press after garbage');
     assert.deepEqual(keys, [{ address: 4, key: 'transfer' }]);
-    assert.ok(debug.includes('call-pad bytes dropped'));
+    assert.ok(debug.includes('bytes dropped on the call-pad line'));
   });
 
   it('sends the pad screen (called number, waiting count) and the fake decodes it', async () => {

@@ -55,7 +55,7 @@ describe('SAM frame parser (property)', () => {
       fc.property(nastyBytes, fc.array(fc.nat(), { maxLength: 10 }), (bytes, cuts) => {
         const parser = new SamFrameParser();
         for (const c of chunked(bytes, cuts)) {
-          for (const payload of parser.push(c)) {
+          for (const payload of parser.feed(c)) {
             decodeSamResponse(payload);
             idNumberFromBaseData(payload);
           }
@@ -75,7 +75,7 @@ describe('SAM frame parser (property)', () => {
           const frame = encodeSamResponse(0x90, data);
           const parser = new SamFrameParser();
           const got: Uint8Array[] = [];
-          for (const c of chunked(Buffer.concat([garbage, frame]), cuts)) got.push(...parser.push(c));
+          for (const c of chunked(Buffer.concat([garbage, frame]), cuts)) got.push(...parser.feed(c));
           const want = Buffer.from(frame.subarray(7, frame.length - 1));
           assert.ok(
             got.some((p) => want.equals(p)),
@@ -91,15 +91,15 @@ describe('SAM frame parser (property)', () => {
     const parser = new SamFrameParser();
     fc.assert(
       fc.property(nastyBytes, (bytes) => {
-        parser.push(bytes);
-        assert.ok(parser.pending <= SAM_MAX_LENGTH + 7, `pending ${parser.pending}`);
+        parser.feed(bytes);
+        assert.ok(parser.buffered <= SAM_MAX_LENGTH + 7, `pending ${parser.buffered}`);
       }),
       { numRuns: 300 },
     );
     // A large chunk of noise with a preamble claiming the maximum length, then unrelated bytes.
     const header = Buffer.from([...SAM_PREAMBLE, 0x10, 0x00]);
-    parser.push(Buffer.concat([header, Buffer.alloc(SAM_MAX_LENGTH * 3, 0x55)]));
-    assert.ok(parser.pending <= SAM_MAX_LENGTH + 7);
+    parser.feed(Buffer.concat([header, Buffer.alloc(SAM_MAX_LENGTH * 3, 0x55)]));
+    assert.ok(parser.buffered <= SAM_MAX_LENGTH + 7);
   });
 });
 

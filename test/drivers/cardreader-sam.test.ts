@@ -27,10 +27,10 @@ describe('SAM frames', () => {
     const bad = encodeSamCommand(SamCommand.SELECT_CARD);
     bad[bad.length - 1]! ^= 1;
     const stream = Buffer.concat([Buffer.from('noise'), bad, encodeSamCommand(SamCommand.FIND_CARD)]);
-    const payloads = [...stream].flatMap((b) => parser.push(Uint8Array.of(b)));
+    const payloads = [...stream].flatMap((b) => parser.feed(Uint8Array.of(b)));
     assert.equal(payloads.length, 1);
     assert.deepEqual(decodeSamCommand(payloads[0]!), { cmd: 0x20, para: 0x01, data: new Uint8Array(0) });
-    assert.equal(parser.stats.badChecksums, 1);
+    assert.equal(parser.stats.drops['bad checksum']?.count, 1);
   });
 
   it('finds a frame whose first bytes were swallowed by a noise header that passed the checksum', () => {
@@ -39,7 +39,7 @@ describe('SAM frames', () => {
     const noise = Buffer.from('aaaaaa966900042a2e', 'hex');
     const real = encodeSamResponse(0x90, Uint8Array.of(0));
     const parser = new SamFrameParser();
-    const got = [...parser.push(Buffer.concat([noise, real.subarray(0, 2)])), ...parser.push(real.subarray(2))];
+    const got = [...parser.feed(Buffer.concat([noise, real.subarray(0, 2)])), ...parser.feed(real.subarray(2))];
     assert.deepEqual(got.at(-1), Uint8Array.of(0, 0, 0x90, 0));
   });
 

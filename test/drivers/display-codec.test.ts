@@ -1,9 +1,9 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { crc16Modbus, xor8 } from '../../drivers/display/checksum.js';
-import { decodeGb, encodeGb2312 } from '../../drivers/display/gb-text.js';
-import { getDisplayProtocol, displayProtocolNames } from '../../drivers/display/registry.js';
+import { crc16Modbus, xor8 } from '../../drivers/codec/checksum.js';
+import { decodeGb, encodeGb2312 } from '../../drivers/codec/gb-text.js';
+import { displayProtocols } from '../../drivers/display/registry.js';
 import { framedProtocol } from '../../drivers/display/protocols/framed.js';
 import { lineProtocol } from '../../drivers/display/protocols/line.js';
 import type { AddressedInstruction, DisplayCommand } from '../../drivers/display/protocol.js';
@@ -58,8 +58,8 @@ describe('checksums and text', () => {
 
 describe('display protocol registry', () => {
   it('knows both protocols and rejects an unknown name with a stable code', () => {
-    assert.deepEqual(displayProtocolNames().sort(), ['framed', 'line']);
-    assert.throws(() => getDisplayProtocol('nope'), { code: 'UNKNOWN_DISPLAY_PROTOCOL' });
+    assert.deepEqual(displayProtocols.names().sort(), ['framed', 'line']);
+    assert.throws(() => displayProtocols.get('nope'), { code: 'UNKNOWN_DISPLAY_PROTOCOL' });
   });
 });
 
@@ -78,9 +78,9 @@ describe('framed protocol bytes (as documented in docs/devices/displays.md)', ()
   });
 
   it('decodes acks and naks, ignoring the host frames a half-duplex bus echoes', () => {
-    const decode = framedProtocol.createReplyDecoder!();
+    const replyParser = framedProtocol.createReplyParser!();
     const echo = framedProtocol.encode({ kind: 'clear', address: 5 });
-    const replies = decode(Buffer.concat([echo, hex('02 05 06 00 01 31 28 CC 03'), framedProtocol.encodeReply!({ kind: 'nak', address: 3, code: 4 })]));
+    const replies = replyParser.feed(Buffer.concat([echo, hex('02 05 06 00 01 31 28 CC 03'), framedProtocol.encodeReply!({ kind: 'nak', address: 3, code: 4 })]));
     assert.deepEqual(replies, [
       { kind: 'ack', address: 5, for: 'counter' },
       { kind: 'nak', address: 3, code: 4 },
@@ -88,7 +88,7 @@ describe('framed protocol bytes (as documented in docs/devices/displays.md)', ()
   });
 
   it('cuts an over-long text without splitting a character', () => {
-    const [cmd] = framedProtocol.createCommandDecoder()(framedProtocol.encode({ kind: 'counter', address: 1, text: '请'.repeat(100) }));
+    const [cmd] = framedProtocol.createCommandParser().feed(framedProtocol.encode({ kind: 'counter', address: 1, text: '请'.repeat(100) }));
     assert.equal(cmd?.kind === 'counter' && cmd.text, '请'.repeat(64));
   });
 });
@@ -100,7 +100,7 @@ describe('line protocol bytes (as documented)', () => {
       Buffer.from(lineProtocol.encode({ kind: 'counter', address: 3, text: 'A017 请到3号窗口', flash: true })),
       hex('24 30 30 33 2C 54 58 54 2C 46 2C 41 30 31 37 20 C7 EB B5 BD 33 BA C5 B4 B0 BF DA 2A 35 46 0D 0A'),
     );
-    const [cmd] = lineProtocol.createCommandDecoder()(lineProtocol.encode({ kind: 'counter', address: 7, text: 'a$b*c|d\r\ne' }));
+    const [cmd] = lineProtocol.createCommandParser().feed(lineProtocol.encode({ kind: 'counter', address: 7, text: 'a$b*c|d\r\ne' }));
     assert.deepEqual(cmd, { kind: 'counter', address: 7, text: 'a b c d  e', flash: false });
   });
 });
@@ -110,9 +110,9 @@ for (const protocol of [framedProtocol, lineProtocol]) {
     it('round-trips any instruction, whatever the chunking', () => {
       fc.assert(
         fc.property(fc.array(instruction(protocol.minAddress, protocol.maxAddress), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 8 }), (instrs, cuts) => {
-          const decode = protocol.createCommandDecoder();
+          const parser = protocol.createCommandParser();
           const bytes = Buffer.concat(instrs.map((i) => protocol.encode(i)));
-          const got = chunked(bytes, cuts).flatMap((c) => decode(c));
+          const got = chunked(bytes, cuts).flatMap((c) => parser.feed(c));
           assert.deepEqual(got, instrs.map(expected));
         }),
       );
@@ -121,11 +121,11 @@ for (const protocol of [framedProtocol, lineProtocol]) {
     it('never throws on random bytes, in any chunking', () => {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, cuts) => {
-          const decode = protocol.createCommandDecoder(() => {});
-          const replies = protocol.createReplyDecoder?.(() => {});
+          const parser = protocol.createCommandParser();
+          const replies = protocol.createReplyParser?.();
           for (const c of chunked(bytes, cuts)) {
-            decode(c);
-            replies?.(c);
+            parser.feed(c);
+            replies?.feed(c);
           }
         }),
       );
@@ -142,9 +142,9 @@ for (const protocol of [framedProtocol, lineProtocol]) {
           (garbage, cutFrom, cutAt, good, cuts) => {
             const partial = protocol.encode(cutFrom);
             const truncated = partial.subarray(0, cutAt % partial.length);
-            const decode = protocol.createCommandDecoder();
+            const parser = protocol.createCommandParser();
             const stream = Buffer.concat([garbage, truncated, protocol.encode(good)]);
-            const got = chunked(stream, cuts).flatMap((c) => decode(c));
+            const got = chunked(stream, cuts).flatMap((c) => parser.feed(c));
             assert.deepEqual(got.at(-1), expected(good));
           },
         ),
@@ -158,7 +158,7 @@ for (const protocol of [framedProtocol, lineProtocol]) {
           const pos = at % bytes.length;
           bytes[pos] = bytes[pos]! ^ flip;
           // The checksum catches any single changed byte (CRC-16: any burst up to 16 bits).
-          assert.deepEqual(protocol.createCommandDecoder()(bytes), []);
+          assert.deepEqual(protocol.createCommandParser().feed(bytes), []);
         }),
       );
     });

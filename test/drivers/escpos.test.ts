@@ -2,7 +2,8 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { EscPosBuilder, encodeText, qrCommands, statusRequest, asbEnable } from '../../drivers/printer/escpos.js';
 import { renderTicket } from '../../drivers/printer/ticket-layout.js';
-import { FakePrinter, ticketText } from '../../drivers/sim/fake-printer.js';
+import { FakePrinter } from '../../drivers/sim/fake-printer.js';
+import { ticketText } from '../../drivers/printer/escpos-decoder.js';
 import { sampleTicket } from './wait.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -49,7 +50,7 @@ test('QR command has model, size, error level, store and print with correct leng
   const long = qrCommands('x'.repeat(300));
   assert.equal(long[28], (303 & 0xff));
   assert.equal(long[29], 1);
-  assert.throws(() => qrCommands(''), RangeError);
+  assert.throws(() => qrCommands(''), { code: 'QR_PAYLOAD_SIZE' });
 });
 
 test('builder: init, align, bold, size, Chinese mode enter and leave, feed, cut', () => {

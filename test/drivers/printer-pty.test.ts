@@ -10,7 +10,7 @@ import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { Printer } from '../../drivers/printer/printer.js';
 import { renderTicket } from '../../drivers/printer/ticket-layout.js';
 import { runFakePrinterOnPath, type RunningFakePrinter } from '../../drivers/sim/run-fake-printer.js';
-import { isAppError } from '../../common/errors.js';
+import { isDomainError } from '../../common/errors.js';
 import type { DeviceState } from '../../drivers/device.js';
 import { sampleTicket, waitFor } from './wait.js';
 
@@ -25,7 +25,7 @@ const waitState = (s: DeviceState) => waitFor(() => state() === s, `printer stat
 
 async function rejectsPrintFailed(p: Promise<void>, message: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
-    assert.ok(isAppError(e), 'AppError expected');
+    assert.ok(isDomainError(e), 'DomainError expected');
     assert.equal(e.code, 'PRINT_FAILED');
     assert.match(e.message, message);
     return true;

@@ -6,10 +6,10 @@ import { createPtyPair } from '../support/pty.js';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { openTransport } from '../../drivers/transport/open-transport.js';
 import { parseDeviceUri } from '../../drivers/uri.js';
-import { isAppError } from '../../common/errors.js';
+import { isDomainError } from '../../common/errors.js';
 import { waitFor } from './wait.js';
 
-const isOffline = (e: unknown) => isAppError(e) && e.code === 'DEVICE_OFFLINE';
+const isOffline = (e: unknown) => isDomainError(e) && e.code === 'DEVICE_OFFLINE';
 
 test('keeps retrying a missing port, opens when it appears, reopens after a loss', async () => {
   const pair = await createPtyPair();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createPrinter } from '../../drivers/printer/index.js';
 import { renderTicket } from '../../drivers/printer/ticket-layout.js';
 import { createMemoryCable } from '../../drivers/transport/memory-transport.js';
-import { isAppError } from '../../common/errors.js';
+import { isDomainError } from '../../common/errors.js';
 import { sampleTicket, waitFor } from './wait.js';
 
 test('memory cable: data flows both ways, unplug stops it, plug in restores it', async () => {
@@ -18,7 +18,7 @@ test('memory cable: data flows both ways, unplug stops it, plug in restores it',
   await waitFor(() => got.includes('hi'), 'bytes delivered');
   cable.unplug();
   assert.equal(cable.product.state, 'connecting');
-  await assert.rejects(cable.product.write(Buffer.from('x')), (e: unknown) => isAppError(e) && e.code === 'DEVICE_OFFLINE');
+  await assert.rejects(cable.product.write(Buffer.from('x')), (e: unknown) => isDomainError(e) && e.code === 'DEVICE_OFFLINE');
   cable.plugIn();
   assert.equal(cable.product.state, 'open');
   await cable.product.close();
@@ -37,7 +37,7 @@ test('createPrinter("sim") prints to the fake and follows unplug / plug in', asy
 
     sim.cable.unplug();
     await waitFor(() => printer.status().state === 'offline', 'sim offline');
-    await assert.rejects(printer.print(renderTicket(sampleTicket())), (e: unknown) => isAppError(e) && e.code === 'PRINT_FAILED');
+    await assert.rejects(printer.print(renderTicket(sampleTicket())), (e: unknown) => isDomainError(e) && e.code === 'PRINT_FAILED');
     sim.cable.plugIn();
     await waitFor(() => printer.status().state === 'online', 'sim back online');
 

@@ -1,12 +1,13 @@
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { StatusParser, stateOf, type StatusReport } from '../../drivers/printer/status.js';
+import { PrinterStatusParser, stateOf, type StatusReport } from '../../drivers/printer/status.js';
 
 function collect() {
   const reports: StatusReport[] = [];
-  const parser = new StatusParser((r) => reports.push(r));
-  return { parser, reports };
+  const parser = new PrinterStatusParser();
+  // feed() is the synchronous form of write(): the reports of a chunk are back at once.
+  return { parser: { expect: (n: 1 | 2 | 3 | 4 | undefined) => parser.expect(n), push: (c: Uint8Array) => reports.push(...parser.feed(c)) }, reports };
 }
 
 test('DLE EOT answers decode by the request they answer', () => {

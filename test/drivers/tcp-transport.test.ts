@@ -12,7 +12,7 @@ import { parseDeviceUri } from '../../drivers/uri.js';
 import { Printer } from '../../drivers/printer/printer.js';
 import { renderTicket } from '../../drivers/printer/ticket-layout.js';
 import { FakePrinter } from '../../drivers/sim/fake-printer.js';
-import { isAppError } from '../../common/errors.js';
+import { isDomainError } from '../../common/errors.js';
 import { sampleTicket, waitFor } from './wait.js';
 
 const fake = new FakePrinter();
@@ -43,7 +43,7 @@ test('openTransport builds a TCP transport from a tcp:// URI', async () => {
   const t = openTransport(parseDeviceUri(`tcp://127.0.0.1:${port}`));
   assert.ok(t instanceof TcpTransport);
   assert.equal(t.uri, `tcp://127.0.0.1:${port}`);
-  assert.throws(() => openTransport(parseDeviceUri('sim')), (e: unknown) => isAppError(e) && e.code === 'BAD_DEVICE_URI');
+  assert.throws(() => openTransport(parseDeviceUri('sim')), (e: unknown) => isDomainError(e) && e.code === 'BAD_DEVICE_URI');
   await t.close();
 });
 
@@ -55,7 +55,7 @@ test('writes before the connection is open reject with DEVICE_OFFLINE', async ()
   await new Promise<void>((r) => probe.close(() => r()));
   const t = new TcpTransport({ host: '127.0.0.1', port: freePort });
   t.open();
-  await assert.rejects(t.write(Uint8Array.of(1)), (e: unknown) => isAppError(e) && e.code === 'DEVICE_OFFLINE');
+  await assert.rejects(t.write(Uint8Array.of(1)), (e: unknown) => isDomainError(e) && e.code === 'DEVICE_OFFLINE');
   assert.equal(t.state, 'connecting');
   await t.close();
   assert.equal(t.state, 'closed');
@@ -96,7 +96,7 @@ test('a printer whose port never opens is reported offline with the reason', asy
     assert.equal(printer.status().state, 'connecting');
     await waitFor(() => printer.status().state === 'offline', 'offline after offlineAfterMs');
     assert.match(printer.status().detail ?? '', /cannot be opened \(.*ECONNREFUSED/);
-    await assert.rejects(printer.print(renderTicket(sampleTicket())), (e: unknown) => isAppError(e) && e.code === 'PRINT_FAILED');
+    await assert.rejects(printer.print(renderTicket(sampleTicket())), (e: unknown) => isDomainError(e) && e.code === 'PRINT_FAILED');
   } finally {
     await printer.stop();
   }

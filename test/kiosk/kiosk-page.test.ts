@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { ticketText } from '../../drivers/sim/fake-printer.js';
+import { ticketText } from '../../drivers/printer/escpos-decoder.js';
 import { TEST_CARDS } from '../../server/lab/card-lab.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { launchBrowser } from '../support/browser.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
-import { ticketText } from '../../drivers/sim/fake-printer.js';
+import { ticketText } from '../../drivers/printer/escpos-decoder.js';
 import { runFakePrinterOnPath, type RunningFakePrinter } from '../../drivers/sim/run-fake-printer.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { createPtyPair, type PtyPair } from '../support/pty.js';

@@ -1,6 +1,4 @@
 /** Helpers for the kiosk tests: waiting on conditions, the event stream, device states. */
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import WebSocket from 'ws';
 import type { TestBranch } from '../support/branch.js';
 
@@ -34,14 +32,4 @@ export async function deviceState(b: TestBranch, id: string): Promise<string | u
   return (r.body as { id: string; state: string }[]).find((d) => d.id === id)?.state;
 }
 
-/** A pino logger at debug level writing into memory, to check what the service logs. */
-export function captureLogs(): { log: pino.Logger; text: () => string } {
-  const chunks: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { log: pino({ level: 'debug' }, sink), text: () => chunks.join('') };
-}
+export { captureLogs } from '../support/logs.js';

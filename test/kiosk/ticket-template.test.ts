@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CONFIG_PATH, parseConfigText } from '../../config/load-config.js';
-import { ticketText } from '../../drivers/sim/fake-printer.js';
-import { isAppError } from '../../common/errors.js';
+import { ticketText } from '../../drivers/printer/escpos-decoder.js';
+import { isDomainError } from '../../common/errors.js';
 import { startTestBranch } from '../support/branch.js';
 
 const demo = readFileSync(DEMO_CONFIG_PATH, 'utf8');
@@ -53,7 +53,7 @@ test('a mistake in the ticket section names the field', () => {
     parseConfigText(bad, 'branch.yaml');
     assert.fail('accepted');
   } catch (e) {
-    assert.ok(isAppError(e));
+    assert.ok(isDomainError(e));
     const lines = e.details as string[];
     assert.ok(lines.some((l) => l.startsWith('ticket.lineWidth:')), JSON.stringify(lines));
     assert.ok(lines.some((l) => l.startsWith('ticket.blocks[5]')), JSON.stringify(lines));

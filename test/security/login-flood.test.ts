@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import type { TestBranch } from '../support/branch.js';
 import { eventsAfter, pinOf, startBranch, WRONG_PIN } from '../api/support.js';
+import { MAX_WAITING } from '../../server/pin-hash-queue.js';
 import { lanAddress, requestFrom } from './support.js';
 
 // The service hashes at most this many PINs at once (server/pin-hash-queue.ts).
@@ -26,7 +27,7 @@ describe('sign-in under attack', () => {
   /**
    * Fires the flood, then the real sign-in once the service has clearly taken the flood in (an
    * answer with `readyStatus` came back); returns how many flood answers that cost a PIN hash
-   * came back before the real one.
+   * came back while the real one was on its way.
    */
   async function race(flood: (() => Promise<{ status: number; body: any; headers: any }>)[], readyStatus: number, real: () => Promise<{ status: number; body: any }>) {
     const order: string[] = [];
@@ -40,10 +41,11 @@ describe('sign-in under attack', () => {
       }),
     );
     await inFlight;
+    order.push('sent');
     const realAnswer = await real();
     order.push('real');
     const answers = await Promise.all(floodDone);
-    const hashedBefore = order.slice(0, order.indexOf('real')).filter((o) => o === 'flood:401').length;
+    const hashedBefore = order.slice(order.indexOf('sent'), order.indexOf('real')).filter((o) => o === 'flood:401').length;
     return { realAnswer, answers, hashedBefore };
   }
 
@@ -54,8 +56,9 @@ describe('sign-in under attack', () => {
     assert.equal(realAnswer.status, 200, JSON.stringify(realAnswer.body));
     const byStatus = new Map<number, number>();
     for (const r of answers) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
-    // Ten a minute from one address; of those, a few wait their turn and the rest are told to come back.
-    assert.ok((byStatus.get(429) ?? 0) >= 90, `rate limited: ${JSON.stringify([...byStatus])}`);
+    // One address may hold 64 connections, and sign in ten times a minute; of those, a few wait
+    // their turn and the rest are told to come back.
+    assert.ok((byStatus.get(429) ?? 0) + (byStatus.get(503) ?? 0) >= 90, `refused before hashing: ${JSON.stringify([...byStatus])}`);
     assert.ok((byStatus.get(401) ?? 0) <= 10);
     for (const r of answers) {
       assert.ok([401, 429, 503].includes(r.status), `status ${r.status}`);
@@ -63,7 +66,7 @@ describe('sign-in under attack', () => {
         assert.equal(r.body.error.code, 'RATE_LIMITED');
         assert.ok(Number(r.headers['retry-after']) > 0, 'Retry-After');
       }
-      if (r.status === 503) assert.equal(r.body.error.code, 'LOGIN_BUSY');
+      if (r.status === 503) assert.ok(['LOGIN_BUSY', 'TOO_MANY_CONNECTIONS'].includes(r.body.error.code), r.body.error.code);
     }
     assert.ok(hashedBefore <= 3 * HASHING, `the teller waited for ${hashedBefore} bogus hashes`);
   });
@@ -78,7 +81,7 @@ describe('sign-in under attack', () => {
     assert.ok(hashedBefore <= 2 * HASHING, `the teller waited for ${hashedBefore} bogus hashes`);
     // The flood is bounded: past the wait list it is refused at once.
     const busy = answers.filter((r) => r.status === 503);
-    assert.ok(busy.length >= 100 - 64 - HASHING, `refused as busy: ${busy.length}`);
+    assert.ok(busy.length >= 100 - MAX_WAITING - HASHING, `refused as busy: ${busy.length}`);
     for (const r of busy) assert.equal(r.body.error.code, 'LOGIN_BUSY');
     for (const r of answers) assert.ok([401, 503].includes(r.status));
   });

@@ -168,7 +168,7 @@ describe('archive of events head office holds', () => {
     let supervisor = await b.login('S01');
     for (let i = 0; i < 5; i++) await issue(b, 'A');
     fillLog(b, 50);
-    const store = b.app.service.store;
+    const store = b.app.store;
     const before = await eventsAfter(b, 0, supervisor);
     const queue = before.filter((e) => e.stream === 'queue');
     const device = before.filter((e) => e.stream === 'device');

@@ -135,7 +135,7 @@ export function requestFrom(
  * transactions of 1000, without publishing them.
  */
 export function fillLog(b: TestBranch, count: number): void {
-  const store = b.app.service.store;
+  const store = b.app.store;
   const at = b.app.service.clock();
   for (let done = 0; done < count; ) {
     const n = Math.min(1000, count - done);

@@ -1,11 +1,14 @@
 /**
  * "pad-frame": short binary frames `A5 addr cmd len data… xor 5A` with an XOR check over
- * addr..data. No byte stuffing (frames are tiny), so the decoder resynchronises by scanning for
+ * addr..data. No byte stuffing (frames are tiny), so the parser resynchronises by scanning for
  * the next A5 after anything that does not check out. Byte layout: docs/devices/call-pads.md.
+ * Both ends live here: the host's encoders and pad parser, the pad's (fake pad, demo lab).
  */
-import { xor8 } from '../../display/checksum.js';
-import { decodeGb, encodeGb2312Limited } from '../../display/gb-text.js';
-import type { CallPadKey, CallPadProtocol, DropHandler, HostMessage, PadMessage, StreamDecoder } from '../protocol.js';
+import { z } from 'zod';
+import { ByteParser, MessageParser, parserOptions } from '../../codec/byte-parser.js';
+import { xor8 } from '../../codec/checksum.js';
+import { decodeGb, encodeGb2312Limited } from '../../codec/gb-text.js';
+import type { CallPadKey, CallPadProtocol, HostMessage, PadMessage } from '../protocol.js';
 
 export const SOF = 0xa5;
 export const EOF = 0x5a;
@@ -92,49 +95,7 @@ function tryFrame(buf: Uint8Array, at: number): Attempt {
   if (buf.length - at < size) return 'incomplete';
   if (buf[at + size - 1] !== EOF) return 'invalid';
   if (buf[at + size - 2] !== xor8(buf.subarray(at + 1, at + 4 + len))) return 'invalid';
-  return { frame: { address: buf[at + 1]!, command, data: buf.slice(at + 4, at + 4 + len) }, size };
-}
-
-/**
- * Splits a byte stream into checked frames; never throws. When the frame at the head cannot be
- * complete yet but a later A5 starts a complete valid frame, the head was a fragment (a pad reset
- * mid-frame) and is dropped, so one truncated frame cannot hold back the next.
- */
-export function createPadFrameDecoder(onDrop: DropHandler = () => {}): StreamDecoder<PadFrame> {
-  let buf: Uint8Array = new Uint8Array();
-  return (chunk) => {
-    const merged = new Uint8Array(buf.length + chunk.length);
-    merged.set(buf);
-    merged.set(chunk, buf.length);
-    buf = merged;
-    const frames: PadFrame[] = [];
-    let at = 0;
-    while (at < buf.length) {
-      const start = buf.indexOf(SOF, at);
-      if (start < 0) {
-        onDrop('bytes outside a frame', buf.subarray(at));
-        at = buf.length;
-        break;
-      }
-      if (start > at) onDrop('bytes outside a frame', buf.subarray(at, start));
-      at = start;
-      const attempt = tryFrame(buf, at);
-      if (attempt === 'invalid') {
-        onDrop('bad frame', buf.subarray(at, Math.min(buf.length, at + 4 + MAX_DATA + 2)));
-        at += 1;
-      } else if (attempt === 'incomplete') {
-        const later = findCompleteFrame(buf, at + 1);
-        if (later < 0) break; // wait for more bytes
-        onDrop('truncated frame', buf.subarray(at, later));
-        at = later;
-      } else {
-        frames.push(attempt.frame);
-        at += attempt.size;
-      }
-    }
-    buf = buf.slice(at);
-    return frames;
-  };
+  return { frame: { address: buf[at + 1]!, command, data: Uint8Array.from(buf.subarray(at + 4, at + 4 + len)) }, size };
 }
 
 function findCompleteFrame(buf: Uint8Array, from: number): number {
@@ -144,11 +105,92 @@ function findCompleteFrame(buf: Uint8Array, from: number): number {
   return -1;
 }
 
+const padFrameParserOptions = z
+  .object({
+    /** Bytes held for a frame that cannot be complete yet; beyond this they are dropped as noise. */
+    maxHeldBytes: z.number().int().min(MAX_DATA + 6).max(65_536).default(4 * (MAX_DATA + 6)),
+  })
+  .strict();
+export type PadFrameParserOptions = z.input<typeof padFrameParserOptions>;
+
+/**
+ * A Transform stream that splits the bytes of a call-pad line into checked frames (either
+ * direction). On a frame that does not check out it drops the start byte and looks for the next
+ * A5; when the frame at the head cannot be complete yet but a later A5 starts a complete valid
+ * frame, the head was a fragment (a pad reset mid-frame) and is dropped, so one truncated frame
+ * cannot hold back the next.
+ * @example
+ * import { SerialPort } from 'serialport';
+ * const port = new SerialPort({ path: '/dev/ttyS3', baudRate: 9600 });
+ * const frames = port.pipe(new PadFrameParser());
+ * frames.on('data', (f: PadFrame) => console.log(f.address, f.command.toString(16), f.data));
+ * frames.on('drop', (d: ParserDrop) => console.log('dropped', d.bytes, 'bytes:', d.reason));
+ */
+export class PadFrameParser extends ByteParser<PadFrame> {
+  readonly #maxHeld: number;
+
+  constructor(options?: PadFrameParserOptions) {
+    super();
+    this.#maxHeld = parserOptions('PadFrameParser', padFrameParserOptions, options).maxHeldBytes;
+  }
+
+  protected decode(chunk: Uint8Array, emit: (frame: PadFrame) => void): void {
+    const buf = this.withHeld(chunk);
+    let at = 0;
+    while (at < buf.length) {
+      const start = buf.indexOf(SOF, at);
+      if (start < 0) {
+        this.discard('bytes outside a frame', buf.subarray(at));
+        at = buf.length;
+        break;
+      }
+      if (start > at) this.discard('bytes outside a frame', buf.subarray(at, start));
+      at = start;
+      const attempt = tryFrame(buf, at);
+      if (attempt === 'invalid') {
+        this.discard('bad frame', buf.subarray(at, at + 1));
+        at += 1;
+      } else if (attempt === 'incomplete') {
+        const later = findCompleteFrame(buf, at + 1);
+        if (later < 0) break; // wait for more bytes
+        this.discard('truncated frame', buf.subarray(at, later));
+        at = later;
+      } else {
+        emit(attempt.frame);
+        at += attempt.size;
+      }
+    }
+    this.held = Buffer.from(buf.subarray(at));
+    if (this.held.length > this.#maxHeld) {
+      // A safeguard: a frame that cannot be complete yet is at most 24 bytes. Keep the newest.
+      const cut = this.held.length - this.#maxHeld;
+      this.discard('too many bytes without a frame', this.held.subarray(0, cut));
+      this.held = this.held.subarray(cut);
+    }
+  }
+}
+
+function toPadMessage(f: PadFrame, reject: (reason: string, bytes: Uint8Array) => undefined): PadMessage | undefined {
+  if (f.command === CMD.key) {
+    const key = KEY_OF_CODE.get(f.data[1]!);
+    return key ? { kind: 'key', address: f.address, key, seq: f.data[0]! } : reject(`unknown key code 0x${f.data[1]!.toString(16)}`, f.data);
+  }
+  if (f.command === CMD.padAck) return { kind: 'ack', address: f.address };
+  return undefined; // host frames echoed on a half-duplex bus
+}
+
+function toHostMessage(f: PadFrame): HostMessage | undefined {
+  if (f.command === CMD.screen) return { kind: 'screen', address: f.address, waiting: (f.data[0]! << 8) | f.data[1]!, text: decodeGb(f.data.subarray(2)) };
+  if (f.command === CMD.keyAck) return { kind: 'key_ack', address: f.address, seq: f.data[0]! };
+  return undefined; // the pads' own frames
+}
+
 export const padFrameProtocol: CallPadProtocol = {
   name: 'pad-frame',
-  description: 'binary frames A5 addr cmd len data xor 5A; key presses with sequence numbers, acked',
+  description: 'binary frames A5 addr cmd len data xor 5A; key presses with sequence numbers, acked; screens acked',
   minAddress: 1,
   maxAddress: 254,
+  acks: true,
 
   encodeScreen({ address, text, waiting }) {
     const count = Math.max(0, Math.min(0xffff, Math.trunc(waiting) || 0));
@@ -156,37 +198,9 @@ export const padFrameProtocol: CallPadProtocol = {
     return encodePadFrame(address, CMD.screen, data);
   },
   encodeKeyAck: (address, seq) => encodePadFrame(address, CMD.keyAck, Uint8Array.of(seq & 0xff)),
-  createPadDecoder(onDrop = () => {}) {
-    const frames = createPadFrameDecoder(onDrop);
-    return (chunk) => {
-      const out: PadMessage[] = [];
-      for (const f of frames(chunk)) {
-        if (f.command === CMD.key) {
-          const key = KEY_OF_CODE.get(f.data[1]!);
-          if (key) out.push({ kind: 'key', address: f.address, key, seq: f.data[0]! });
-          else onDrop(`unknown key code 0x${f.data[1]!.toString(16)}`, f.data);
-        } else if (f.command === CMD.padAck) {
-          out.push({ kind: 'ack', address: f.address });
-        } // host frames echoed on a half-duplex bus are ignored
-      }
-      return out;
-    };
-  },
+  createPadParser: () => new MessageParser(new PadFrameParser(), toPadMessage),
 
   encodeKey: (address, key, seq) => encodePadFrame(address, CMD.key, Uint8Array.of(seq & 0xff, KEY_CODES[key])),
   encodeScreenAck: (address) => encodePadFrame(address, CMD.padAck, Uint8Array.of(CMD.screen)),
-  createHostDecoder(onDrop = () => {}) {
-    const frames = createPadFrameDecoder(onDrop);
-    return (chunk) => {
-      const out: HostMessage[] = [];
-      for (const f of frames(chunk)) {
-        if (f.command === CMD.screen) {
-          out.push({ kind: 'screen', address: f.address, waiting: (f.data[0]! << 8) | f.data[1]!, text: decodeGb(f.data.subarray(2)) });
-        } else if (f.command === CMD.keyAck) {
-          out.push({ kind: 'key_ack', address: f.address, seq: f.data[0]! });
-        }
-      }
-      return out;
-    };
-  },
+  createHostParser: () => new MessageParser(new PadFrameParser(), toHostMessage),
 };

@@ -1,20 +1,18 @@
 /**
  * "framed": binary RS-485 protocol with DLE byte stuffing, a 16-bit length and CRC-16/MODBUS,
  * answered by an ACK/NAK from the addressed display. Byte layout: docs/devices/displays.md.
+ * Both ends live here: the host's encoder and reply parser, the display's command parser and
+ * answer encoder (used by the fake display and the demo lab).
  *
  * Byte stuffing keeps STX/ETX out of the frame body, so a receiver resynchronises on the next STX
  * whatever garbage came before, and a lost byte costs one frame, not the stream.
  */
-import { crc16Modbus } from '../checksum.js';
-import { decodeGb, encodeGb2312Limited } from '../gb-text.js';
-import type {
-  AddressedInstruction,
-  DisplayCommand,
-  DisplayProtocol,
-  DisplayReply,
-  DropHandler,
-  StreamDecoder,
-} from '../protocol.js';
+import { z } from 'zod';
+import { MessageParser, parserOptions } from '../../codec/byte-parser.js';
+import { DelimitedParser } from '../../codec/delimited-parser.js';
+import { crc16Modbus } from '../../codec/checksum.js';
+import { decodeGb, encodeGb2312Limited } from '../../codec/gb-text.js';
+import type { AddressedInstruction, DisplayCommand, DisplayProtocol, DisplayReply } from '../protocol.js';
 
 export const STX = 0x02;
 export const ETX = 0x03;
@@ -44,8 +42,8 @@ const KIND_OF_CMD = new Map<number, DisplayCommand['kind']>(
 const MAX_TEXT_BYTES = 128;
 const MAX_ROWS = 16;
 const MAX_ROW_BYTES = 64;
-/** Largest unescaped body (addr..crc) a receiver accepts; anything longer is noise. */
-const MAX_BODY = 4 + 1 + MAX_ROWS * (1 + MAX_ROW_BYTES) + 2;
+/** Largest unescaped body (addr..crc) a display accepts; anything longer is noise. */
+export const FRAMED_MAX_BODY = 4 + 1 + MAX_ROWS * (1 + MAX_ROW_BYTES) + 2;
 
 export interface RawFrame {
   address: number;
@@ -69,56 +67,49 @@ export function encodeFrame(address: number, command: number, data: Uint8Array =
   return Uint8Array.from(out);
 }
 
-/** Splits a byte stream into CRC-checked frames. Keeps state between chunks; never throws. */
-export function createFrameDecoder(onDrop: DropHandler = () => {}): StreamDecoder<RawFrame> {
-  let body: number[] | undefined; // undefined: outside a frame, skipping to the next STX
-  let escaped = false;
-  return (chunk) => {
-    const frames: RawFrame[] = [];
-    for (const b of chunk) {
-      if (b === STX) {
-        if (body && body.length > 0) onDrop('frame cut short by a new STX', Uint8Array.from(body));
-        body = [];
-        escaped = false;
-      } else if (!body) {
-        continue;
-      } else if (b === ETX) {
-        const frame = check(Uint8Array.from(body), onDrop);
-        if (frame) frames.push(frame);
-        body = undefined;
-      } else if (escaped) {
-        body.push(b ^ 0x20);
-        escaped = false;
-      } else if (b === DLE) {
-        escaped = true;
-      } else {
-        body.push(b);
-      }
-      if (body && body.length > MAX_BODY) {
-        onDrop('frame too long', Uint8Array.from(body));
-        body = undefined;
-      }
-    }
-    return frames;
-  };
-}
+const framedParserOptions = z
+  .object({
+    /** Largest unescaped body (ADDR through CRC) taken as a frame; a longer run is noise. */
+    maxBodyBytes: z.number().int().min(6).max(65_541).default(FRAMED_MAX_BODY),
+  })
+  .strict();
+export type FramedParserOptions = z.input<typeof framedParserOptions>;
 
-function check(body: Uint8Array, onDrop: DropHandler): RawFrame | undefined {
-  if (body.length < 6) {
-    onDrop('frame too short', body);
-    return undefined;
+/**
+ * A Transform stream that splits the bytes of a `framed` display bus into CRC-checked frames
+ * (either direction: host frames and display answers share the envelope). Since STX and ETX never
+ * occur inside a stuffed frame, it resynchronises on the next STX whatever came before; bytes
+ * outside frames, cut-short, over-long, mis-sized and CRC-failed frames are dropped and reported.
+ * @example
+ * import { SerialPort } from 'serialport';
+ * const port = new SerialPort({ path: '/dev/ttyS1', baudRate: 9600 });
+ * const frames = port.pipe(new FramedParser({ maxBodyBytes: 1047 }));
+ * frames.on('data', (f: RawFrame) => console.log(f.address, f.command.toString(16), f.data));
+ * frames.on('drop', (d: ParserDrop) => console.log('dropped', d.bytes, 'bytes:', d.reason));
+ */
+export class FramedParser extends DelimitedParser<RawFrame> {
+  constructor(options?: FramedParserOptions) {
+    const { maxBodyBytes } = parserOptions('FramedParser', framedParserOptions, options);
+    super({ start: STX, end: ETX, escape: DLE, keepEnd: false, maxBytes: maxBodyBytes, unit: 'frame' });
   }
-  const length = (body[2]! << 8) | body[3]!;
-  if (length !== body.length - 6) {
-    onDrop('length field does not match', body);
-    return undefined;
+
+  protected check(body: Uint8Array): RawFrame | undefined {
+    if (body.length < 6) {
+      this.discard('frame too short', body);
+      return undefined;
+    }
+    const length = (body[2]! << 8) | body[3]!;
+    if (length !== body.length - 6) {
+      this.discard('length field does not match', body);
+      return undefined;
+    }
+    const crc = body[body.length - 2]! | (body[body.length - 1]! << 8);
+    if (crc !== crc16Modbus(body.subarray(0, body.length - 2))) {
+      this.discard('bad CRC', body);
+      return undefined;
+    }
+    return { address: body[0]!, command: body[1]!, data: body.slice(4, body.length - 2) };
   }
-  const crc = body[body.length - 2]! | (body[body.length - 1]! << 8);
-  if (crc !== crc16Modbus(body.subarray(0, body.length - 2))) {
-    onDrop('bad CRC', body);
-    return undefined;
-  }
-  return { address: body[0]!, command: body[1]!, data: body.slice(4, body.length - 2) };
 }
 
 function encodeInstruction(instruction: AddressedInstruction): Uint8Array {
@@ -152,7 +143,8 @@ function decodeRows(data: Uint8Array): string[] | undefined {
   return at === data.length ? rows : undefined;
 }
 
-function toCommand(frame: RawFrame, onDrop: DropHandler): DisplayCommand | undefined {
+/** A host frame as the display sees it; answers of other displays on the shared bus are not for it. */
+function toCommand(frame: RawFrame, reject: (reason: string, bytes: Uint8Array) => undefined): DisplayCommand | undefined {
   const { address, command, data } = frame;
   switch (command) {
     case CMD.showText:
@@ -169,10 +161,19 @@ function toCommand(frame: RawFrame, onDrop: DropHandler): DisplayCommand | undef
       return { kind: 'ping', address };
     case CMD.ack:
     case CMD.nak:
-      return undefined; // another display's answer on the shared bus
+      return undefined;
   }
-  onDrop(`malformed or unknown command 0x${command.toString(16)}`, data);
-  return undefined;
+  return reject(`malformed or unknown command 0x${command.toString(16)}`, data);
+}
+
+/** A display's answer; other frames are the host's own, echoed by some half-duplex adapters. */
+function toReply(frame: RawFrame): DisplayReply | undefined {
+  if (frame.command !== CMD.ack && frame.command !== CMD.nak) return undefined;
+  const reply: DisplayReply = { kind: frame.command === CMD.ack ? 'ack' : 'nak', address: frame.address };
+  const answered = KIND_OF_CMD.get(frame.data[0] ?? -1);
+  if (answered) reply.for = answered;
+  if (frame.command === CMD.nak && frame.data[1] !== undefined) reply.code = frame.data[1];
+  return reply;
 }
 
 export const framedProtocol: DisplayProtocol = {
@@ -183,33 +184,8 @@ export const framedProtocol: DisplayProtocol = {
   maxAddress: 247,
   encode: encodeInstruction,
   encodePing: (address) => encodeFrame(address, CMD.ping),
-  createReplyDecoder(onDrop) {
-    const frames = createFrameDecoder(onDrop);
-    return (chunk) => {
-      const replies: DisplayReply[] = [];
-      for (const f of frames(chunk)) {
-        if (f.command !== CMD.ack && f.command !== CMD.nak) continue;
-        const reply: DisplayReply = { kind: f.command === CMD.ack ? 'ack' : 'nak', address: f.address };
-        const answered = KIND_OF_CMD.get(f.data[0] ?? -1);
-        if (answered) reply.for = answered;
-        if (f.command === CMD.nak && f.data[1] !== undefined) reply.code = f.data[1];
-        replies.push(reply);
-        // other frames are the host's own, echoed by some half-duplex adapters: ignored
-      }
-      return replies;
-    };
-  },
-  createCommandDecoder(onDrop = () => {}) {
-    const frames = createFrameDecoder(onDrop);
-    return (chunk) => {
-      const out: DisplayCommand[] = [];
-      for (const f of frames(chunk)) {
-        const cmd = toCommand(f, onDrop);
-        if (cmd) out.push(cmd);
-      }
-      return out;
-    };
-  },
+  createReplyParser: () => new MessageParser(new FramedParser(), toReply),
+  createCommandParser: () => new MessageParser(new FramedParser(), toCommand),
   encodeReply(reply) {
     const answered = reply.for ? CMD_OF_KIND[reply.for] : 0;
     return reply.kind === 'ack'

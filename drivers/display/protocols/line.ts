@@ -1,17 +1,21 @@
 /**
  * "line": one ASCII line per instruction, NMEA style: `$001,TXT,F,<text>*5C\r\n`, text in GB2312,
  * XOR checksum in hex. Fire and forget: these controllers never answer, so the driver can only
- * judge the port. Byte layout: docs/devices/displays.md.
+ * judge the port. Byte layout: docs/devices/displays.md. Both ends live here: the host's encoder
+ * and the display's line parser (used by the fake display and the demo lab).
  */
-import { xor8 } from '../checksum.js';
-import { decodeGb, encodeGb2312Limited } from '../gb-text.js';
-import type { AddressedInstruction, DisplayCommand, DisplayProtocol, DropHandler, StreamDecoder } from '../protocol.js';
+import { z } from 'zod';
+import { MessageParser, parserOptions } from '../../codec/byte-parser.js';
+import { DelimitedParser } from '../../codec/delimited-parser.js';
+import { xor8 } from '../../codec/checksum.js';
+import { decodeGb, encodeGb2312Limited } from '../../codec/gb-text.js';
+import type { AddressedInstruction, DisplayCommand, DisplayProtocol } from '../protocol.js';
 
 const DOLLAR = 0x24;
 const STAR = 0x2a;
+const COMMA = 0x2c;
 const CR = 0x0d;
 const LF = 0x0a;
-const MAX_LINE = 300;
 const MAX_TEXT_BYTES = 200;
 const MAX_ROWS = 16;
 
@@ -48,62 +52,69 @@ function encode(instruction: AddressedInstruction): Uint8Array {
   }
 }
 
-function parseLine(bytes: Uint8Array, onDrop: DropHandler): DisplayCommand | undefined {
-  // bytes: everything after '$' up to and including LF
-  const n = bytes.length;
-  if (n < 8 || bytes[n - 1] !== LF || bytes[n - 2] !== CR || bytes[n - 5] !== STAR) {
-    onDrop('malformed line', bytes);
-    return undefined;
-  }
-  const payload = bytes.subarray(0, n - 5);
-  const csText = Buffer.from(bytes.subarray(n - 4, n - 2)).toString('latin1'); // not 'ascii': it drops bit 7
-  if (!/^[0-9A-F]{2}$/.test(csText) || parseInt(csText, 16) !== xor8(payload)) {
-    onDrop('bad checksum', bytes);
-    return undefined;
-  }
-  const addrText = Buffer.from(payload.subarray(0, 3)).toString('latin1');
-  if (!/^\d{3}$/.test(addrText) || payload[3] !== 0x2c) {
-    onDrop('bad address', bytes);
-    return undefined;
-  }
-  const address = Number(addrText);
-  const rest = Buffer.from(payload.subarray(4));
-  const cmd = rest.subarray(0, 3).toString('latin1');
-  if (cmd === 'CLR' && rest.length === 3) return { kind: 'clear', address };
-  if (cmd === 'TXT' && rest.length >= 6 && rest[3] === 0x2c && rest[5] === 0x2c && (rest[4] === 0x46 || rest[4] === 0x53)) {
-    return { kind: 'counter', address, flash: rest[4] === 0x46, text: decodeGb(rest.subarray(6)) };
-  }
-  if (cmd === 'BRD' && rest.length >= 4 && rest[3] === 0x2c) {
-    const text = decodeGb(rest.subarray(4));
-    return { kind: 'board', address, rows: text === '' ? [] : text.split('|') };
-  }
-  onDrop('unknown command', bytes);
-  return undefined;
+/** A checked line: its address and what follows `AAA,` up to the `*`. */
+export interface DisplayLine {
+  address: number;
+  body: Buffer;
 }
 
-function createCommandDecoder(onDrop: DropHandler = () => {}): StreamDecoder<DisplayCommand> {
-  let buf: number[] | undefined;
-  return (chunk) => {
-    const out: DisplayCommand[] = [];
-    for (const b of chunk) {
-      if (b === DOLLAR) {
-        if (buf && buf.length > 0) onDrop('line cut short by a new $', Uint8Array.from(buf));
-        buf = [];
-        continue;
-      }
-      if (!buf) continue;
-      buf.push(b);
-      if (b === LF) {
-        const cmd = parseLine(Uint8Array.from(buf), onDrop);
-        if (cmd) out.push(cmd);
-        buf = undefined;
-      } else if (buf.length > MAX_LINE) {
-        onDrop('line too long', Uint8Array.from(buf));
-        buf = undefined;
-      }
+const lineParserOptions = z
+  .object({
+    /** Longest line taken (from `$` to LF); a longer run is noise. */
+    maxLineBytes: z.number().int().min(10).max(4096).default(300),
+  })
+  .strict();
+export type LineParserOptions = z.input<typeof lineParserOptions>;
+
+/**
+ * A Transform stream that splits the bytes of a `line` display bus into checked lines. A `$`
+ * always starts a new line, so it resynchronises after any garbage; malformed, over-long and
+ * checksum-failed lines and bytes outside lines are dropped and reported.
+ * @example
+ * import { SerialPort } from 'serialport';
+ * const port = new SerialPort({ path: '/dev/ttyS1', baudRate: 9600 });
+ * const lines = port.pipe(new LineParser({ maxLineBytes: 300 }));
+ * lines.on('data', (l: DisplayLine) => console.log(l.address, l.body.toString('latin1')));
+ */
+export class LineParser extends DelimitedParser<DisplayLine> {
+  constructor(options?: LineParserOptions) {
+    const { maxLineBytes } = parserOptions('LineParser', lineParserOptions, options);
+    super({ start: DOLLAR, end: LF, keepEnd: true, maxBytes: maxLineBytes, unit: 'line' });
+  }
+
+  /** bytes: everything after `$` up to and including LF. */
+  protected check(bytes: Uint8Array): DisplayLine | undefined {
+    const n = bytes.length;
+    if (n < 8 || bytes[n - 2] !== CR || bytes[n - 5] !== STAR) {
+      this.discard('malformed line', bytes);
+      return undefined;
     }
-    return out;
-  };
+    const payload = bytes.subarray(0, n - 5);
+    const csText = Buffer.from(bytes.subarray(n - 4, n - 2)).toString('latin1'); // not 'ascii': it drops bit 7
+    if (!/^[0-9A-F]{2}$/.test(csText) || parseInt(csText, 16) !== xor8(payload)) {
+      this.discard('bad checksum', bytes);
+      return undefined;
+    }
+    const addrText = Buffer.from(payload.subarray(0, 3)).toString('latin1');
+    if (!/^\d{3}$/.test(addrText) || payload[3] !== COMMA) {
+      this.discard('bad address', bytes);
+      return undefined;
+    }
+    return { address: Number(addrText), body: Buffer.from(payload.subarray(4)) };
+  }
+}
+
+function toCommand({ address, body }: DisplayLine, reject: (reason: string, bytes: Uint8Array) => undefined): DisplayCommand | undefined {
+  const cmd = body.subarray(0, 3).toString('latin1');
+  if (cmd === 'CLR' && body.length === 3) return { kind: 'clear', address };
+  if (cmd === 'TXT' && body.length >= 6 && body[3] === COMMA && body[5] === COMMA && (body[4] === 0x46 || body[4] === 0x53)) {
+    return { kind: 'counter', address, flash: body[4] === 0x46, text: decodeGb(body.subarray(6)) };
+  }
+  if (cmd === 'BRD' && body.length >= 4 && body[3] === COMMA) {
+    const text = decodeGb(body.subarray(4));
+    return { kind: 'board', address, rows: text === '' ? [] : text.split('|') };
+  }
+  return reject('unknown command', body);
 }
 
 export const lineProtocol: DisplayProtocol = {
@@ -113,5 +124,5 @@ export const lineProtocol: DisplayProtocol = {
   minAddress: 0,
   maxAddress: 999,
   encode,
-  createCommandDecoder,
+  createCommandParser: () => new MessageParser(new LineParser(), toCommand),
 };
