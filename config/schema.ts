@@ -110,6 +110,9 @@ const securitySchema = z
     // Addresses of the kiosk itself: only they may turn card reads into identity tokens.
     // The kiosk PC runs the service, so loopback is the default.
     kioskAddresses: z.array(z.ipv4().or(z.ipv6())).min(1).default([...LOOPBACK]),
+    // Names the branch service is reached by besides its own addresses, localhost and the
+    // machine's name (e.g. queue.branch-0421.bank.internal); other Host headers are refused.
+    allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name such as queue.branch.example')).default([]),
     limits: limitsSchema.prefault({}),
   })
   .strict();

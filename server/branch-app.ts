@@ -23,6 +23,7 @@ import { createHttpServer } from './http/http-server.js';
 import { registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
 import { addressSet } from './http/client-address.js';
+import { OriginGuard } from './http/origin-guard.js';
 import { EventRetention } from './event-retention.js';
 import { StorageWatch } from './storage-watch.js';
 import { rowErrorReporter, type Logger } from './logger.js';
@@ -125,7 +126,10 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     devices.bind(service);
 
     const limits = security.limits;
+    let port = opts.port;
+    const origins = new OriginGuard({ port: () => port, allowedHosts: security.allowedHosts, publicBaseUrl: config.file.publicBaseUrl });
     const http = createHttpServer(log, {
+      admit: (req) => origins.check(req),
       requestTimeoutMs: limits.requestTimeoutSeconds * 1000,
       connectionsPerAddress: limits.connectionsPerAddress,
       connections: limits.connections,
@@ -159,11 +163,12 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       limits: { clients: limits.streamClients, clientsPerAddress: limits.streamClientsPerAddress, replayEvents: limits.replayEvents },
       trustedAddresses: addressSet(config.file.security.kioskAddresses),
       isStaffToken: (token) => auth.isLive(token, clock()),
+      admit: (req) => origins.check(req, true),
       view: (e) => e,
     });
     const retention = new EventRetention(store, { dataDir: opts.dataDir, eventDays: config.file.retention.eventDays, clock, log });
     const address = http.server.address();
-    const port = typeof address === 'object' && address ? address.port : opts.port;
+    port = typeof address === 'object' && address ? address.port : opts.port;
     kiosk.listening(port);
     service.startDayWatch();
     devices.startAll();

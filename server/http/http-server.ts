@@ -3,6 +3,7 @@
  * every failure, including the ones fastify itself raises (bad JSON, huge bodies, wrong
  * content type), so that clients handle one shape.
  */
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { isDomainError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
@@ -50,6 +51,8 @@ export interface HttpServerOptions {
   connections: number;
   /** Addresses exempt from the per-address connection cap (the kiosk's own). */
   trustedAddresses: Set<string>;
+  /** Checks each request before anything else (Host and Origin, origin-guard.ts); an answer refuses it. */
+  admit?(req: IncomingMessage): { status: number; code: string; message: string } | undefined;
 }
 
 export const DEFAULT_HTTP_OPTIONS: HttpServerOptions = { requestTimeoutMs: 15_000, connectionsPerAddress: 64, connections: 1500, trustedAddresses: new Set() };
@@ -99,6 +102,15 @@ export function createHttpServer(log: Logger, opts: HttpServerOptions = DEFAULT_
   // answered with a confusing "expected object" instead of 415.
   app.removeContentTypeParser('text/plain');
   guardConnections(app.server, { perAddress: opts.connectionsPerAddress, total: opts.connections }, opts.trustedAddresses, log);
+  const admit = opts.admit;
+  if (admit) {
+    // Before the body is read: a refused request costs nothing more.
+    app.addHook('onRequest', (req, reply, done) => {
+      const refused = admit(req.raw);
+      if (!refused) return done();
+      void reply.code(refused.status).send({ error: { code: refused.code, message: refused.message } });
+    });
+  }
 
   app.addHook('onResponse', async (req, reply) => {
     log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');

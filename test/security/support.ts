@@ -42,9 +42,10 @@ export function readAll(s: Socket, limitMs = 30_000): Promise<string> {
 }
 
 export function upgradeRequest(b: TestBranch, path: string, headers: Record<string, string> = {}): string {
+  const hasHost = Object.keys(headers).some((k) => k.toLowerCase() === 'host');
   const lines = [
     `GET ${path} HTTP/1.1`,
-    `Host: 127.0.0.1:${portOf(b)}`,
+    ...(hasHost ? [] : [`Host: 127.0.0.1:${portOf(b)}`]),
     'Connection: Upgrade',
     'Upgrade: websocket',
     'Sec-WebSocket-Version: 13',
