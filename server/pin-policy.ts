@@ -2,7 +2,8 @@
  * Which PINs a staff account may have: digits only, at least `security.minPinLength` (6 by
  * default, never fewer) and at most 12, and none of the PINs people pick first, which an
  * attacker tries first: one digit repeated (000000), runs (123456, 987654), a short group
- * repeated (121212, 123123), mirrored halves (123321), and the staff id's own digits.
+ * repeated (121212, 123123), only two different digits (001000), mirrored halves (123321), and
+ * the staff id's own digits.
  */
 import { DomainError } from '../common/errors.js';
 
@@ -22,6 +23,7 @@ export function pinWeakness(pin: string, minLength: number, staffId = ''): strin
   for (let size = 2; size <= pin.length / 2; size++) {
     if (pin.length % size === 0 && pin.slice(0, size).repeat(pin.length / size) === pin) return 'A PIN that repeats a short group of digits is easy to guess; choose another.';
   }
+  if (new Set(digits).size < 3) return 'A PIN of only one or two different digits is easy to guess; choose another.';
   if (pin.length % 2 === 0 && pin.slice(pin.length / 2) === [...pin.slice(0, pin.length / 2)].reverse().join('')) {
     return 'A PIN whose second half mirrors the first is easy to guess; choose another.';
   }

@@ -152,6 +152,9 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       if (body.segment && !SELF_SERVICE_SEGMENTS.has(body.segment)) {
         throw new DomainError('FORBIDDEN', `Segment "${body.segment}" is set by staff or a card, not chosen at the kiosk.`);
       }
+    } else if (body.segment && !SELF_SERVICE_SEGMENTS.has(body.segment) && !hasRole(p, 'lobby', 'supervisor', 'admin')) {
+      // Who is a VIP is the lobby staff's call (or a card's), not the counter's.
+      throw new DomainError('FORBIDDEN', `Segment "${body.segment}" is given by lobby staff, supervisors or a card; ${p.staff.id} is ${p.staff.roles.join(', ')}.`);
     }
     const channel = body.channel ?? (p ? 'lobby' : 'kiosk');
     const idemOpts = idem(req, p?.staff.id ?? `ip:${req.ip}`);

@@ -5,7 +5,7 @@
  * Every page gets a strict Content-Security-Policy: scripts only from this service.
  */
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, normalize } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -148,7 +148,8 @@ export function registerPages(app: FastifyInstance, log: Logger, pages: PageDef[
   app.get('/static/*', async (req, reply) => {
     const rel = normalize((req.params as { '*': string })['*']).replace(/^(\.\.(\/|\\|$))+/, '');
     const path = join(STATIC_DIR, rel);
-    if (!path.startsWith(STATIC_DIR) || !existsSync(path)) {
+    // A folder is not a file: 404 like a missing one (reading it would fail).
+    if (!path.startsWith(STATIC_DIR) || !existsSync(path) || !statSync(path).isFile()) {
       return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No static file ${rel}.` } });
     }
     const type = path.endsWith('.svg') ? 'image/svg+xml' : path.endsWith('.wav') ? 'audio/wav' : path.endsWith('.json') ? 'application/json' : path.endsWith('.mp3') ? 'audio/mpeg' : path.endsWith('.ogg') ? 'audio/ogg' : 'application/octet-stream';

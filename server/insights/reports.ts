@@ -8,7 +8,7 @@
  *   within target called within the service's target wait / called tickets
  *   satisfaction null until feedback events exist
  */
-import { addDays } from '../../common/local-time.js';
+import { addDays, isoDay, utcDate } from '../../common/local-time.js';
 import type { QueueConfig } from '../../core/types.js';
 import type { TicketFact } from '../../db/insights-store.js';
 import { MINUTE, quantile, round } from './stats.js';
@@ -47,13 +47,14 @@ export function periodRange(period: Period, date: string): { from: string; to: s
   if (period === 'day') return { from: date, to: date };
   if (period === 'week') {
     const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-    const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday = 0
+    const weekday = (new Date(utcDate(y, m, d)).getUTCDay() + 6) % 7; // Monday = 0
     const from = addDays(date, -weekday);
     return { from, to: addDays(from, 6) };
   }
   const from = `${date.slice(0, 7)}-01`;
   const [y, m] = from.split('-').map(Number) as [number, number];
-  const to = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  // Day 0 of the next month is the last day of this one.
+  const to = isoDay(utcDate(y, m + 1, 0));
   return { from, to };
 }
 
