@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { DomainError } from '../common/errors.js';
-import type { StaffRole } from '../core/types.js';
+import type { CounterState, StaffRole } from '../core/types.js';
 import type { BranchStore, SessionRecord, StaffRecord } from '../db/branch-store.js';
 import { LoginGuard } from './login-guard.js';
 import { DUMMY_HASH_PROMISE, hashPin, verifyPin } from './pin-hash.js';
@@ -167,8 +167,17 @@ export function requireRole(p: Principal, ...roles: StaffRole[]): void {
   }
 }
 
-/** Supervisors and admins act at any counter; a teller only at the counter they are signed into. */
-export function requireCounterAccess(p: Principal, counterId: string): void {
+/** Whether the staff member still holds the counter: it is open or paused under them. */
+export function holdsCounter(p: Principal, counter: Pick<CounterState, 'status' | 'staffId'>): boolean {
+  return counter.status !== 'closed' && counter.staffId === p.staff.id;
+}
+
+/**
+ * Supervisors and admins act at any counter; a teller only at the counter they are signed into
+ * and still hold. The session remembers the counter, but the counter decides: once it was closed
+ * or opened by someone else, the earlier session no longer acts there.
+ */
+export function requireCounterAccess(p: Principal, counterId: string, counter: Pick<CounterState, 'status' | 'staffId'>): void {
   if (hasRole(p, 'supervisor', 'admin')) return;
   if (!hasRole(p, 'teller')) throw new DomainError('FORBIDDEN', 'Only tellers, supervisors and admins act at counters.');
   if (p.session.counterId !== counterId) {
@@ -178,6 +187,10 @@ export function requireCounterAccess(p: Principal, counterId: string): void {
         ? `You are signed in at counter ${p.session.counterId}, not ${counterId}.`
         : `Open counter ${counterId} first (POST /api/counters/${counterId}/open).`,
     );
+  }
+  if (counter.status === 'closed') throw new DomainError('COUNTER_CLOSED', `Counter ${counterId} was closed; open it again to go on.`);
+  if (counter.staffId !== p.staff.id) {
+    throw new DomainError('FORBIDDEN', `Counter ${counterId} is now held by ${counter.staffId ?? 'another staff member'}; you no longer act there.`);
   }
 }
 

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../common/errors.js';
-import { hasRole, requireCounterAccess, requireMayOpen, requireRole, type Auth, type Principal } from '../auth.js';
+import { hasRole, holdsCounter, requireCounterAccess, requireMayOpen, requireRole, type Auth, type Principal } from '../auth.js';
 import type { Actor, Answer, BranchService, IdempotencyOptions } from '../branch-service.js';
 import { clientAddress } from './client-address.js';
 import { RateLimiter } from './rate-limit.js';
@@ -254,9 +254,24 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   // ---------------------------------------------------------------- counters
 
+  /**
+   * The counter access check against the counter's holder now. A session whose counter was
+   * closed or handed on forgets it, so the teller can open another.
+   */
+  function atCounter(p: Principal, counterId: string): void {
+    const state = service.counterState(counterId);
+    try {
+      requireCounterAccess(p, counterId, state);
+    } catch (e) {
+      if (p.session.counterId === counterId && !holdsCounter(p, state)) auth.setCounter(p, null);
+      throw e;
+    }
+  }
+
   function openCounter(p: Principal, counterId: string) {
     requireMayOpen(p, counterId);
-    if (p.session.counterId && p.session.counterId !== counterId && !hasRole(p, 'supervisor', 'admin')) {
+    const current = p.session.counterId;
+    if (current && current !== counterId && !hasRole(p, 'supervisor', 'admin') && holdsCounter(p, service.counterState(current))) {
       throw new DomainError('FORBIDDEN', `You are signed in at counter ${p.session.counterId}; close it before opening ${counterId}.`);
     }
     const answer = service.openCounter(counterId, actor(p));
@@ -275,7 +290,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/counters/:counter/close', async (req, reply) => {
     const p = principal(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
-    requireCounterAccess(p, counter);
+    atCounter(p, counter);
     const answer = service.closeCounter(counter, actor(p));
     if (p.session.counterId === counter) auth.setCounter(p, null);
     return send(reply, answer);
@@ -287,7 +302,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     app.post(`/api/counters/:counter/${name}`, async (req, reply) => {
       const p = principal(req);
       const { counter } = parseInput(counterParams, req.params, 'counter');
-      requireCounterAccess(p, counter);
+      atCounter(p, counter);
       return send(reply, run(counter, p, req.body, idem(req, p.staff.id)));
     });
   };
@@ -302,7 +317,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/counters/:counter/pause', async (req, reply) => {
     const p = principal(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
-    requireCounterAccess(p, counter);
+    atCounter(p, counter);
     const { reason } = parseInput(pauseBody, req.body);
     return send(reply, service.pause(counter, reason, actor(p), idem(req, p.staff.id)));
   });
@@ -310,7 +325,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/counters/:counter/resume', async (req, reply) => {
     const p = principal(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
-    requireCounterAccess(p, counter);
+    atCounter(p, counter);
     return send(reply, service.resume(counter, actor(p), idem(req, p.staff.id)));
   });
 }
