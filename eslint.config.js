@@ -16,6 +16,19 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // electron-builder loads its hooks with require().
+    files: ['build/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The kiosk shell is a thin shell: it starts the service and shows its pages, it does not reach into them.
+    files: ['electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../core/*', '../db/*', '../drivers/*', '../renderer/*', '../identity/*'] }],
+    },
+  },
+  {
     // core/ is the pure domain: no I/O, no knowledge of SQL, HTTP or devices.
     files: ['core/**/*.ts'],
     rules: {

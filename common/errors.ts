@@ -18,21 +18,3 @@ export class DomainError extends Error {
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
 }
-
-/**
- * Transitional: the older error that carries an HTTP status. Being replaced by DomainError
- * plus the HTTP layer's code → status table; do not use in new code.
- */
-export class AppError extends DomainError {
-  readonly status: number;
-
-  constructor(code: string, message: string, status = 400, details?: unknown) {
-    super(code, message, details);
-    this.name = 'AppError';
-    this.status = status;
-  }
-}
-
-export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
-}

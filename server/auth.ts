@@ -62,11 +62,24 @@ export class Auth {
   }
 
   /**
-   * Signs a staff member in from `address`. Unknown, inactive and real accounts take the same
-   * path and get the same answers (the same hash work, the same counts and locks), so the
-   * answers never tell which staff ids exist.
+   * Signs a staff member in from `address` and opens a session.
    */
   async login(staffId: string, pin: string, address: string, now: number): Promise<{ token: string; staff: StaffRecord; expiresAt: number }> {
+    const staff = await this.checkPin(staffId, pin, address, now);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = now + this.settings.sessionHours * 3_600_000;
+    this.store.createSession({ tokenHash: tokenHash(token), staffId, counterId: null, createdAt: now, expiresAt });
+    return { token, staff, expiresAt };
+  }
+
+  /**
+   * Checks a staff id and PIN from `address` without opening a session (sign-in and the kiosk's
+   * staff exit). Both share the per-address rate, the hash queue and the locks, so neither path
+   * can be used to guess. Unknown, inactive and real accounts take the same path and get the
+   * same answers (the same hash work, the same counts and locks), so the answers never tell
+   * which staff ids exist.
+   */
+  async checkPin(staffId: string, pin: string, address: string, now: number): Promise<StaffRecord> {
     let release: () => void;
     try {
       this.guard.admit(staffId, address, now);
@@ -97,10 +110,7 @@ export class Auth {
       throw new DomainError('INVALID_CREDENTIALS', `Staff id or PIN is wrong (${f.left} tries left before sign-in from this device locks).`);
     }
     this.guard.succeeded(staffId, address, now);
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = now + this.settings.sessionHours * 3_600_000;
-    this.store.createSession({ tokenHash: tokenHash(token), staffId, counterId: null, createdAt: now, expiresAt });
-    return { token, staff, expiresAt };
+    return staff;
   }
 
   /** A supervisor lifts every sign-in lock of an account. */

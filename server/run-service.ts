@@ -6,6 +6,7 @@ import { isDomainError } from '../common/errors.js';
 import { startBranchApp, type BranchApp } from './branch-app.js';
 import { parseServeOptions, type ServeOptions } from './cli-options.js';
 import { createLogger } from './logger.js';
+import { startSystemdNotify } from './systemd-notify.js';
 
 export async function runService(argv: string[], defaults: Partial<ServeOptions> = {}, onReady?: (app: BranchApp, opts: ServeOptions) => void): Promise<void> {
   let opts: ServeOptions;
@@ -43,16 +44,26 @@ export async function runService(argv: string[], defaults: Partial<ServeOptions>
   if (app.initialAdminFile) log.warn({ file: app.initialAdminFile }, 'created the first admin account; its PIN is in this file: sign in, then delete the file');
   console.log(`Branch service ready at ${app.url}`);
   onReady?.(app, opts);
+  const systemd = startSystemdNotify({ env: process.env, log, healthy: () => app.http.server.listening && isDatabaseAnswering(app) });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    systemd.stop();
     await app.close();
     log.flush();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function isDatabaseAnswering(app: BranchApp): boolean {
+  try {
+    return app.db.prepare('SELECT 1 AS ok').get() !== undefined;
+  } catch {
+    return false;
+  }
 }

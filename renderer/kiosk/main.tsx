@@ -6,7 +6,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, act, newIdempotencyKey } from '../shared/api.js';
-import { openStream } from '../shared/stream.js';
+import { openStream, type StreamState } from '../shared/stream.js';
 import '../shared/base.css';
 import './kiosk.css';
 import { readOptions } from './options.js';
@@ -145,6 +145,7 @@ function Kiosk() {
   const [branch, setBranch] = useState<Localized | null>(null);
   const [screen, setScreen] = useState<Screen>({ kind: 'start' });
   const [lastTouch, setLastTouch] = useState(() => Date.now());
+  const [conn, setConn] = useState<StreamState>('connecting');
   const t = TEXT[lang];
 
   const loadServices = useCallback(() => {
@@ -174,32 +175,48 @@ function Kiosk() {
   useEffect(() => {
     let stream: ReturnType<typeof openStream> | undefined;
     let closed = false;
-    api<{ lastEventId: number }>('GET', '/api/health').then(
-      (h) => {
-        if (closed) return;
-        stream = openStream({
-          after: h.lastEventId,
-          onEvent: (e) => {
-            if (e.type !== 'device.card_read') return;
-            api<CardGrant | null>('POST', '/api/kiosk/card-read').then(
-              (d) => {
-                if (!d) return;
-                setCard({ identityToken: d.identityToken, maskedTail: d.maskedTail, segment: d.segment, expiresAt: d.expiresAt });
-                setCardNote(null);
-                setLastTouch(Date.now());
-              },
-              () => undefined,
-            );
-          },
-        });
-      },
-      () => undefined,
-    );
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    const connect = () =>
+      api<{ lastEventId: number }>('GET', '/api/health').then(
+        (h) => {
+          if (closed) return;
+          stream = openStream({
+            after: h.lastEventId,
+            // The live connection is how the kiosk knows the branch service is there: without
+            // it, tapping a service could not give a ticket, so the page says so instead.
+            onState: (s) => {
+              // 'connecting' after a drop is still offline until the socket opens.
+              if (s === 'connecting') return;
+              setConn(s);
+              if (s === 'online') loadServices();
+            },
+            onEvent: (e) => {
+              if (e.type !== 'device.card_read') return;
+              api<CardGrant | null>('POST', '/api/kiosk/card-read').then(
+                (d) => {
+                  if (!d) return;
+                  setCard({ identityToken: d.identityToken, maskedTail: d.maskedTail, segment: d.segment, expiresAt: d.expiresAt });
+                  setCardNote(null);
+                  setLastTouch(Date.now());
+                },
+                () => undefined,
+              );
+            },
+          });
+        },
+        () => {
+          setConn('offline');
+          if (!closed) retry = setTimeout(connect, Math.min(5000, 500 * 2 ** attempt++));
+        },
+      );
+    void connect();
     return () => {
       closed = true;
+      if (retry) clearTimeout(retry);
       stream?.close();
     };
-  }, []);
+  }, [loadServices]);
 
   useEffect(
     () =>
@@ -263,9 +280,13 @@ function Kiosk() {
           <button class="chip" lang={lang === 'zh' ? 'en' : 'zh-CN'} aria-label={t.langToggleLabel} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-toggle">
             {t.langToggle}
           </button>
-          <button class="chip" aria-pressed={large} aria-label={t.largeLabel} onClick={() => setLarge(!large)} data-testid="large-toggle">
+          {/* Named by its visible text (voice control users say what they see); the longer wording describes it. */}
+          <button class="chip" aria-pressed={large} aria-describedby="large-hint" onClick={() => setLarge(!large)} data-testid="large-toggle">
             {t.large}
           </button>
+          <span id="large-hint" class="visually-hidden">
+            {t.largeLabel}
+          </span>
         </div>
       </header>
       <main class="body">
@@ -300,8 +321,8 @@ function Kiosk() {
                 {t.helpOn}
               </p>
             )}
-            {services === null ? (
-              <p class="notice" role="status">
+            {services === null || conn === 'offline' ? (
+              <p class="notice" role="status" data-testid="kiosk-offline">
                 {t.offline}
               </p>
             ) : (

@@ -28,6 +28,7 @@ const STATUS: Readonly<Record<string, number>> = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   KIOSK_ONLY: 403,
+  NOT_SUPERVISOR: 403,
   ACCOUNT_LOCKED: 423,
   RATE_LIMITED: 429,
   // Something named that does not exist.
@@ -66,6 +67,7 @@ const STATUS: Readonly<Record<string, number>> = {
   STORAGE_BUSY: 503,
   STORAGE_REPLACED: 503,
   DEVICE_OFFLINE: 503,
+  DEVICE_CONNECT_TIMEOUT: 503,
   PRINT_FAILED: 503,
   LOGIN_BUSY: 503,
   // Faults of the branch computer itself: logged, answered 500.
@@ -80,6 +82,11 @@ const STATUS: Readonly<Record<string, number>> = {
   IDENTITY_KEY_UNREADABLE: 500,
   IDENTITY_KEY_UNWRITABLE: 500,
   HID_UNAVAILABLE: 500,
+  // A driver asked to do what its protocol cannot (a bad parser option, an over-long frame or
+  // QR payload): a fault of the configuration or the code, not of the request.
+  BAD_PARSER_OPTIONS: 500,
+  SAM_FRAME_TOO_LONG: 500,
+  QR_PAYLOAD_SIZE: 500,
 };
 
 /** The HTTP status of a domain error's code; undefined when the code is not in the table. */

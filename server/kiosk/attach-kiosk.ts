@@ -1,7 +1,7 @@
 /**
  * Everything the lobby kiosk needs from the branch service, wired in one call from the
  * composition root: the ticket printer, card and ID readers with their identity tokens, the
- * reprint and wedge-identity endpoints, the ticket hooks POST /api/tickets uses, and in demo mode
+ * reprint and wedge-identity endpoints, the kiosk shell's staff-exit PIN check, the ticket hooks POST /api/tickets uses, and in demo mode
  * the device lab's /api/lab/* endpoints.
  */
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +15,7 @@ import type { TicketHooks } from '../http/api.js';
 import { registerLab } from '../lab/lab-routes.js';
 import type { Logger } from '../logger.js';
 import { registerPrintRoutes } from '../printing/print-routes.js';
+import { registerStaffExitCheck } from './staff-exit-check.js';
 import { defaultPublicBaseUrl } from '../printing/public-url.js';
 import { printerUri, setupPrinter, type PrinterSetup } from '../printing/setup-printer.js';
 
@@ -66,6 +67,7 @@ export function attachKiosk(o: KioskOptions): Kiosk {
   });
   registerPrintRoutes(o.http, { service: o.service, auth: o.auth, printing: printer.printing });
   registerIdentityRoutes(o.http, { identity: cards, clock: o.service.clock, kioskAddresses: o.config.file.security.kioskAddresses });
+  registerStaffExitCheck(o.http, { auth: o.auth, clock: o.service.clock, kioskAddresses: o.config.file.security.kioskAddresses, log: o.log });
   // The kiosk page draws the on-screen QR code with the same base URL as the printed one.
   o.http.get('/api/kiosk/settings', async () => ({ ticketBaseUrl: baseUrl() }));
   if (o.demo) registerLab(o.http, { devices: o.devices, ...(printer.sim ? { printer: printer.sim } : {}), cards });

@@ -30,8 +30,8 @@ test('every error code thrown in the product has an HTTP status in the table', (
   for (const part of ['core', 'db', 'server', 'config', 'identity', 'sim', 'drivers', 'common']) {
     for (const file of sources(join(ROOT, part))) {
       const text = readFileSync(file, 'utf8');
-      // new DomainError('CODE', …), the transitional AppError, and the engine's fail('CODE', …).
-      for (const m of text.matchAll(/(?:new (?:Domain|App)Error|\bfail)\(\s*'([A-Z][A-Z0-9_]+)'/g)) found.set(m[1]!, relative(ROOT, file));
+      // new DomainError('CODE', …) and the engine's fail('CODE', …).
+      for (const m of text.matchAll(/(?:new DomainError|\bfail)\(\s*'([A-Z][A-Z0-9_]+)'/g)) found.set(m[1]!, relative(ROOT, file));
     }
   }
   assert.ok(found.size > 40, `found ${found.size} codes`);

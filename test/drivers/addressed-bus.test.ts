@@ -141,10 +141,10 @@ describe('addressed-bus pump over a pty', () => {
     await fake.sendRaw(Buffer.from([0xff, 0x00, 0x02, 0x01, 0x06, 0x00, 0x01, 0x31, 0x00, 0x00, 0x03, 0x55]));
     await waitFor(() => debug.includes('bytes dropped on the display bus'), 'drop logged');
     assert.ok(warnings.some((w) => w.startsWith('device sent bytes that were dropped')));
-    const before = of(1).length;
     device.show({ kind: 'clear', address: 1 });
-    await waitFor(() => of(1).length === before + 1, 'answer after garbage');
-    assert.equal(of(1).at(-1)!.outcome, 'answered');
+    const clear = device.pendingRequests().find((r) => r.address === 1)!;
+    // On a loaded machine the first attempt may time out and be retried; what counts is that it is answered.
+    await waitFor(() => of(1).some((e) => e.id === clear.id && e.outcome === 'answered'), 'answer after garbage');
     assert.equal(device.status().state, 'online');
   });
 });
