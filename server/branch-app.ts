@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { draft } from '../core/events.js';
+import { eventView } from '../core/public-view.js';
 import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
 import { createBranchStore, type BranchStore } from '../db/branch-store.js';
 import { applyNumberingGuard } from '../db/numbering-guard.js';
@@ -164,7 +165,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       trustedAddresses: addressSet(config.file.security.kioskAddresses),
       isStaffToken: (token) => auth.isLive(token, clock()),
       admit: (req) => origins.check(req, true),
-      view: (e) => e,
+      view: eventView,
     });
     const retention = new EventRetention(store, { dataDir: opts.dataDir, eventDays: config.file.retention.eventDays, clock, log });
     const address = http.server.address();

@@ -245,7 +245,8 @@ export class BranchService {
     });
   }
 
-  queueView() {
+  /** The queue as the lobby screen shows it; staff ids only for `staff` (a signed-in caller). */
+  queueView(staff = false) {
     const now = this.clock();
     return {
       branch: this.branchId,
@@ -274,7 +275,7 @@ export class BranchService {
           status: st.status,
           state: st.status === 'open' ? (cur ? 'serving' : 'idle') : st.status,
           pauseReason: st.pauseReason,
-          staffId: st.staffId,
+          staffId: staff ? st.staffId : undefined,
           since: st.since ? new Date(st.since).toISOString() : undefined,
           services: c.services,
           currentTicket: cur ? publicTicket(cur) : null,
@@ -286,8 +287,13 @@ export class BranchService {
 
   /** A ticket as the customer's phone may see it: position and counter, no personal data. */
   ticketView(id: string) {
-    const t = this.engine.ticket(id) ?? this.store.ticket(id);
+    const live = this.engine.ticket(id);
+    const t = live ?? this.store.ticket(id);
     if (!t) throw new DomainError('UNKNOWN_TICKET', 'No such ticket.');
+    // A ticket's page is for its own day: afterwards nobody on the LAN needs it.
+    if (!live && t.businessDay < this.engine.businessDay) {
+      throw new DomainError('TICKET_EXPIRED', `This ticket was for ${t.businessDay}; a ticket's page works on its own business day only.`);
+    }
     const service = this.config.services.find((s) => s.code === t.serviceCode);
     const waiting = t.status === 'waiting' && this.engine.ticket(id) !== undefined;
     const ahead = waiting ? this.engine.position(t) : 0;
@@ -314,12 +320,12 @@ export function counterStateView(c: CounterState) {
   };
 }
 
+/** A ticket on the lobby screen and the customer's phone: no segment, no staff id. */
 export function publicTicket(t: Ticket) {
   return {
     id: t.id,
     number: t.number,
     serviceCode: t.serviceCode,
-    segment: t.segment,
     status: t.status,
     issuedAt: new Date(t.issuedAt).toISOString(),
     calledAt: t.calledAt ? new Date(t.calledAt).toISOString() : undefined,
@@ -328,6 +334,7 @@ export function publicTicket(t: Ticket) {
   };
 }
 
+/** The answer to whoever issued the ticket (the kiosk prints the segment, e.g. priority help). */
 export function issuedTicket(t: Ticket) {
   return {
     id: t.id,
@@ -345,6 +352,7 @@ export function issuedTicket(t: Ticket) {
 export function counterTicket(t: Ticket, now: number) {
   return {
     ...publicTicket(t),
+    segment: t.segment,
     waitedSeconds: Math.max(0, Math.round(((t.calledAt ?? now) - t.queuedAt) / 1000)),
     callReason: t.callReason,
     transferredFrom: t.transferredFrom,

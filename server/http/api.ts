@@ -193,7 +193,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     return send(reply, service.cancel(id, body.reason ?? 'cancelled_by_staff', actor(p)));
   });
 
-  app.get('/api/queue', async () => service.queueView());
+  app.get('/api/queue', async (req) => service.queueView(optionalPrincipal(req) !== undefined));
 
   app.get('/api/devices', async () => deps.devices.list());
 

@@ -112,7 +112,8 @@ export class ReplayPump {
     if (upto > this.store.lastEventId()) {
       // The end of the log: the rest, and live from this very tick.
       for (const e of this.store.eventsBetween(r.last, upto)) {
-        const text = JSON.stringify(this.view(e, r.client.staff));
+        const text = viewText(this.view, e, r.client.staff);
+        if (text === null) continue;
         this.tokens -= text.length;
         ws.send(text);
       }
@@ -157,12 +158,23 @@ export class ReplayPump {
     const key = `${upto}:${staff}`;
     const cached = this.pages.get(key);
     if (cached) return cached;
-    const events = this.store.eventsBetween(upto - REPLAY_PAGE, upto);
-    const page = { ids: events.map((e) => e.id), texts: events.map((e) => Buffer.from(JSON.stringify(this.view(e, staff)))) };
+    const page: Page = { ids: [], texts: [] };
+    for (const e of this.store.eventsBetween(upto - REPLAY_PAGE, upto)) {
+      const text = viewText(this.view, e, staff);
+      if (text === null) continue;
+      page.ids.push(e.id);
+      page.texts.push(Buffer.from(text));
+    }
     if (this.pages.size >= PAGE_CACHE) this.pages.delete(this.pages.keys().next().value!);
     this.pages.set(key, page);
     return page;
   }
+}
+
+/** The event as JSON for a connection of this kind, or null when it is not sent to it. */
+export function viewText(view: (e: BranchEvent, staff: boolean) => unknown, e: BranchEvent, staff: boolean): string | null {
+  const v = view(e, staff);
+  return v === undefined ? null : JSON.stringify(v);
 }
 
 /** Index of the first id greater than `last` in ascending `ids`. */

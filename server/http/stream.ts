@@ -23,7 +23,7 @@ import type { EventHub } from '../event-hub.js';
 import type { Logger } from '../logger.js';
 import { AddressCounts, clientAddress } from './client-address.js';
 import { refuseSocket } from './raw-answer.js';
-import { ReplayPump } from './stream-replay.js';
+import { ReplayPump, viewText } from './stream-replay.js';
 
 // A client this far behind is dropped; it resumes from the log when it reconnects.
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -59,7 +59,7 @@ export interface StreamDeps {
   trustedAddresses: Set<string>;
   /** Whether a session token is a live staff session. */
   isStaffToken(token: string): boolean;
-  /** The event as a connection of this kind may see it. */
+  /** The event as a connection of this kind may see it; undefined: not sent to it at all. */
   view(e: BranchEvent, staff: boolean): unknown;
   /** Host / Origin checks for the upgrade; an answer refuses it. */
   admit?(req: IncomingMessage): { status: number; code: string; message: string } | undefined;
@@ -128,14 +128,15 @@ export function attachStream(deps: StreamDeps): StreamServer {
   };
   deps.server.on('upgrade', onUpgrade);
 
-  function send(c: Client, e: BranchEvent, cache: Map<boolean, string> | undefined, done?: () => void): void {
+  function send(c: Client, e: BranchEvent, cache: Map<boolean, string | null> | undefined, done?: () => void): void {
     const staff = c.staffToken !== undefined;
     let text = cache?.get(staff);
     if (text === undefined) {
-      text = JSON.stringify(deps.view(e, staff));
+      text = viewText(deps.view, e, staff);
       cache?.set(staff, text);
     }
-    c.ws.send(text, done);
+    if (text === null) done?.();
+    else c.ws.send(text, done);
   }
 
   function onConnection(ws: WebSocket, after: number | null, staffToken: string | undefined) {
@@ -161,7 +162,7 @@ export function attachStream(deps: StreamDeps): StreamServer {
 
   const unsubscribe = deps.hub.subscribe((e) => {
     if (e.type === 'day.closed') dayStartId = e.id;
-    const cache = new Map<boolean, string>();
+    const cache = new Map<boolean, string | null>();
     for (const c of clients) {
       if (!c.live || c.ws.readyState !== c.ws.OPEN) continue;
       if (c.ws.bufferedAmount > MAX_BUFFERED_BYTES) {

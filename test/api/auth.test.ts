@@ -35,7 +35,7 @@ describe('staff sign-in', () => {
     assert.equal(r.body.counter, '2');
     const me = await b.api('GET', '/api/auth/me', { token: r.body.token });
     assert.equal(me.body.counter, '2');
-    const q = await b.api('GET', '/api/queue');
+    const q = await b.api('GET', '/api/queue', { token: r.body.token });
     const c2 = q.body.counters.find((c: { id: string }) => c.id === '2');
     assert.equal(c2.status, 'open');
     assert.equal(c2.staffId, 'T02');

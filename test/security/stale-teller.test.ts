@@ -15,7 +15,7 @@ describe('a counter handed on', () => {
   });
   afterAll(() => b.close());
 
-  const counter = async (id: string) => (await b.api('GET', '/api/queue')).body.counters.find((c: { id: string }) => c.id === id);
+  const counter = async (id: string) => (await b.api('GET', '/api/queue', { token: await b.login('S01') })).body.counters.find((c: { id: string }) => c.id === id);
 
   test("the first teller's session can no longer call, recall, complete, pause, resume, transfer or close under the second", async () => {
     const admin = await b.login('A01');
