@@ -96,6 +96,8 @@ const limitsSchema = z
     requestTimeoutSeconds: z.number().int().min(1).max(600).default(15),
     // Sign-in attempts per minute from one address (the PIN hash is slow on purpose).
     loginsPerMinutePerAddress: z.number().int().min(1).max(10_000).default(10),
+    // Tickets per minute taken without a staff sign-in, all kiosks and addresses together.
+    ticketsPerMinutePerBranch: z.number().int().min(1).max(100_000).default(120),
   })
   .strict();
 
@@ -106,7 +108,11 @@ const securitySchema = z
     sessionHours: z.number().min(1).max(24).default(12),
     // Shortest PIN a staff account may be given; trivial PINs (000000, 123456, …) are refused too.
     minPinLength: z.number().int().min(6).max(12).default(6),
+    // Tickets per minute from one enrolled kiosk (its key) or, without a key, one address.
     ticketRateLimitPerMinute: z.number().int().min(1).max(100_000).default(60),
+    // When true, only enrolled kiosks (X-Kiosk-Key), the kiosk's own addresses and signed-in
+    // staff take tickets; other addresses are refused with KIOSK_KEY_REQUIRED.
+    requireKioskKey: z.boolean().default(false),
     // Addresses of the kiosk itself: only they may turn card reads into identity tokens.
     // The kiosk PC runs the service, so loopback is the default.
     kioskAddresses: z.array(z.ipv4().or(z.ipv6())).min(1).default([...LOOPBACK]),

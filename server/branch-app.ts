@@ -9,6 +9,7 @@ import { draft } from '../core/events.js';
 import { eventView } from '../core/public-view.js';
 import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
 import { createBranchStore, type BranchStore } from '../db/branch-store.js';
+import { createKioskDeviceStore } from '../db/kiosk-device-store.js';
 import { applyNumberingGuard } from '../db/numbering-guard.js';
 import { openDatabase, type Db } from '../db/open-database.js';
 import { Auth } from './auth.js';
@@ -17,6 +18,7 @@ import { attachCalling, type Calling } from './calling/index.js';
 import { DeviceRegistry } from './devices.js';
 import { EventHub } from './event-hub.js';
 import { attachKiosk, type Kiosk } from './kiosk/attach-kiosk.js';
+import { KioskDevices, registerKioskDeviceRoutes, TicketAdmission } from './kiosk/kiosk-devices.js';
 import { attachInsights, type Insights } from './insights/attach-insights.js';
 import type { AlertSettings } from './alerts/rules.js';
 import { registerApi } from './http/api.js';
@@ -137,13 +139,20 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       trustedAddresses: addressSet(security.kioskAddresses),
     });
     const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log });
+    const kioskDevices = new KioskDevices(createKioskDeviceStore(db, { reportRowError: rowErrorReporter(log) }));
+    registerKioskDeviceRoutes(http, { devices: kioskDevices, auth, clock, log });
     registerApi(http, {
       service,
       auth,
       devices,
       kiosk: kiosk.ticketHooks,
       version: VERSION,
-      ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? config.file.security.ticketRateLimitPerMinute,
+      admission: new TicketAdmission(kioskDevices, addressSet(security.kioskAddresses), {
+        perSource: opts.ticketRateLimitPerMinute ?? security.ticketRateLimitPerMinute,
+        // The override (benchmarks, tests) lifts the branch's limit with the per-kiosk one.
+        perBranch: Math.max(limits.ticketsPerMinutePerBranch, opts.ticketRateLimitPerMinute ?? 0),
+        requireKioskKey: security.requireKioskKey,
+      }),
       startedAt: Date.now(),
       storage: storageWatch,
     });

@@ -5,10 +5,11 @@
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, act, newIdempotencyKey } from '../shared/api.js';
+import { api, act, ApiError, newIdempotencyKey } from '../shared/api.js';
 import { openStream, type StreamState } from '../shared/stream.js';
 import '../shared/base.css';
 import './kiosk.css';
+import { adoptKioskKeyFromAddress, kioskKeyHeader } from './kiosk-key.js';
 import { readOptions } from './options.js';
 import { qrDataUrl } from './qr.js';
 import { TEXT, type Lang, type Words } from './text.js';
@@ -259,7 +260,7 @@ function Kiosk() {
     if (priority) body.segment = 'priority';
     if (card && Date.parse(card.expiresAt) > Date.now()) body.identityToken = card.identityToken;
     try {
-      const ticket = await act<Issued>('POST', '/api/tickets', { body, idempotencyKey: newIdempotencyKey() });
+      const ticket = await act<Issued>('POST', '/api/tickets', { body, idempotencyKey: newIdempotencyKey(), headers: kioskKeyHeader() });
       const qr = await qrDataUrl(`${ticketBase.replace(/\/+$/, '')}/t/${encodeURIComponent(ticket.id)}`);
       setCard(null);
       setPriority(false);
@@ -267,7 +268,7 @@ function Kiosk() {
       setScreen({ kind: 'done', ticket, service: s, qr });
     } catch (e) {
       setLastTouch(Date.now());
-      setScreen({ kind: 'error', message: (e as Error).message });
+      setScreen({ kind: 'error', message: (e instanceof ApiError ? t.refused[e.code] : undefined) ?? (e as Error).message });
       loadServices();
     }
   };
@@ -354,4 +355,5 @@ function Kiosk() {
   );
 }
 
+adoptKioskKeyFromAddress();
 render(<Kiosk />, document.getElementById('app')!);

@@ -1,6 +1,11 @@
 /** The kiosk's words in Chinese (default) and English. Service names come from the branch config. */
 export type Lang = 'zh' | 'en';
 
+/** Texts by error code; a code without one falls back to the service's own message. */
+function byCode(texts: Record<string, string>): Partial<Record<string, string>> {
+  return texts;
+}
+
 export const TEXT = {
   zh: {
     title: '取号',
@@ -36,6 +41,15 @@ export const TEXT = {
     cardMisread: '刷卡未成功，请重新刷卡',
     cardFailed: '银行卡暂时无法识别，可直接取号',
     error: '取号失败',
+    // Why a ticket could not be taken, by the service's error code.
+    refused: byCode({
+      SERVICE_CAPPED: '该业务今日号已取完，请明日再来或咨询大堂经理',
+      NUMBERS_EXHAUSTED: '该业务今日号码已用完，请咨询大堂经理',
+      RATE_LIMITED: '取号过于频繁，请稍候再试',
+      SERVICE_CLOSED: '该业务暂停办理，请咨询大堂经理',
+      BRANCH_CLOSED: '网点现在不营业',
+      KIOSK_KEY_INVALID: '本机未登记，请联系网点主管',
+    }),
     backSoon: (s: number) => `${s} 秒后返回首页`,
     offline: '正在连接网点服务…',
     priorityBadge: '爱心优先',
@@ -74,6 +88,14 @@ export const TEXT = {
     cardMisread: 'The card could not be read; please swipe again',
     cardFailed: 'The card cannot be checked right now; you can still take a number',
     error: 'Could not take a number',
+    refused: byCode({
+      SERVICE_CAPPED: "This service has given out all of today's numbers; please come back tomorrow or ask the lobby manager",
+      NUMBERS_EXHAUSTED: "This service has used all of today's numbers; please ask the lobby manager",
+      RATE_LIMITED: 'Too many numbers taken at once; please try again in a moment',
+      SERVICE_CLOSED: 'This service is not available right now; please ask the lobby manager',
+      BRANCH_CLOSED: 'The branch is closed now',
+      KIOSK_KEY_INVALID: 'This kiosk is not enrolled; please call the branch supervisor',
+    }),
     backSoon: (s: number) => `Back to start in ${s} s`,
     offline: 'Connecting to the branch service…',
     priorityBadge: 'Priority help',

@@ -40,10 +40,12 @@ export interface RequestOptions {
   idempotencyKey?: string;
   token?: string | null;
   signal?: AbortSignal;
+  /** Extra request headers (the kiosk's X-Kiosk-Key). */
+  headers?: Record<string, string>;
 }
 
 export async function api<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...opts.headers };
   const token = opts.token === undefined ? getToken() : opts.token;
   if (token) headers.authorization = `Bearer ${token}`;
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;

@@ -8,7 +8,7 @@ import { DomainError } from '../../common/errors.js';
 import { hasRole, holdsCounter, requireCounterAccess, requireMayOpen, requireRole, type Auth, type Principal } from '../auth.js';
 import type { Actor, Answer, BranchService, IdempotencyOptions } from '../branch-service.js';
 import { clientAddress } from './client-address.js';
-import { RateLimiter } from './rate-limit.js';
+import { KIOSK_KEY_HEADER, type TicketAdmission } from '../kiosk/kiosk-devices.js';
 import { parseInput } from './validate.js';
 
 export interface DeviceLister {
@@ -34,7 +34,8 @@ export interface ApiDeps {
   auth: Auth;
   devices: DeviceLister;
   version: string;
-  ticketRateLimitPerMinute: number;
+  /** Who may take a ticket without a staff sign-in, and how many (server/kiosk/kiosk-devices.ts). */
+  admission: TicketAdmission;
   startedAt: number;
   /** Whether the database can still be written (server/storage-watch.ts). */
   storage?: { health(): { writable: boolean } };
@@ -96,7 +97,6 @@ function send(reply: FastifyReply, answer: Answer): FastifyReply {
 
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   const { service, auth } = deps;
-  const limiter = new RateLimiter(deps.ticketRateLimitPerMinute);
   const now = () => service.clock();
 
   const principal = (req: FastifyRequest): Principal => auth.authenticate(req.headers.authorization, now());
@@ -143,12 +143,15 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/tickets', async (req, reply) => {
     const body = parseInput(ticketBody, req.body);
     const p = optionalPrincipal(req);
+    let source: string | undefined;
     if (!p) {
-      const wait = limiter.take(req.ip, now());
-      if (wait > 0) {
-        reply.header('Retry-After', String(wait));
-        throw new DomainError('RATE_LIMITED', `Too many tickets from this device; try again in ${wait} s.`);
+      const key = req.headers[KIOSK_KEY_HEADER];
+      const admitted = deps.admission.admit(clientAddress(req.ip), typeof key === 'string' ? key : undefined, now());
+      if ('refused' in admitted) {
+        if (admitted.retryAfter !== undefined) reply.header('Retry-After', String(admitted.retryAfter));
+        throw admitted.refused;
       }
+      source = admitted.source;
       if (body.segment && !SELF_SERVICE_SEGMENTS.has(body.segment)) {
         throw new DomainError('FORBIDDEN', `Segment "${body.segment}" is set by staff or a card, not chosen at the kiosk.`);
       }
@@ -157,7 +160,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       throw new DomainError('FORBIDDEN', `Segment "${body.segment}" is given by lobby staff, supervisors or a card; ${p.staff.id} is ${p.staff.roles.join(', ')}.`);
     }
     const channel = body.channel ?? (p ? 'lobby' : 'kiosk');
-    const idemOpts = idem(req, p?.staff.id ?? `ip:${req.ip}`);
+    const idemOpts = idem(req, p?.staff.id ?? source ?? `ip:${req.ip}`);
     let segment = body.segment;
     if (body.identityToken) {
       if (!deps.kiosk) throw new DomainError('NO_CARD_READERS', 'This service reads no cards; leave out identityToken.');
