@@ -1,9 +1,9 @@
 /**
  * "Under 200 hostile stream clients and a login flood, health and ticket-issue p99 within 2× of a
  * quiet service" (DESIGN §8, docs/security.md). The branch service runs in its own process with
- * a history of HISTORY events; this process measures GET /api/health and POST /api/tickets one
- * request at a time, and a teller signing in from their own counter PC, first on the quiet
- * service, then while another process (bench/hostile-clients.ts) holds 200 stream clients that
+ * a history of HISTORY events; this process measures, one request at a time, GET /api/health,
+ * POST /api/tickets, a teller's call of the next customer at counter 1 and the teller signing
+ * in from their own counter PC, first on the quiet service, then while another process (bench/hostile-clients.ts) holds 200 stream clients that
  * asked for the whole history and read nothing, and keeps 100 bogus sign-ins in flight, from
  * 300 loopback addresses.
  *
@@ -29,13 +29,16 @@ const COUNTER_PC = '127.0.250.1';
 interface Phase {
   health: number[];
   ticket: number[];
+  callNext: number[];
   signIn: number[];
 }
 
-function call(agent: http.Agent, url: string, method: string, body?: unknown): Promise<{ status: number; json: any }> {
+function call(agent: http.Agent, url: string, method: string, body?: unknown, token?: string): Promise<{ status: number; json: any }> {
   const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = text ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } : {};
+  if (token) headers.authorization = `Bearer ${token}`;
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: text ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } : {} }, (res) => {
+    const req = http.request(url, { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -49,10 +52,10 @@ function call(agent: http.Agent, url: string, method: string, body?: unknown): P
   });
 }
 
-async function measure(url: string, samples: number, signIns: number, pin: string): Promise<Phase> {
+async function measure(url: string, samples: number, signIns: number, pin: string, tellerToken: string): Promise<Phase> {
   const agent = keepAliveAgent(1);
   const pcAgent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: COUNTER_PC });
-  const phase: Phase = { health: [], ticket: [], signIn: [] };
+  const phase: Phase = { health: [], ticket: [], callNext: [], signIn: [] };
   try {
     for (let i = 0; i < samples; i++) {
       let t = process.hrtime.bigint();
@@ -63,6 +66,11 @@ async function measure(url: string, samples: number, signIns: number, pin: strin
       const r = await call(agent, `${url}/api/tickets`, 'POST', { serviceCode: String.fromCharCode(65 + (i % 8)) });
       phase.ticket.push(msSince(t));
       if (r.status !== 201) throw new Error(`ticket answered ${r.status} ${JSON.stringify(r.json)}`);
+      // The teller at counter 1 calls the next customer (the history keeps its queue long).
+      t = process.hrtime.bigint();
+      const c = await call(pcAgent, `${url}/api/counters/1/next`, 'POST', undefined, tellerToken);
+      phase.callNext.push(msSince(t));
+      if (c.status !== 200) throw new Error(`call next answered ${c.status} ${JSON.stringify(c.json)}`);
     }
     for (let i = 0; i < signIns; i++) {
       const t = process.hrtime.bigint();
@@ -123,21 +131,27 @@ export async function printHostileBench(opts: { samples?: number; history?: numb
 
     // Quiet and hostile phases alternate, twice, so that a busy moment of the machine does not
     // land on one side only.
-    const quiet: Phase = { health: [], ticket: [], signIn: [] };
-    const hostile: Phase = { health: [], ticket: [], signIn: [] };
+    const quiet: Phase = { health: [], ticket: [], callNext: [], signIn: [] };
+    const hostile: Phase = { health: [], ticket: [], callNext: [], signIn: [] };
+    const pcAgent = new http.Agent({ keepAlive: false, localAddress: COUNTER_PC });
+    const signedIn = await call(pcAgent, `${server.url}/api/auth/login`, 'POST', { staffId: 'T01', pin, counter: '1' });
+    pcAgent.destroy();
+    if (signedIn.status !== 200) throw new Error(`the teller's sign-in answered ${signedIn.status} ${JSON.stringify(signedIn.json)}`);
+    const tellerToken = signedIn.json.token as string;
     const answers: Record<string, number> = {};
     const add = (to: Phase, from: Phase) => {
       to.health.push(...from.health);
       to.ticket.push(...from.ticket);
+      to.callNext.push(...from.callNext);
       to.signIn.push(...from.signIn);
     };
     for (let round = 1; round <= ROUNDS; round++) {
       progress(`hostile LAN, round ${round}/${ROUNDS}: quiet service, ${samples} health + ${samples} tickets, ${signIns} sign-ins`);
-      add(quiet, await measure(server.url, samples, signIns, pin));
+      add(quiet, await measure(server.url, samples, signIns, pin, tellerToken));
       progress(`hostile LAN, round ${round}/${ROUNDS}: ${STREAMS} non-reading stream clients replaying the history and ${LOGINS} bogus sign-ins in flight`);
       const attack = await startAttack(server.url);
       try {
-        add(hostile, await measure(server.url, samples, signIns, pin));
+        add(hostile, await measure(server.url, samples, signIns, pin, tellerToken));
       } finally {
         for (const [k, v] of Object.entries(await attack.stop())) answers[k] = (answers[k] ?? 0) + v;
       }
@@ -152,6 +166,7 @@ export async function printHostileBench(opts: { samples?: number; history?: numb
     const rows = [
       row('GET /api/health', quiet.health, hostile.health, true),
       row('POST /api/tickets (issue, fsync)', quiet.ticket, hostile.ticket, true),
+      row("teller's call next at counter 1 (fsync)", quiet.callNext, hostile.callNext, true),
       row("teller's sign-in from their counter PC", quiet.signIn, hostile.signIn, false),
     ];
     console.log(`\nhostile LAN: ${STREAMS} stream clients asking for ${history}+ events and reading nothing, ${LOGINS} bogus sign-ins always in flight, from ${STREAMS + LOGINS} addresses`);

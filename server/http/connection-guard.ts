@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../logger.js';
 import { AddressCounts, clientAddress } from './client-address.js';
+import { RefusalLog } from './refusal-log.js';
 import { refuseSocket } from './raw-answer.js';
 
 // File descriptors kept for everything that is not a client socket.
@@ -38,13 +39,16 @@ export function guardConnections(server: Server, limits: ConnectionLimits, trust
   // never gets a parser, so nothing it sends is read, let alone handled.
   const handlers = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
+  const refusals = new RefusalLog(log);
   server.on('connection', (socket: Socket) => {
     const address = clientAddress(socket.remoteAddress);
     if (counts.total >= total) {
+      refusals.note(address, 503, 'TOO_MANY_CONNECTIONS', `all addresses together hold ${total}`);
       refuseSocket(socket, 503, 'TOO_MANY_CONNECTIONS', 'The branch service has too many open connections; try again shortly.', { 'Retry-After': '5' });
       return;
     }
     if (!trusted.has(address) && counts.count(address) >= limits.perAddress) {
+      refusals.note(address, 503, 'TOO_MANY_CONNECTIONS', `this address holds ${limits.perAddress}`);
       refuseSocket(socket, 503, 'TOO_MANY_CONNECTIONS', `This address already holds ${limits.perAddress} connections to the branch service; close some first.`, { 'Retry-After': '5' });
       return;
     }

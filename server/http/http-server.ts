@@ -7,8 +7,10 @@ import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { isDomainError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
+import { clientAddress } from './client-address.js';
 import { guardConnections } from './connection-guard.js';
 import { domainErrorAnswer } from './error-status.js';
+import { RefusalLog } from './refusal-log.js';
 import { refuseSocket } from './raw-answer.js';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -72,6 +74,10 @@ export function clientErrorAnswer(err: NodeJS.ErrnoException): { status: number;
   }
 }
 
+// Answers that mean a check or a limit refused the client (a wrong PIN is 401: the sign-in
+// lock, 423, and the rate limit, 429, are what an attack shows as).
+const REFUSAL_STATUSES = new Set([403, 408, 421, 423, 429, 431]);
+
 export function createHttpServer(log: Logger, opts: HttpServerOptions = DEFAULT_HTTP_OPTIONS): FastifyInstance {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -112,8 +118,11 @@ export function createHttpServer(log: Logger, opts: HttpServerOptions = DEFAULT_
     });
   }
 
+  const refusals = new RefusalLog(log);
   app.addHook('onResponse', async (req, reply) => {
     log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    const status = reply.statusCode;
+    if (REFUSAL_STATUSES.has(status)) refusals.note(clientAddress(req.ip), status, `HTTP_${status}`, `${req.method} ${req.url.split('?')[0]}`);
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

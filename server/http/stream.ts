@@ -22,6 +22,7 @@ import type { BranchEvent } from '../../core/events.js';
 import type { EventHub } from '../event-hub.js';
 import type { Logger } from '../logger.js';
 import { AddressCounts, clientAddress } from './client-address.js';
+import { RefusalLog } from './refusal-log.js';
 import { refuseSocket } from './raw-answer.js';
 import { ReplayPump, viewText } from './stream-replay.js';
 
@@ -101,16 +102,22 @@ export function attachStream(deps: StreamDeps): StreamServer {
   // Events before the latest day.closed belong to earlier business days.
   let dayStartId = store.latestEventIdOfType('day.closed') ?? 0;
 
+  const refusals = new RefusalLog(deps.logger);
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/api/stream') return refuseSocket(socket, 404, 'NOT_FOUND', `There is no WebSocket at ${url.pathname}; the stream is /api/stream.`);
-    const refused = deps.admit?.(req);
-    if (refused) return refuseSocket(socket, refused.status, refused.code, refused.message);
     const address = clientAddress(req.socket.remoteAddress);
+    const refused = deps.admit?.(req);
+    if (refused) {
+      refusals.note(address, refused.status, refused.code, 'stream upgrade');
+      return refuseSocket(socket, refused.status, refused.code, refused.message);
+    }
     if (sockets.total >= limits.clients) {
+      refusals.note(address, 503, 'TOO_MANY_STREAM_CLIENTS', `all addresses together hold ${limits.clients}`);
       return refuseSocket(socket, 503, 'TOO_MANY_STREAM_CLIENTS', 'The event stream is full; try again shortly.', { 'Retry-After': '10' });
     }
     if (!deps.trustedAddresses.has(address) && sockets.count(address) >= limits.clientsPerAddress) {
+      refusals.note(address, 429, 'TOO_MANY_STREAM_CLIENTS', `this address holds ${limits.clientsPerAddress}`);
       return refuseSocket(socket, 429, 'TOO_MANY_STREAM_CLIENTS', `This address already holds ${limits.clientsPerAddress} stream connections; close some first.`, { 'Retry-After': '10' });
     }
     const afterText = url.searchParams.get('after');
