@@ -16,7 +16,7 @@ export default defineConfig({
     env: { NODE_ENV: 'test' },
     coverage: {
       provider: 'v8',
-      include: ['core/**', 'db/**', 'drivers/**', 'server/**', 'renderer/**', 'sim/**', 'identity/**', 'common/**', 'config/**'],
+      include: ['core/**', 'db/**', 'hq/**', 'sync/**', 'drivers/**', 'server/**', 'renderer/**', 'sim/**', 'identity/**', 'common/**', 'config/**'],
       reporter: ['text-summary', 'html'],
       reportsDirectory: 'coverage',
     },

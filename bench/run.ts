@@ -95,3 +95,4 @@ await (await import('./hostile.js')).printHostileBench({ samples: num('BENCH_HOS
   const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(num('BENCH_MONTH_DAYS', 30))], { stdio: 'inherit' });
   if (r.status !== 0) console.log(`memory over a month: the bench process failed (${r.status ?? r.signal})`);
 }
+await (await import('./hq.js')).printHqBench();

@@ -31,6 +31,22 @@ const dayHours = z.union([
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
+const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be a time of day HH:MM');
+
+/** One planned shift of a counter (the roster): the estimator counts on it, the simulator can run it. */
+export const rosterShiftSchema = z
+  .object({
+    counter: z.string(),
+    days: z.array(z.enum(DAYS)).min(1).default([...DAYS]),
+    open: hhmm,
+    close: hhmm,
+    breaks: z
+      .array(z.object({ at: hhmm, minutes: z.number().positive().max(240), reason: z.string().default('break') }).strict())
+      .default([]),
+  })
+  .strict()
+  .refine((s) => parseHhMm(s.open) < parseHhMm(s.close), { message: 'the shift must open before it closes', path: ['close'] });
+
 export const serviceSchema = z.object({
   code: z.string().regex(/^[A-Z][A-Z0-9_]{0,15}$/, 'must be 1–16 capital letters, digits or _ starting with a letter'),
   prefix: z.string().regex(/^[A-Z]{1,2}$/, 'must be one or two capital letters'),
@@ -45,6 +61,7 @@ export const serviceSchema = z.object({
   selfService: z.array(localized).default([]),
   icon: z.string().optional(),
   enabled: z.boolean().default(true),
+  reserveAfterMinutes: z.number().positive().max(240).optional(),
 });
 
 export const counterSchema = z.object({
@@ -154,6 +171,7 @@ export const configFileSchema = z
     segments: z.array(segmentSchema).default(DEFAULT_SEGMENTS),
     rules: z
       .object({
+        tiers: z.enum(['reserve', 'strict']).default('reserve'),
         fairnessCap: z.number().int().min(1).max(20).default(3),
         ageing: z.boolean().default(true),
         maxRecalls: z.number().int().min(0).max(10).default(2),
@@ -163,6 +181,7 @@ export const configFileSchema = z
       })
       .strict()
       .default({
+        tiers: 'reserve',
         fairnessCap: 3,
         ageing: true,
         maxRecalls: 2,
@@ -170,6 +189,7 @@ export const configFileSchema = z
         autoCompleteOnNext: true,
         pauseReasons: DEFAULT_PAUSE_REASONS,
       }),
+    roster: z.array(rosterShiftSchema).default([]),
     security: securitySchema.prefault({}),
     ticket: ticketTemplateSchema.default({}),
     alerts: z
@@ -255,7 +275,36 @@ export const configFileSchema = z
         });
       }
     });
+    checkRoster(cfg, ctx);
   });
+
+function checkRoster(cfg: { counters: { id: string }[]; rules: { pauseReasons: { code: string }[] }; roster: z.infer<typeof rosterShiftSchema>[] }, ctx: z.RefinementCtx): void {
+  const counters = new Set(cfg.counters.map((c) => c.id));
+  const reasons = new Set(cfg.rules.pauseReasons.map((r) => r.code));
+  cfg.roster.forEach((s, i) => {
+    if (!counters.has(s.counter)) ctx.addIssue({ code: 'custom', path: ['roster', i, 'counter'], message: `unknown counter "${s.counter}"` });
+    const open = parseHhMm(s.open);
+    const close = parseHhMm(s.close);
+    let lastEnd = open;
+    [...s.breaks].sort((a, b) => parseHhMm(a.at) - parseHhMm(b.at)).forEach((b) => {
+      const j = s.breaks.indexOf(b);
+      const at = parseHhMm(b.at);
+      if (!reasons.has(b.reason)) ctx.addIssue({ code: 'custom', path: ['roster', i, 'breaks', j, 'reason'], message: `"${b.reason}" is not one of the pause reasons` });
+      if (at < lastEnd || at + b.minutes > close) {
+        ctx.addIssue({ code: 'custom', path: ['roster', i, 'breaks', j, 'at'], message: 'breaks must fall inside the shift and not overlap each other' });
+      }
+      lastEnd = Math.max(lastEnd, at + b.minutes);
+    });
+    // Two shifts of one counter on the same day may follow each other but not overlap.
+    for (let k = 0; k < i; k++) {
+      const o = cfg.roster[k]!;
+      if (o.counter !== s.counter || !o.days.some((d) => s.days.includes(d))) continue;
+      if (parseHhMm(o.open) < close && open < parseHhMm(o.close)) {
+        ctx.addIssue({ code: 'custom', path: ['roster', i], message: `overlaps roster[${k}] of counter "${s.counter}" on the same day` });
+      }
+    }
+  });
+}
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
@@ -292,5 +341,12 @@ export function toQueueConfig(cfg: ConfigFile): QueueConfig {
     })),
     segments: cfg.segments,
     rules: cfg.rules,
+    roster: cfg.roster.map((s) => ({
+      counterId: s.counter,
+      weekdays: s.days.map((d) => DAYS.indexOf(d)).sort((a, b) => a - b),
+      open: s.open,
+      close: s.close,
+      breaks: [...s.breaks].sort((a, b) => parseHhMm(a.at) - parseHhMm(b.at)),
+    })),
   };
 }

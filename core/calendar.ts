@@ -42,17 +42,34 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-// Every command asks for the local time (day rollover, opening hours); formatting with Intl
-// costs microseconds each time, so the answer is kept per zone for the current UTC minute.
-const lastParts = new Map<string, { minute: number; parts: LocalParts }>();
+// Every command asks for the local time (day rollover, opening hours) and the wait estimate
+// asks for many (history by hour, the roster); formatting with Intl costs microseconds each
+// time. A zone's offset from UTC only changes on a quarter hour (DST and every zone in use), so
+// the offset is kept per zone and quarter hour and the parts are worked out from it.
+const QUARTER_MS = 15 * 60_000;
+const offsets = new Map<string, Map<number, number>>();
+const MAX_OFFSETS = 4096;
 
 export function localParts(epochMs: number, timeZone: string): Readonly<LocalParts> {
-  const minute = Math.floor(epochMs / 60_000);
-  const hit = lastParts.get(timeZone);
-  if (hit && hit.minute === minute) return hit.parts;
-  const parts = formatLocalParts(minute * 60_000, timeZone);
-  lastParts.set(timeZone, { minute, parts });
-  return parts;
+  const minuteStart = Math.floor(epochMs / 60_000) * 60_000;
+  const quarter = Math.floor(minuteStart / QUARTER_MS);
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  let offset = zone.get(quarter);
+  if (offset === undefined) {
+    const p = formatLocalParts(quarter * QUARTER_MS, timeZone);
+    offset = Date.UTC(p.year, p.month - 1, p.day) + p.minutes * 60_000 - quarter * QUARTER_MS;
+    if (zone.size >= MAX_OFFSETS) zone.clear();
+    zone.set(quarter, offset);
+  }
+  const d = new Date(minuteStart + offset);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    weekday: d.getUTCDay(),
+    minutes: d.getUTCHours() * 60 + d.getUTCMinutes(),
+  };
 }
 
 function formatLocalParts(epochMs: number, timeZone: string): LocalParts {

@@ -9,7 +9,7 @@
 import { DomainError } from '../common/errors.js';
 import { businessDay, isOpenAt } from './calendar.js';
 import type { WaitEstimate } from './estimate.js';
-import { gatherEstimateInput, ServiceTimes, type QueueFacts } from './estimate-inputs.js';
+import { ServiceTimes, type Customer, type QueueFacts } from './estimate-inputs.js';
 import { draft, type EventDraft } from './events.js';
 import { DailyNumbers, laterDay } from './numbering.js';
 import { selectNext } from './selection.js';
@@ -23,7 +23,7 @@ import type {
   Ticket,
 } from './types.js';
 import { countBefore, WaitingIndex } from './waiting-index.js';
-import { WaitEstimator } from './wait-estimator.js';
+import { WaitEstimator, type EstimatorState } from './wait-estimator.js';
 
 export interface Outcome<R = unknown> {
   tickets: Ticket[];
@@ -42,6 +42,8 @@ export interface EngineSnapshot {
   sequences: NumberSequence[];
   /** The latest business day the log has seen; the engine's day never goes back before it. */
   businessDay?: string;
+  /** The wait estimator's memory of earlier days (history and calibration), as last saved. */
+  estimator?: EstimatorState;
 }
 
 export interface IssueInput {
@@ -90,8 +92,9 @@ export class QueueEngine {
     now: number,
   ) {
     this.index = new WaitingIndex((s) => this.prioritySegments.has(s));
-    this.estimator = new WaitEstimator((s) => this.prioritySegments.has(s));
+    this.estimator = new WaitEstimator((s) => this.prioritySegments.has(s), config.branch.timeZone, config.roster, snapshot.estimator);
     this.lastNow = now;
+    const config_ = () => this.config;
     this.facts = {
       services: this.services,
       counterDefs: this.counterDefs,
@@ -99,10 +102,11 @@ export class QueueEngine {
       ticket: (id) => this.tickets.get(id),
       isActive: (t) => ACTIVE.has(t.status),
       isPriority: (s) => this.prioritySegments.has(s),
-      waitingCount: (code) => this.index.waitingCount(code),
-      priorityWaiting: (code) => this.index.line(code).priority.length,
+      lines: (code) => this.index.line(code),
       meanServiceMinutes: (code) => this.serviceTimes.meanMinutes(code),
-      arrivalRates: (code, at) => this.estimator.arrivalRates(code, at),
+      get rules() {
+        return config_().rules;
+      },
     };
     this.setConfig(config);
     this.day = laterDay(businessDay(now, config.branch.timeZone, config.branch.dayStartsAt), snapshot.businessDay);
@@ -123,6 +127,7 @@ export class QueueEngine {
     for (const c of config.counters) this.counterDefs.set(c.id, c);
     this.prioritySegments.clear();
     for (const s of config.segments) if (s.priority) this.prioritySegments.add(s.code);
+    this.estimator?.setConfig(config.branch.timeZone, config.roster);
   }
 
   // ---------------------------------------------------------------- queries
@@ -190,7 +195,35 @@ export class QueueEngine {
    * their other lines, the service times learned today and the priority arrivals that overtake.
    */
   estimate(serviceCode: string, ahead: number, segment = 'regular', now = this.lastNow): WaitEstimate {
-    return this.estimator.estimate(gatherEstimateInput(this.facts, serviceCode, ahead, segment, now));
+    const lines = this.index.line(serviceCode);
+    const priority = this.prioritySegments.has(segment);
+    const side = priority ? lines.priority : lines.regular;
+    const position = Math.max(0, priority ? ahead : ahead - lines.priority.length);
+    // `ahead` of a customer in the line names them; one more than the line holds is a newcomer.
+    const there = position < side.length ? side[position] : undefined;
+    const us: Customer = { serviceCode, segment, queuedAt: there?.queuedAt ?? now, issuedAt: there?.issuedAt ?? now, position: Math.min(position, side.length), inLine: !!there };
+    return this.estimator.estimate(this.facts, us, this.day, now);
+  }
+
+  /** The estimate for a ticket about to join its line (issued, transferred, rejoined). */
+  private estimateJoining(t: Ticket, now: number): WaitEstimate {
+    const lines = this.index.line(t.serviceCode);
+    const side = this.prioritySegments.has(t.segment) ? lines.priority : lines.regular;
+    return this.estimator.estimate(this.facts, { serviceCode: t.serviceCode, segment: t.segment, queuedAt: t.queuedAt, issuedAt: t.issuedAt, position: countBefore(side, t), inLine: false }, this.day, now);
+  }
+
+  /** The estimator's memory of earlier days, for the service to keep across restarts. */
+  estimatorState(): EstimatorState {
+    return this.estimator.toState();
+  }
+
+  /** Whether a counter that holds the service as primary is open now (not paused, not closed). */
+  private hasOpenPrimary(serviceCode: string): boolean {
+    for (const def of this.counterDefs.values()) {
+      if (this.counter(def.id).status !== 'open') continue;
+      if (def.services.some((s) => s.code === serviceCode && s.level === 'primary')) return true;
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- commands
@@ -252,7 +285,7 @@ export class QueueEngine {
     };
     ticket.visitId = ticket.id;
     ticket.ahead = this.aheadOf(ticket);
-    ticket.estimate = this.estimate(service.code, ticket.ahead, segment, now);
+    ticket.estimate = this.estimateJoining(ticket, now);
     return {
       tickets: [ticket],
       counters: [],
@@ -321,7 +354,7 @@ export class QueueEngine {
       }
       c = { ...c, currentTicketId: undefined };
     }
-    const pick = selectNext(def, c, this.index, this.services, this.config.rules, now);
+    const pick = selectNext(def, c, this.index, this.services, this.config.rules, now, (code) => this.hasOpenPrimary(code));
     if (!pick) {
       if (out.tickets.length || c !== this.counter(counterId)) out.counters.push({ ...c, since: now });
       return out;
@@ -408,7 +441,7 @@ export class QueueEngine {
       transferredFrom: ticket.id,
     };
     fresh.ahead = this.aheadOf(fresh);
-    fresh.estimate = this.estimate(target.code, fresh.ahead, fresh.segment, now);
+    fresh.estimate = this.estimateJoining(fresh, now);
     moved.transferredTo = fresh.id;
     return {
       tickets: [moved, fresh],
@@ -442,7 +475,7 @@ export class QueueEngine {
       callReason: undefined,
     };
     next.ahead = this.aheadOf(next);
-    next.estimate = this.estimate(next.serviceCode, next.ahead, next.segment, now);
+    next.estimate = this.estimateJoining(next, now);
     return { ...emptyOutcome(next), tickets: [next], events: [draft('ticket.rejoined', now, { ticket: next, staffId: actor.staffId })] };
   }
 
@@ -459,7 +492,10 @@ export class QueueEngine {
   /** Takes a committed outcome into memory. Call only after the database committed it. */
   apply(out: Outcome): void {
     for (const s of out.sequences) this.numbers.put(s);
-    for (const c of out.counters) this.counters.set(c.id, c);
+    for (const c of out.counters) {
+      this.estimator.observeCounter(this.counters.get(c.id), c);
+      this.counters.set(c.id, c);
+    }
     for (const e of out.events) if (e.at > this.lastNow) this.lastNow = e.at;
     for (const t of out.tickets) {
       this.estimator.observe(this.tickets.get(t.id), t);
@@ -470,6 +506,7 @@ export class QueueEngine {
     if (day !== undefined) {
       this.day = day;
       this.staleActive = false;
+      this.estimator.closeDay();
       // Finished tickets of earlier days are history now; keep memory to the current day.
       for (const [id, t] of this.tickets) if (t.businessDay !== day && !ACTIVE.has(t.status)) this.tickets.delete(id);
       this.numbers.keepOnly(day);

@@ -1,15 +1,20 @@
 /**
- * The facts a wait estimate is made from, gathered from the queue's state: the counters that
- * serve the service, what each is doing now, the lines they serve, the service times learned
- * today and the recent arrivals. estimate.ts turns these facts into minutes; the engine only
- * asks for them.
+ * The facts a wait estimate is made from, gathered from the queue's state and what the estimator
+ * knows ahead (the roster, the branch's history): every counter that is open, paused or
+ * rostered for later today, with what it is doing now; every line with its waiting customers,
+ * service times by hour and expected arrivals. estimate-walk.ts turns these into minutes; the
+ * engine only asks for them.
  */
-import type { EstimateCounter, EstimateInput, LineFacts } from './estimate.js';
-import type { CounterDef, CounterState, ServiceDef, Ticket } from './types.js';
+import type { HourlyRates } from './branch-history.js';
+import type { WalkCounter, WalkInput, WalkLine } from './estimate-walk.js';
+import type { CounterPlan } from './roster-plan.js';
+import type { CounterDef, CounterState, QueueRules, ServiceDef, Ticket } from './types.js';
+import type { ServiceLines } from './waiting-index.js';
 
 // Weight of the newest service time in the running mean: recent enough to follow a slow
 // afternoon, smooth enough that one long loan appointment does not swing every estimate.
 const SERVICE_TIME_WEIGHT = 0.1;
+const MINUTE = 60_000;
 
 /** Mean service time per service, learned from the day's finished tickets. */
 export class ServiceTimes {
@@ -40,78 +45,85 @@ export class ServiceTimes {
 export interface QueueFacts {
   readonly services: ReadonlyMap<string, ServiceDef>;
   readonly counterDefs: ReadonlyMap<string, CounterDef>;
+  readonly rules: QueueRules;
   counter(id: string): CounterState;
   ticket(id: string): Ticket | undefined;
   isActive(t: Ticket): boolean;
   isPriority(segment: string): boolean;
-  waitingCount(serviceCode: string): number;
-  priorityWaiting(serviceCode: string): number;
+  /** The waiting customers of a service, priority and regular, each in queue order. */
+  lines(serviceCode: string): ServiceLines;
+  /** Today's running mean, or the configured typical time. */
   meanServiceMinutes(serviceCode: string): number;
-  arrivalRates(serviceCode: string, now: number): { all: number; priority: number };
 }
 
-/** Open counters that have the service as primary (they share its new arrivals). */
-export function openPrimaryCounters(q: QueueFacts, serviceCode: string): number {
-  let n = 0;
-  for (const def of q.counterDefs.values()) {
-    if (q.counter(def.id).status === 'closed') continue;
-    if (def.services.some((s) => s.code === serviceCode && s.level === 'primary')) n++;
+/** What the estimator knows ahead of the queue's state. */
+export interface Foresight {
+  localMinutes(now: number): number;
+  serviceMinutesByHour(serviceCode: string, fallback: number): Float64Array;
+  arrivalRates(serviceCode: string, now: number): HourlyRates | undefined;
+  plan(counterId: string, state: CounterState, busyUntil: number, now: number): CounterPlan | undefined;
+}
+
+export interface Customer {
+  serviceCode: string;
+  segment: string;
+  queuedAt: number;
+  issuedAt: number;
+  /** Customers before them in their own segment line. */
+  position: number;
+  /** In the line already (an existing ticket) or joining it (a new ticket, a transfer). */
+  inLine: boolean;
+}
+
+export function gatherWalkInput(q: QueueFacts, k: Foresight, us: Customer, now: number): WalkInput {
+  const localMinutes = k.localMinutes(now);
+  const hour = Math.min(23, Math.floor(localMinutes / 60));
+  const lines = new Map<string, WalkLine>();
+  for (const s of q.services.values()) {
+    if (!s.enabled && s.code !== us.serviceCode) continue;
+    const l = q.lines(s.code);
+    lines.set(s.code, {
+      targetMinutes: s.targetWaitMinutes,
+      thresholdMinutes: s.reserveAfterMinutes ?? s.targetWaitMinutes,
+      priority: l.priority,
+      regular: l.regular,
+      serviceMinutes: k.serviceMinutesByHour(s.code, q.meanServiceMinutes(s.code)),
+      rates: k.arrivalRates(s.code, now),
+    });
   }
-  return n;
-}
-
-/**
- * The estimator's input for a ticket of `serviceCode` with `ahead` customers before it, all but
- * the calibration (the estimator adds its own).
- */
-export function gatherEstimateInput(
-  q: QueueFacts,
-  serviceCode: string,
-  ahead: number,
-  segment: string,
-  now: number,
-): Omit<EstimateInput, 'calibration'> {
-  const counters: EstimateCounter[] = [];
-  const lines: Record<string, LineFacts> = {};
+  const counters: WalkCounter[] = [];
   for (const def of q.counterDefs.values()) {
-    if (!def.services.some((s) => s.code === serviceCode)) continue;
+    const services = def.services.filter((s) => lines.has(s.code));
+    if (services.length === 0) continue;
     const st = q.counter(def.id);
+    let busyUntil = now;
     const cur = st.currentTicketId ? q.ticket(st.currentTicketId) : undefined;
-    let busyMinutes = 0;
     if (cur && q.isActive(cur)) {
-      const m = q.meanServiceMinutes(cur.serviceCode);
-      const elapsed = (now - (cur.startedAt ?? cur.calledAt ?? now)) / 60_000;
+      const m = lines.get(cur.serviceCode)?.serviceMinutes[hour] ?? q.meanServiceMinutes(cur.serviceCode);
+      const elapsed = (now - (cur.startedAt ?? cur.calledAt ?? now)) / MINUTE;
       // A service that has run past its mean still has some way to go (long tails).
-      busyMinutes = Math.max(0.3 * m, m - elapsed);
+      busyUntil = now + Math.max(0.3 * m, m - elapsed) * MINUTE;
     }
-    const primary: string[] = [];
-    const secondary: string[] = [];
-    for (const s of def.services) {
-      if (q.services.get(s.code)?.enabled === false) continue;
-      (s.level === 'primary' ? primary : secondary).push(s.code);
-      if (!lines[s.code]) {
-        const rates = q.arrivalRates(s.code, now);
-        lines[s.code] = {
-          waiting: q.waitingCount(s.code),
-          priorityWaiting: q.priorityWaiting(s.code),
-          openPrimaryCounters: openPrimaryCounters(q, s.code),
-          meanServiceMinutes: q.meanServiceMinutes(s.code),
-          arrivalsPerMinute: rates.all,
-          priorityArrivalsPerMinute: rates.priority,
-        };
-      }
+    const plan = k.plan(def.id, st, busyUntil, now);
+    if (!plan) continue;
+    counters.push({ services, ...plan, streak: st.priorityStreak });
+  }
+  if (!counters.some((c) => c.services.some((s) => s.code === us.serviceCode))) {
+    // Nobody is expected to serve the service today: the configured counters are taken to
+    // open within a service time (a branch without a roster, the demo at night).
+    const m = lines.get(us.serviceCode)?.serviceMinutes[hour] ?? q.meanServiceMinutes(us.serviceCode);
+    for (const def of q.counterDefs.values()) {
+      if (!def.services.some((s) => s.code === us.serviceCode)) continue;
+      const at = now + m * MINUTE;
+      counters.push({ services: def.services.filter((s) => lines.has(s.code)), freeAt: at, openFrom: at, closeAt: Infinity, breaks: [], streak: 0 });
     }
-    counters.push({ status: st.status, statusMinutes: Math.max(0, (now - st.since) / 60_000), busyMinutes, primary, secondary });
   }
-  if (!lines[serviceCode]) {
-    lines[serviceCode] = {
-      waiting: q.waitingCount(serviceCode),
-      priorityWaiting: 0,
-      openPrimaryCounters: 0,
-      meanServiceMinutes: q.meanServiceMinutes(serviceCode),
-      arrivalsPerMinute: 0,
-      priorityArrivalsPerMinute: 0,
-    };
-  }
-  return { serviceCode, ahead, priority: q.isPriority(segment), counters, lines };
+  return {
+    now,
+    localMinutes,
+    rules: q.rules,
+    lines,
+    counters,
+    us: { serviceCode: us.serviceCode, priority: q.isPriority(us.segment), queuedAt: us.queuedAt, issuedAt: us.issuedAt, position: us.position, inLine: us.inLine },
+  };
 }

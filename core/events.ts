@@ -28,7 +28,7 @@ export const alertSchema = z.object({
   id: z.string(),
   /** One alert per condition at a time: e.g. wait:A, idle:3, device:printer-1:paper_near_end. */
   key: z.string(),
-  kind: z.enum(['wait_over_target', 'counter_idle', 'device_offline', 'printer_paper', 'device_fault', 'storage_fault']),
+  kind: z.enum(['wait_over_target', 'counter_idle', 'device_offline', 'printer_paper', 'device_fault', 'storage_fault', 'sync_stalled', 'sync_restored']),
   severity: z.enum(['warning', 'critical']),
   message: localizedSchema,
   raisedAt: z.string(),

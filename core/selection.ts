@@ -1,26 +1,20 @@
 /**
- * The calling rules (DESIGN §3): which waiting ticket a counter gets when it asks for the next.
- *  1. primary services of the counter before secondary ones;
- *  2. within a tier, priority segments before regular, where a regular ticket past its
- *     service's target wait counts as priority (ageing), and at most `fairnessCap` priority
- *     calls in a row while regular customers wait;
- *  3. otherwise first come, first served by queue time.
+ * The calling rules (DESIGN §3, docs/calling-rules.md): which waiting ticket a counter gets when
+ * it asks for the next. The branch chooses the policy (rules.tiers): reserve duty (the default,
+ * selection-reserve.ts) or strict tiers (selection-strict.ts). Both rank the heads of the
+ * counter's lines; this file gathers the heads from the waiting tickets and says why, for audit.
  */
-import type { CallReason, CounterDef, CounterState, QueueRules, ServiceDef, SkillLevel, Ticket } from './types.js';
-import { countQueuedBefore, type WaitingIndex } from './waiting-index.js';
+import { passedOver, type HeadPick, type LineHead, type Selection } from './selection-common.js';
+import { rankReserve } from './selection-reserve.js';
+import { rankStrict } from './selection-strict.js';
+import type { CallReason, CounterDef, CounterState, QueueRules, ServiceDef, Ticket } from './types.js';
+import type { WaitingIndex } from './waiting-index.js';
 
-export interface Selection {
-  ticket: Ticket;
-  reason: CallReason;
-  /** Whether the pick was a priority-segment ticket taken while regular customers waited. */
-  countsTowardStreak: boolean;
-}
+export type { Selection } from './selection-common.js';
 
-function earliest(a: Ticket | undefined, b: Ticket | undefined): Ticket | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  if (a.queuedAt !== b.queuedAt) return a.queuedAt < b.queuedAt ? a : b;
-  return a.issuedAt <= b.issuedAt ? a : b;
+/** The policy the branch's rules choose, as a ranking of line heads. */
+export function rankHeads(heads: readonly LineHead[], now: number, rules: QueueRules, streak: number): HeadPick | null {
+  return rules.tiers === 'strict' ? rankStrict(heads, now, rules, streak) : rankReserve(heads, now, rules, streak);
 }
 
 export function selectNext(
@@ -30,56 +24,55 @@ export function selectNext(
   services: ReadonlyMap<string, ServiceDef>,
   rules: QueueRules,
   now: number,
+  /** Whether an open counter (not paused, not closed) holds the service as primary. */
+  hasOpenPrimary: (serviceCode: string) => boolean = () => true,
 ): Selection | null {
-  for (const tier of ['primary', 'secondary'] as SkillLevel[]) {
-    const codes = counter.services
-      .filter((s) => s.level === tier && services.get(s.code)?.enabled !== false)
-      .map((s) => s.code);
-    let priorityHead: Ticket | undefined;
-    let agedHead: Ticket | undefined;
-    let regularHead: Ticket | undefined;
-    for (const code of codes) {
-      const lines = index.line(code);
-      priorityHead = earliest(priorityHead, lines.priority[0]);
-      const r = lines.regular[0];
-      if (!r) continue;
-      regularHead = earliest(regularHead, r);
-      const target = (services.get(code)?.targetWaitMinutes ?? Infinity) * 60_000;
-      if (rules.ageing && now - r.queuedAt > target) agedHead = earliest(agedHead, r);
+  const heads: LineHead[] = [];
+  const tickets: Ticket[] = [];
+  for (const s of counter.services) {
+    const def = services.get(s.code);
+    if (def?.enabled === false) continue;
+    const lines = index.line(s.code);
+    if (!lines.priority[0] && !lines.regular[0]) continue;
+    // Strict tiers know no covering; reserve duty does.
+    const covering = rules.tiers !== 'strict' && s.level === 'secondary' && !hasOpenPrimary(s.code);
+    const targetMinutes = def?.targetWaitMinutes ?? Infinity;
+    const thresholdMinutes = def?.reserveAfterMinutes ?? targetMinutes;
+    for (const t of [lines.priority[0], lines.regular[0]]) {
+      if (!t) continue;
+      heads.push({ queuedAt: t.queuedAt, issuedAt: t.issuedAt, level: s.level, covering, priority: t === lines.priority[0], targetMinutes, thresholdMinutes });
+      tickets.push(t);
     }
-    if (!priorityHead && !regularHead) continue;
-
-    const passedOver = (t: Ticket) => {
-      let n = 0;
-      for (const code of counter.services.map((s) => s.code)) {
-        const l = index.line(code);
-        n += countQueuedBefore(l.priority, t.queuedAt) + countQueuedBefore(l.regular, t.queuedAt);
-      }
-      return n;
-    };
-    const make = (ticket: Ticket, rule: CallReason['rule'], text: string, countsTowardStreak: boolean): Selection => ({
-      ticket,
-      reason: { tier, rule, passedOver: passedOver(ticket), text },
-      countsTowardStreak,
-    });
-
-    const ahead = earliest(priorityHead, agedHead);
-    if (ahead && ahead === agedHead && ahead !== priorityHead) {
-      const mins = Math.floor((now - ahead.queuedAt) / 60_000);
-      return make(ahead, 'aged', `${tier} service; regular ticket waited ${mins} min, past the target wait, so it ranks as priority`, false);
-    }
-    if (priorityHead) {
-      if (regularHead && state.priorityStreak >= rules.fairnessCap) {
-        return make(
-          regularHead,
-          'fairness',
-          `${tier} service; ${state.priorityStreak} priority calls in a row reached the cap of ${rules.fairnessCap}, so the longest-waiting regular ticket goes next`,
-          false,
-        );
-      }
-      return make(priorityHead, 'priority', `${tier} service; priority segment "${priorityHead.segment}" goes before regular`, !!regularHead);
-    }
-    return make(regularHead!, 'fifo', `${tier} service; first come, first served`, false);
   }
-  return null;
+  const pick = rankHeads(heads, now, rules, state.priorityStreak);
+  if (!pick) return null;
+  const head = heads[pick.index]!;
+  const ticket = tickets[pick.index]!;
+  const reason: CallReason = {
+    tier: head.level,
+    rule: pick.rule,
+    passedOver: passedOver(counter, index, ticket),
+    text: reasonText(head, pick, ticket, now, rules, state.priorityStreak),
+    ...(head.covering ? { covering: true } : {}),
+  };
+  return { ticket, reason, countsTowardStreak: pick.countsTowardStreak };
+}
+
+function reasonText(head: LineHead, pick: HeadPick, t: Ticket, now: number, rules: QueueRules, streak: number): string {
+  const tier = head.covering ? 'secondary service served as primary (no counter with it as primary is open)' : `${head.level} service`;
+  const mins = Math.floor((now - t.queuedAt) / 60_000);
+  switch (pick.rule) {
+    case 'aged':
+      return rules.tiers === 'strict'
+        ? `${tier}; regular ticket waited ${mins} min, past the target wait, so it ranks as priority`
+        : `${tier}; waited ${mins} min, ${((now - t.queuedAt) / 60_000 / head.targetMinutes).toFixed(1)}× the ${head.targetMinutes}-minute target: the customer furthest past target goes first`;
+    case 'reserve':
+      return `${tier}; waited ${mins} min, past the ${head.thresholdMinutes}-minute reserve threshold, so it goes before primary customers within target`;
+    case 'fairness':
+      return `${tier}; ${streak} priority calls in a row reached the cap of ${rules.fairnessCap}, so the longest-waiting regular ticket goes next`;
+    case 'priority':
+      return `${tier}; priority segment "${t.segment}" goes before regular`;
+    case 'fifo':
+      return `${tier}; first come, first served`;
+  }
 }

@@ -38,6 +38,12 @@ export interface ServiceDef {
   selfService: Localized[];
   icon?: string;
   enabled: boolean;
+  /**
+   * Reserve duty: once this service's longest waiter has waited this long, counters that hold
+   * it as secondary serve it ahead of their primary customers still within target. Undefined
+   * means the target wait.
+   */
+  reserveAfterMinutes?: number;
 }
 
 export interface CounterDef {
@@ -60,7 +66,16 @@ export interface OpeningHours {
   closedDates: string[];
 }
 
+/**
+ * How a counter weighs its secondary services: `reserve` (the default) serves a secondary line
+ * whose longest waiter is past its reserve threshold ahead of primary customers still within
+ * target, and serves a service with no open primary counter as primary; `strict` takes a
+ * secondary service only when no primary customer waits.
+ */
+export type TierPolicy = 'reserve' | 'strict';
+
 export interface QueueRules {
+  tiers: TierPolicy;
   /** At most this many priority calls in a row at one counter while regular customers wait. */
   fairnessCap: number;
   /** Regular tickets older than their service's target wait are treated as priority. */
@@ -82,21 +97,36 @@ export interface BranchDef {
   hours: OpeningHours;
 }
 
+/** One planned shift of a counter: the branch's roster, known ahead (shifts, meal breaks). */
+export interface RosterShift {
+  counterId: string;
+  /** Weekdays the shift runs: 0 = Sunday … 6 = Saturday. */
+  weekdays: number[];
+  /** Local "HH:MM" the counter opens and closes. */
+  open: string;
+  close: string;
+  breaks: { at: string; minutes: number; reason: string }[];
+}
+
 export interface QueueConfig {
   branch: BranchDef;
   services: ServiceDef[];
   counters: CounterDef[];
   segments: SegmentDef[];
   rules: QueueRules;
+  roster: RosterShift[];
 }
 
 /** Why the engine chose a ticket: kept on the ticket and in the event, for audit. */
 export const callReasonSchema = z.object({
   /** primary/secondary: which skill tier the ticket came from. */
   tier: skillLevelSchema,
-  /** priority: a priority segment; aged: a regular ticket past its target wait; fifo: plain order;
-   *  fairness: a regular ticket taken because the priority streak reached the cap. */
-  rule: z.enum(['priority', 'aged', 'fifo', 'fairness']),
+  /** priority: a priority segment; aged: past its target wait (furthest past first); fifo: plain
+   *  order; fairness: a regular ticket taken because the priority streak reached the cap;
+   *  reserve: a secondary line past its reserve threshold, before primary customers within target. */
+  rule: z.enum(['priority', 'aged', 'fifo', 'fairness', 'reserve']),
+  /** A secondary service served as primary because no counter with it as primary was open. */
+  covering: z.boolean().optional(),
   /** Tickets of this counter's services that arrived earlier and were passed over. */
   passedOver: z.number().int().nonnegative(),
   text: z.string(),
@@ -115,6 +145,8 @@ export const ticketEstimateSchema = z.object({
   expectedMinutes: z.number().optional(),
   /** The queue-length baseline (n+1)/(s·μ) at the same moment. */
   baselineMinutes: z.number().optional(),
+  /** The delay-history baseline: the wait of the last customer of the service called before. */
+  delayBaselineMinutes: z.number().optional(),
   /** The uncalibrated model's minutes (what calibration learns the error of). */
   modelMinutes: z.number().optional(),
 });

@@ -55,6 +55,12 @@ export interface BranchStore {
   eventsAfter(afterId: number, limit: number): BranchEvent[];
   /** Events with `afterId < id <= uptoId`, in log order. */
   eventsBetween(afterId: number, uptoId: number): BranchEvent[];
+  /**
+   * Renumbers a stream's events from `fromSeq` on so that the first becomes `newFromSeq` (the
+   * uploader does this when head office already holds those numbers from before a restore), and
+   * the stream's next event follows them. One transaction.
+   */
+  resequenceStream(stream: StreamName, fromSeq: number, newFromSeq: number): number;
   lastEventId(): number;
   /** The id of the newest event of this type, if any (e.g. the latest day.closed). */
   latestEventIdOfType(type: BranchEvent['type']): number | undefined;
@@ -131,6 +137,8 @@ const metaRow = z.object({ value: z.string() });
 const dayRow = z.object({ day: z.string().nullable() });
 const idRow = z.object({ id: z.number().int() });
 const headRow = z.object({ stream: z.string(), seq: z.number().int() });
+const maxSeqRow = z.object({ seq: z.number().int().nullable() });
+const seqFloorRow = z.object({ key: z.string(), value: z.coerce.number().int() });
 
 export interface BranchStoreOptions {
   /** Where a row that fails its schema is reported (logged) before the read throws. */
@@ -184,6 +192,10 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     ),
     insertEvent: db.prepare('INSERT INTO events (stream, seq, type, v, at, data) VALUES (?, ?, ?, ?, ?, ?)'),
     streamHeads: db.prepare('SELECT stream, MAX(seq) AS seq FROM events GROUP BY stream'),
+    streamHead: db.prepare('SELECT MAX(seq) AS seq FROM events WHERE stream = ?'),
+    seqFloors: db.prepare("SELECT key, value FROM meta WHERE key LIKE 'seq_floor.%'"),
+    seqNegate: db.prepare('UPDATE events SET seq = -(seq + ?) WHERE stream = ? AND seq >= ?'),
+    seqRestore: db.prepare('UPDATE events SET seq = -seq WHERE stream = ? AND seq < 0'),
     eventsAfter: db.prepare('SELECT id, stream, seq, type, v, at, data, ? AS branch FROM events WHERE id > ? ORDER BY id LIMIT ?'),
     eventsBetween: db.prepare('SELECT id, stream, seq, type, v, at, data, ? AS branch FROM events WHERE id > ? AND id <= ? ORDER BY id'),
     lastEventId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events'),
@@ -218,6 +230,12 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
   // Per-stream heads live in memory and advance only after a commit succeeds.
   const heads = new Map<string, number>();
   for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
+  // A stream moved past head office's numbers (resequenceStream) continues from there even
+  // before it has an event of its own beyond them.
+  for (const r of rows.all(seqFloorRow, 'meta', ['key'], stmt.seqFloors.all())) {
+    const stream = r.key.slice('seq_floor.'.length);
+    heads.set(stream, Math.max(heads.get(stream) ?? 0, r.value));
+  }
 
   /**
    * Writes events with their stream sequences. `check`: each event is checked against its schema
@@ -305,6 +323,20 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       const events = appendTx(drafts, branchId, pending, alongside);
       advance(pending);
       return events;
+    },
+    resequenceStream(stream, fromSeq, newFromSeq) {
+      const shift = newFromSeq - fromSeq;
+      if (shift <= 0) throw new DomainError('RESEQUENCE_BACKWARDS', `Events can only be moved forward in their stream (${fromSeq} → ${newFromSeq}).`, { stream, fromSeq, newFromSeq });
+      const moved = db.transaction(() => {
+        // Through negative numbers, so the unique (stream, seq) index never sees two rows at once.
+        const n = stmt.seqNegate.run(shift, stream, fromSeq).changes;
+        stmt.seqRestore.run(stream);
+        stmt.setMeta.run(`seq_floor.${stream}`, String(newFromSeq - 1));
+        return n;
+      })();
+      const head = rows.one(maxSeqRow, 'events', ['stream'], stmt.streamHead.get(stream)).seq;
+      heads.set(stream, Math.max(head ?? 0, newFromSeq - 1));
+      return moved;
     },
     eventsAfter: (afterId, limit) => rows.all(eventRow, 'events', ['id'], stmt.eventsAfter.all(meta('branch_id') ?? '', afterId, limit)),
     eventsBetween: (afterId, uptoId) => rows.all(eventRow, 'events', ['id'], stmt.eventsBetween.all(meta('branch_id') ?? '', afterId, uptoId)),

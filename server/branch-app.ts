@@ -12,7 +12,7 @@ import { createBranchStore, type BranchStore } from '../db/branch-store.js';
 import { createKioskDeviceStore } from '../db/kiosk-device-store.js';
 import { applyNumberingGuard } from '../db/numbering-guard.js';
 import { openDatabase, type Db } from '../db/open-database.js';
-import { Auth } from './auth.js';
+import { Auth, type AuthSettings } from './auth.js';
 import { BranchService, type Clock } from './branch-service.js';
 import { attachCalling, type Calling } from './calling/index.js';
 import { DeviceRegistry } from './devices.js';
@@ -32,6 +32,8 @@ import { StorageWatch } from './storage-watch.js';
 import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
 import type { FastifyInstance } from 'fastify';
+import { appliedHqConfig } from '../sync/apply-config.js';
+import { attachSync, type Sync, type SyncOptions } from '../sync/attach-sync.js';
 
 export interface BranchAppOptions {
   dataDir: string;
@@ -50,6 +52,8 @@ export interface BranchAppOptions {
   ticketRateLimitPerMinute?: number;
   /** Overrides the configuration file's alert settings (tests). */
   alertSettings?: Partial<AlertSettings>;
+  /** Sync with head office (`--hq URL [--enroll CODE]`). */
+  hq?: SyncOptions;
 }
 
 export interface BranchApp {
@@ -75,9 +79,16 @@ export interface BranchApp {
   calling: Calling;
   /** Dashboard, alerts, staffing advice, reports (issue #5). */
   insights: Insights;
+  /** Head-office sync, when the service was started with --hq. */
+  sync?: Sync;
   credentialsFile?: string;
   initialAdminFile?: string;
   close(): Promise<void>;
+}
+
+/** The sign-in settings of a configuration's security section. */
+function authSettings(security: LoadedConfig['file']['security']): AuthSettings {
+  return { ...security, loginsPerMinutePerAddress: security.limits.loginsPerMinutePerAddress };
 }
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -86,7 +97,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const { log } = opts;
   const clock = opts.clock ?? Date.now;
   // The configuration is checked before anything is opened: a broken file starts nothing.
-  const config = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
+  const fileConfig = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
   const dbPath = join(opts.dataDir, 'branch.db');
   const db = openDatabase(dbPath);
   // A stop after the database files changed left the numbers issued so far: continue after them.
@@ -102,12 +113,14 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const storageWatch = new StorageWatch(log);
   const store = createBranchStore(db, { reportRowError: rowErrorReporter(log), onStorageHalt: storageWatch.onHalt });
   try {
+    // Once head office has sent a configuration, it is the one in force; the file was the start.
+    const config = appliedHqConfig(store, fileConfig.queue.branch.id, log) ?? fileConfig;
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
     const security = config.file.security;
     const auth = new Auth(
       store,
-      { ...security, loginsPerMinutePerAddress: security.limits.loginsPerMinutePerAddress },
+      authSettings(security),
       {
         trustedAddresses: addressSet(security.kioskAddresses),
         onLocked: (staffId, until, address) => service.record([draft('staff.login_locked', clock(), { staffId, until, address })]),
@@ -138,7 +151,8 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       connections: limits.connections,
       trustedAddresses: addressSet(security.kioskAddresses),
     });
-    const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log });
+    let sync: Sync | undefined;
+    const kiosk = attachKiosk({ http, service, auth, devices, config, demo: opts.demo, dataDir: opts.dataDir, host: opts.host, uris: opts.devices, log, publicBaseUrl: () => sync?.publicBaseUrl() });
     const kioskDevices = new KioskDevices(createKioskDeviceStore(db, { reportRowError: rowErrorReporter(log) }));
     registerKioskDeviceRoutes(http, { devices: kioskDevices, auth, clock, log });
     registerApi(http, {
@@ -161,7 +175,24 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       intervalMs: config.file.alerts.checkEverySeconds * 1000,
       ...opts.alertSettings,
     };
-    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings });
+    const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings, extraConditions: () => sync?.conditions() ?? [] });
+    if (opts.hq) {
+      sync = await attachSync({
+        http,
+        service,
+        auth,
+        store,
+        db,
+        dataDir: opts.dataDir,
+        log,
+        devices: () => devices.list(),
+        options: opts.hq,
+        activate(loaded) {
+          service.updateConfig(loaded.queue);
+          auth.updateSettings(authSettings(loaded.file.security));
+        },
+      });
+    }
     registerPages(http, log);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
@@ -186,6 +217,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     insights.alerts.addSource(() => storageWatch.alerts());
     storageWatch.start(store);
     retention.start();
+    sync?.start(() => insights.alerts.list());
 
     return {
       url: `http://127.0.0.1:${port}`,
@@ -201,9 +233,11 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       calling,
       kiosk,
       insights,
+      sync,
       credentialsFile,
       initialAdminFile,
       async close() {
+        await sync?.stop();
         service.stop();
         storageWatch.stop();
         retention.stop();

@@ -11,6 +11,7 @@ import type { BranchEvent, EventDraft } from '../core/events.js';
 import type { CounterState, QueueConfig, Ticket } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
 import { CommandRunner, type Answer, type Clock, type IdempotencyOptions } from './command-runner.js';
+import { loadEstimatorState, saveEstimatorState } from './estimator-memory.js';
 import type { EventHub } from './event-hub.js';
 import type { Logger } from './logger.js';
 
@@ -35,7 +36,8 @@ export class BranchService {
   ) {
     const now = clock();
     const probe = new QueueEngine(config, { tickets: [], counters: [], sequences: [], businessDay: store.latestBusinessDay() }, randomUUID, now);
-    this.engine = new QueueEngine(config, store.loadSnapshot(probe.businessDay), randomUUID, now);
+    const estimator = loadEstimatorState(store, config, probe.businessDay, log);
+    this.engine = new QueueEngine(config, { ...store.loadSnapshot(probe.businessDay), estimator }, randomUUID, now);
     this.store.setMeta('branch_id', config.branch.id);
     this.runner = new CommandRunner({
       engine: this.engine,
@@ -45,6 +47,7 @@ export class BranchService {
       log,
       publish: (events) => hub.publish(events),
       newDay: (_day, at) => {
+        saveEstimatorState(store, this.engine.estimatorState());
         store.deleteIdempotentBefore(at - IDEMPOTENCY_TTL_MS);
         store.deleteExpiredSessions(at);
       },
@@ -181,6 +184,7 @@ export class BranchService {
     return this.store.eventsBetween(afterId, uptoId);
   }
 
+  /** The id of the newest event in the log. */
   lastEventId(): number {
     return this.store.lastEventId();
   }
@@ -188,6 +192,16 @@ export class BranchService {
   /** The newest event of a type (the stream's replay floor: the latest day.closed). */
   latestEventIdOfType(type: BranchEvent['type']): number | undefined {
     return this.store.latestEventIdOfType(type);
+  }
+
+  /** Tickets still waiting, called or being served, in the engine's order. */
+  activeTickets(): Ticket[] {
+    return this.engine.activeTickets();
+  }
+
+  /** A ticket from memory, or from the database when it is of an earlier day. */
+  ticket(id: string): Ticket | undefined {
+    return this.engine.ticket(id) ?? this.store.ticket(id);
   }
 
   /** A counter's state now (closed when it has never opened). */

@@ -16,6 +16,8 @@ export interface ServeOptions {
   logFormat: 'pretty' | 'json';
   logLevel: string;
   ticketRateLimitPerMinute?: number;
+  /** Head office (DESIGN §6): its URL, a one-time enrollment code, a private CA's certificate. */
+  hq?: { url: string; enrollCode?: string; caFile?: string };
 }
 
 export const USAGE = `Usage: npm run serve -- [--demo] [--port PORT] [--data DIR] [--config FILE]
@@ -28,7 +30,10 @@ export const USAGE = `Usage: npm run serve -- [--demo] [--port PORT] [--data DIR
   --data DIR       data folder: database, credentials (default ./data)
   --config FILE    branch configuration, YAML or JSON (default: the demo branch)
   --printer URI    e.g. serial:///dev/ttyUSB0?baud=115200, tcp://192.0.2.10:9100, sim
-  --log FORMAT     pretty (default on a terminal) or json`;
+  --log FORMAT     pretty (default on a terminal) or json
+  --hq URL         sync with head office at URL (https; http only on this machine)
+  --enroll CODE    one-time code from head office (npm run hq -- enroll); needed once
+  --hq-ca FILE     certificate (PEM) of the authority that signed head office's certificate`;
 
 export function parseServeOptions(argv: string[], defaults: Partial<ServeOptions> = {}): ServeOptions {
   let values: Record<string, string | boolean | string[] | undefined>;
@@ -49,6 +54,9 @@ export function parseServeOptions(argv: string[], defaults: Partial<ServeOptions
         log: { type: 'string' },
         'log-level': { type: 'string' },
         'ticket-rate-limit': { type: 'string' },
+        hq: { type: 'string' },
+        enroll: { type: 'string' },
+        'hq-ca': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -66,6 +74,10 @@ export function parseServeOptions(argv: string[], defaults: Partial<ServeOptions
   const cardReaders = (values['card-reader'] as string[] | undefined) ?? defaults.cardReaders ?? [];
   const displays = (values.display as string[] | undefined) ?? defaults.displays ?? [];
   for (const uri of [printer, ...cardReaders, ...displays]) if (uri) parseDeviceUri(uri);
+  if ((values.enroll || values['hq-ca']) && !values.hq) throw new DomainError('BAD_ARGUMENTS', `--enroll and --hq-ca need --hq URL\n\n${USAGE}`);
+  const hq = values.hq
+    ? { url: values.hq as string, enrollCode: values.enroll as string | undefined, caFile: values['hq-ca'] === undefined ? undefined : resolve(values['hq-ca'] as string) }
+    : defaults.hq;
   return {
     demo: Boolean(values.demo ?? defaults.demo ?? false),
     port,
@@ -78,5 +90,6 @@ export function parseServeOptions(argv: string[], defaults: Partial<ServeOptions
     logFormat,
     logLevel: (values['log-level'] as string | undefined) ?? defaults.logLevel ?? 'info',
     ticketRateLimitPerMinute: rate,
+    hq,
   };
 }

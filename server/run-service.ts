@@ -33,6 +33,7 @@ export async function runService(argv: string[], defaults: Partial<ServeOptions>
       log,
       ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute,
       devices: { printer: opts.printer, cardReaders: opts.cardReaders, displays: opts.displays },
+      hq: opts.hq,
     });
   } catch (e) {
     // A person reads this: the message names the file, the field and the problem.

@@ -8,10 +8,11 @@ import { hhmmToMinutes, localEpoch } from '../common/local-time.js';
 import type { Outcome, QueueEngine } from '../core/engine.js';
 import type { CounterDef, QueueConfig, Ticket } from '../core/types.js';
 import type { CommandRunner } from '../server/command-runner.js';
-import { arrivalsOf, drawServiceMinutes } from './arrivals.js';
+import { arrivalsOf, drawServiceMinutes, serviceFactorAt } from './arrivals.js';
 import { EventQueue } from './event-queue.js';
 import type { SimProfile } from './profile.js';
 import type { Random } from './random.js';
+import { faultsOfDay, shiftsOfDay } from './staffing.js';
 import type { Teller } from './tellers.js';
 
 export type Action =
@@ -53,11 +54,14 @@ export class BranchDay {
     const tz = config.branch.timeZone;
     for (const a of arrivalsOf(profile, config, date, b.rng.arrivals)) this.agenda.push(a.at, { k: 'arrive', service: a.service, segment: a.segment });
     this.agenda.push(localEpoch(date, hhmmToMinutes(profile.close), tz), { k: 'doors_close' });
-    for (const [id, shift] of Object.entries(profile.counters)) {
+    for (const shift of shiftsOfDay(profile, config, date)) {
+      const id = shift.counter;
       this.agenda.push(localEpoch(date, hhmmToMinutes(shift.open), tz), { k: 'open', counter: id });
       this.agenda.push(localEpoch(date, hhmmToMinutes(shift.close), tz), { k: 'close', counter: id });
       for (const br of shift.breaks) this.agenda.push(localEpoch(date, hhmmToMinutes(br.at), tz), { k: 'break', counter: id, reason: br.reason, minutes: br.minutes });
     }
+    // Faults no roster knows of: the counter stops once its customer is done, like a break.
+    for (const f of faultsOfDay(profile)) this.agenda.push(localEpoch(date, hhmmToMinutes(f.at), tz), { k: 'break', counter: f.counter, reason: f.reason, minutes: f.minutes });
   }
 
   /** Takes every action off the agenda in time order, then ends the day. */
@@ -132,7 +136,7 @@ export class BranchDay {
         const ticket = this.b.tickets.get(a.ticket)!;
         this.run1((n) => engine.start(t.id, t.actor, n));
         const spec = this.b.profile.serviceTimes[ticket.serviceCode] ?? { dist: 'fixed' as const, meanMinutes: 5 };
-        const minutes = drawServiceMinutes(spec, this.b.rng.service);
+        const minutes = drawServiceMinutes(spec, this.b.rng.service) * serviceFactorAt(this.b.profile, this.now, this.b.config.branch.timeZone);
         this.agenda.push(this.now + Math.max(1, Math.round(minutes * 60_000)), { k: 'done', counter: t.id, ticket: a.ticket });
         return;
       }

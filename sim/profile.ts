@@ -27,14 +27,32 @@ const counterShift = z
   })
   .strict();
 
+export const WEEKDAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
 export const profileSchema = z
   .object({
     name: z.string().min(1),
+    /** What sets this day apart, for the evaluation table and the docs. */
+    description: z.string().optional(),
     /** The branch configuration: "demo" or a path relative to the profile file. */
     config: z.string().default('demo'),
     /** The simulated local date, YYYY-MM-DD. */
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
     seed: z.number().int().nonnegative().default(1),
+    /** Business days simulated from `date` on (a week, say); `--days` overrides. */
+    days: z.number().int().min(1).max(60).default(1),
+    /**
+     * Days of the branch's own history before `date`: arrivals and service times drawn from this
+     * profile, as the database would hold them, for the estimator's per-hour history. Not
+     * counted in any figure.
+     */
+    historyDays: z.number().int().min(0).max(90).default(0),
+    /**
+     * Days run through the engine before `date`, like the simulated days but not counted: the
+     * estimator's calibration then starts the first counted day as a branch in operation would.
+     * Drawn from their own random streams, so the counted days are the same whatever this is.
+     */
+    warmupDays: z.number().int().min(0).max(14).default(0),
     /** Hours the doors are open: arrivals happen in [open, close); those inside are still served. */
     open: hhmm,
     close: hhmm,
@@ -47,12 +65,16 @@ export const profileSchema = z
         /** Days of the month that are paydays, and how much busier they are. */
         paydays: z.array(z.number().int().min(1).max(31)).default([]),
         paydayFactor: z.number().positive().default(1),
+        /** Factor by weekday (sun … sat): Monday peaks, quiet Saturdays. Days not listed use 1. */
+        weekdays: z.partialRecord(z.enum(WEEKDAY_KEYS), z.number().nonnegative()).default({}),
         /** Share of customers per segment (weights), and per service overrides. */
         segments: z.record(z.string(), z.number().nonnegative()).default({ regular: 1 }),
         segmentsByService: z.record(z.string(), z.record(z.string(), z.number().nonnegative())).default({}),
       })
       .strict(),
     serviceTimes: z.record(z.string(), serviceTime),
+    /** Factor on every service time by the local hour the service starts (a slow end of day). */
+    serviceTimeShape: z.record(z.string().regex(/^\d{2}$/, 'hour keys are two digits, e.g. "16"'), z.number().positive()).default({}),
     behaviour: z
       .object({
         /** Chance a called customer has left; grows with the wait by perMinuteOfWait. */
@@ -65,15 +87,29 @@ export const profileSchema = z
       })
       .strict()
       .default({ noShow: 0, noShowPerMinuteOfWait: 0, walkSeconds: 0, recallSeconds: 30 }),
-    /** Counter id → shift. Counters not listed stay closed. */
-    counters: z.record(z.string(), counterShift),
+    /**
+     * Counter id → shift, every simulated day; counters not listed stay closed. Left out, each
+     * day follows the roster of the branch configuration (its shifts and breaks for that weekday).
+     */
+    counters: z.record(z.string(), counterShift).optional(),
+    /** Counters whose teller does not come although the roster has them (off sick). */
+    absent: z.array(z.string()).default([]),
+    /**
+     * Unplanned outages no roster knows of: at `at` the counter stops (once its current customer
+     * is done) for `minutes`, paused with the reason "system_fault".
+     */
+    faults: z.record(z.string(), z.array(z.object({ at: hhmm, minutes: z.number().positive().max(600) }).strict())).default({}),
   })
   .strict();
 
 export type SimProfile = z.infer<typeof profileSchema>;
+export type CounterShift = z.infer<typeof counterShift>;
+
+/** The pause reason a counter fault is recorded with. */
+export const FAULT_REASON = 'system_fault';
 export type ServiceTimeSpec = z.infer<typeof serviceTime>;
 
-export const SAMPLE_PROFILE_PATH = new URL('./profiles/busy-city.yaml', import.meta.url).pathname;
+export const SAMPLE_PROFILE_PATH = new URL('./samples/busy-city.yaml', import.meta.url).pathname;
 
 export function parseProfile(raw: unknown, source: string): SimProfile {
   const r = profileSchema.safeParse(raw);
@@ -110,11 +146,19 @@ export function checkProfile(profile: SimProfile, config: QueueConfig, source = 
     if (!services.has(code)) problems.push(`arrivals.segmentsByService.${code}: no such service`);
     for (const seg of Object.keys(mix)) if (!segments.has(seg)) problems.push(`arrivals.segmentsByService.${code}.${seg}: no such segment`);
   }
-  for (const [id, shift] of Object.entries(profile.counters)) {
+  for (const [id, shift] of Object.entries(profile.counters ?? {})) {
     if (!counters.has(id)) problems.push(`counters.${id}: no such counter`);
     shift.breaks.forEach((b, i) => {
       if (!reasons.has(b.reason)) problems.push(`counters.${id}.breaks.${i}.reason: "${b.reason}" is not a pause reason`);
     });
+  }
+  if (!profile.counters && config.roster.length === 0) problems.push('counters: missing, and the branch configuration has no roster to follow');
+  profile.absent.forEach((id, i) => {
+    if (!counters.has(id)) problems.push(`absent.${i}: no such counter "${id}"`);
+  });
+  for (const id of Object.keys(profile.faults)) {
+    if (!counters.has(id)) problems.push(`faults.${id}: no such counter`);
+    else if (!reasons.has(FAULT_REASON)) problems.push(`faults.${id}: the branch has no pause reason "${FAULT_REASON}"`);
   }
   if (problems.length) throw new DomainError('PROFILE_INVALID', `${source} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, problems);
 }

@@ -9,17 +9,20 @@
  * what each action does in branch-day.ts.
  */
 import { QueueEngine } from '../core/engine.js';
+import { WaitCalibration } from '../core/wait-calibration.js';
 import type { QueueConfig, Ticket, TicketEstimate } from '../core/types.js';
 import { addDays, hhmmToMinutes, localEpoch } from '../common/local-time.js';
 import { CommandRunner } from '../server/command-runner.js';
 import { silentLogger } from '../server/logger.js';
 import { BranchDay, type SimBranch } from './branch-day.js';
 import type { SimProfile } from './profile.js';
+import { syntheticHistory } from './history.js';
 import { Random } from './random.js';
 import { openSimStorage, type SimStorage } from './sim-storage.js';
+import { branchOpensOn, staffedCounters } from './staffing.js';
 import { Teller, type SimCounterStats } from './tellers.js';
 
-export { arrivalsOf, drawServiceMinutes } from './arrivals.js';
+export { arrivalsOf, drawServiceMinutes, serviceFactorAt } from './arrivals.js';
 export type { SimCounterStats, SimStorage };
 
 export interface SimOptions {
@@ -27,6 +30,8 @@ export interface SimOptions {
   config: QueueConfig;
   seed?: number;
   days?: number;
+  /** Days run before the profile's date and not counted (default: the profile's warmupDays). */
+  warmupDays?: number;
   storage?: SimStorage;
   /** With storage "file": keep the database at this path (otherwise a temp file, removed after). */
   dbPath?: string;
@@ -73,12 +78,21 @@ export function simulate(opts: SimOptions): SimResult {
   const wallStart = performance.now();
   const { profile, config } = opts;
   const seed = opts.seed ?? profile.seed;
-  const dayCount = opts.days ?? 1;
+  const dayCount = opts.days ?? profile.days;
+  const warmup = opts.warmupDays ?? profile.warmupDays;
+  const firstDate = addDays(profile.date, -warmup);
   const store = openSimStorage({ storage: opts.storage ?? 'file', branchId: config.branch.id, dbPath: opts.dbPath, durable: opts.durable });
   try {
-    const clock = { now: localEpoch(profile.date, hhmmToMinutes(profile.open), config.branch.timeZone) };
+    const clock = { now: localEpoch(firstDate, hhmmToMinutes(profile.open), config.branch.timeZone) };
     let ids = 0;
-    const engine = new QueueEngine(config, store.loadSnapshot(profile.date), () => `sim-${seed}-${++ids}`, clock.now);
+    const snapshot = store.loadSnapshot(firstDate);
+    const history = syntheticHistory(profile, config, seed, firstDate, profile.historyDays);
+    const engine = new QueueEngine(
+      config,
+      history ? { ...snapshot, estimator: { history, calibration: new WaitCalibration().toState() } } : snapshot,
+      () => `sim-${seed}-${++ids}`,
+      clock.now,
+    );
     const tickets = new Map<string, Ticket>();
     let commands = 0;
     let events = 0;
@@ -100,22 +114,29 @@ export function simulate(opts: SimOptions): SimResult {
       config,
       engine,
       runner,
-      tellers: new Map(Object.keys(profile.counters).map((id) => [id, new Teller(id, clock.now)])),
+      tellers: new Map(staffedCounters(profile, config).map((id) => [id, new Teller(id, clock.now)])),
       tickets,
-      rng: { arrivals: Random.stream(seed, 'arrivals'), service: Random.stream(seed, 'service'), behaviour: Random.stream(seed, 'behaviour') },
+      rng: streams(seed, warmup > 0 ? 'warmup-' : ''),
       clock,
     };
     const days: string[] = [];
-    for (let d = 0; d < dayCount; d++) {
+    for (let d = -warmup; d < dayCount; d++) {
       const date = addDays(profile.date, d);
-      days.push(date);
+      if (d === 0 && warmup > 0) {
+        // Warm-up days draw from streams of their own, so the counted days do not depend on them.
+        branch.rng = streams(seed, '');
+        for (const t of branch.tellers.values()) t.resetStats(clock.now);
+      }
+      // A day the branch is closed (a Sunday in the warm-up, a holiday in a week) has no customers.
+      if (!branchOpensOn(config, date)) continue;
+      if (d >= 0) days.push(date);
       new BranchDay(branch, date).run();
     }
     return {
       profile: profile.name,
       seed,
       days,
-      tickets: [...tickets.values()].map(simTicket),
+      tickets: [...tickets.values()].filter((t) => t.businessDay >= profile.date).map(simTicket),
       counters: [...branch.tellers.values()].map((t) => t.stats),
       commands,
       events,
@@ -124,6 +145,10 @@ export function simulate(opts: SimOptions): SimResult {
   } finally {
     store.close();
   }
+}
+
+function streams(seed: number, prefix: string): SimBranch['rng'] {
+  return { arrivals: Random.stream(seed, `${prefix}arrivals`), service: Random.stream(seed, `${prefix}service`), behaviour: Random.stream(seed, `${prefix}behaviour`) };
 }
 
 function simTicket(t: Ticket): SimTicket {

@@ -2,7 +2,8 @@
  * Figures of a simulated day: waits per service and segment, no-shows, counter utilisation,
  * and how well the printed wait ranges held (against the queue-length baseline).
  */
-import { accuracyTotals } from '../core/estimate-accuracy.js';
+import { delayHistoryBaselines } from '../core/delay-history.js';
+import { accuracyTotals, type AccuracyTotals } from '../core/estimate-accuracy.js';
 import { quantile } from '../core/wait-calibration.js';
 import type { QueueConfig } from '../core/types.js';
 import type { SimResult, SimTicket } from './simulator.js';
@@ -28,6 +29,10 @@ export interface EstimatorAccuracy {
   /** Share of tickets whose actual wait fell inside the printed range. */
   insideRange: number;
   meanRangeWidth: number;
+  /** The delay-history baseline's (the wait of the last customer of the service called). */
+  maeDelayBaseline: number;
+  /** Mean interval score of the printed range (α = 0.2): width plus 10 × minutes outside. */
+  intervalScore: number;
   /** Same, for tickets that had someone ahead (the empty-queue case is easy for both). */
   maeEstimatorQueued: number;
   maeBaselineQueued: number;
@@ -66,19 +71,30 @@ export function waitStats(tickets: SimTicket[], targetOf: (code: string) => numb
   };
 }
 
-/** Accuracy over tickets whose wait is known and who did not rejoin (their wait restarted). */
-export function estimatorAccuracy(tickets: SimTicket[]): EstimatorAccuracy {
-  const t = accuracyTotals(
+/**
+ * The accuracy totals of simulated tickets whose wait is known and who did not rejoin (their wait
+ * restarted), with each one's delay-history baseline.
+ */
+export function simAccuracyTotals(tickets: SimTicket[]): AccuracyTotals {
+  const delay = delayHistoryBaselines(tickets);
+  return accuracyTotals(
     tickets
       .filter((x) => x.waitMinutes !== undefined && x.estimate && x.rejoins === 0)
-      .map((x) => ({ waitMinutes: x.waitMinutes!, ...x.estimate!, ahead: x.ahead })),
+      .map((x) => ({ waitMinutes: x.waitMinutes!, ...x.estimate!, delayBaselineMinutes: delay.get(x.id), ahead: x.ahead })),
   );
+}
+
+export function estimatorAccuracy(tickets: SimTicket[]): EstimatorAccuracy {
+  const t = simAccuracyTotals(tickets);
+  const d = t.delayPoints || 1;
   const n = t.tickets || 1;
   const queued = t.queuedPoints || 1;
   return {
     tickets: t.tickets,
     maeEstimator: round(t.errorEstimator / n),
     maeBaseline: round(t.errorBaseline / n),
+    maeDelayBaseline: round(t.errorDelayBaseline / d),
+    intervalScore: round(t.intervalScoreSum / n),
     insideRange: round(t.inside / n, 3),
     meanRangeWidth: round(t.widthSum / n),
     maeEstimatorQueued: round(t.queuedErrorEstimator / queued),

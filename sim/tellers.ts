@@ -22,7 +22,7 @@ export class Teller {
   pendingBreak?: { reason: string; minutes: number };
   /** The shift has ended; the teller closes once free (at closing time, once the branch is empty). */
   closing = false;
-  readonly stats: SimCounterStats;
+  stats: SimCounterStats;
   /** Accounting: time of the last state change. */
   private since: number;
 
@@ -37,6 +37,12 @@ export class Teller {
 
   get actor(): { staffId: string } {
     return { staffId: this.staffId };
+  }
+
+  /** Starts the figures afresh at `now` (the first counted day after warm-up days). */
+  resetStats(now: number): void {
+    this.since = now;
+    this.stats = { id: this.id, openMinutes: 0, busyMinutes: 0, pausedMinutes: 0, served: 0 };
   }
 
   /** Changes state at `now`, booking the time since the last change to what the teller was doing. */

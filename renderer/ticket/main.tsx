@@ -9,82 +9,10 @@ import { api, ApiError } from '../shared/api.js';
 import { openStream } from '../shared/stream.js';
 import '../shared/base.css';
 import './ticket.css';
-
-interface Localized {
-  zh: string;
-  en: string;
-}
-
-interface TicketView {
-  id: string;
-  number: string;
-  serviceCode: string;
-  status: 'waiting' | 'called' | 'serving' | 'done' | 'no_show' | 'cancelled' | 'transferred';
-  counterId?: string;
-  serviceName?: Localized;
-  ahead: number;
-  estimate: { minMinutes: number; maxMinutes: number } | null;
-  transferredTo?: { id: string; number: string };
-}
-
-interface CounterInfo {
-  id: string;
-  name: Localized;
-}
+import { TicketCard, type CounterInfo, type TicketView } from './status.js';
 
 const POLL_MS = 10_000;
 const id = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
-
-function Status({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
-  const counter = counters.find((c) => c.id === t.counterId);
-  const counterName = counter ? `${counter.name.zh} / ${counter.name.en}` : `${t.counterId ?? ''}`;
-  switch (t.status) {
-    case 'waiting':
-      if (t.ahead === 0) {
-        return (
-          <p class="next" data-testid="state">
-            下一位就是您，请留意叫号
-            <br />
-            <span lang="en">You are next, please listen for your number</span>
-          </p>
-        );
-      }
-      return (
-        <div data-testid="state">
-          <p class="ahead">
-            前面还有 <strong data-testid="ahead">{t.ahead}</strong> 人 <span lang="en">· {t.ahead} ahead of you</span>
-          </p>
-          {t.estimate && (
-            <p class="wait" data-testid="range">
-              预计等候 {t.estimate.minMinutes}–{t.estimate.maxMinutes} 分钟 <span lang="en">· about {t.estimate.minMinutes}–{t.estimate.maxMinutes} min</span>
-            </p>
-          )}
-        </div>
-      );
-    case 'called':
-    case 'serving':
-      return (
-        <p class="called" data-testid="state">
-          请到 {counter ? counter.name.zh : `${t.counterId ?? ''} 号窗口`} 办理
-          <br />
-          <span lang="en">Please go to {counter ? counter.name.en : `counter ${t.counterId ?? ''}`}</span>
-          <span class="visually-hidden">{counterName}</span>
-        </p>
-      );
-    case 'transferred':
-      return (
-        <p data-testid="state">
-          已转至 {t.transferredTo?.number ?? ''} <span lang="en">· Moved to {t.transferredTo?.number ?? ''}</span>
-        </p>
-      );
-    case 'done':
-      return <p data-testid="state">业务已办理完毕，感谢光临 · Thank you for your visit</p>;
-    case 'no_show':
-      return <p data-testid="state">已过号，请联系大堂经理 · Your number was missed; please ask the lobby staff</p>;
-    case 'cancelled':
-      return <p data-testid="state">号票已取消 · This ticket was cancelled</p>;
-  }
-}
 
 function TicketPage() {
   const [ticket, setTicket] = useState<TicketView | null>(null);
@@ -128,19 +56,7 @@ function TicketPage() {
     <main class="ticket">
       <h1 class="visually-hidden">排队进度 · Queue position</h1>
       {error && <p role="alert">{error}</p>}
-      {ticket && (
-        <section aria-live="polite">
-          <p class="number" data-testid="number">
-            {ticket.number}
-          </p>
-          {ticket.serviceName && (
-            <p class="service">
-              {ticket.serviceName.zh} · {ticket.serviceName.en}
-            </p>
-          )}
-          <Status t={ticket} counters={counters} />
-        </section>
-      )}
+      {ticket && <TicketCard t={ticket} counters={counters} />}
     </main>
   );
 }

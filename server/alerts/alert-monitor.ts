@@ -12,7 +12,7 @@ import { draft, type EventDraft } from '../../core/events.js';
 import type { AlertRecord, InsightsStore } from '../../db/insights-store.js';
 import type { BranchService } from '../branch-service.js';
 import type { Logger } from '../logger.js';
-import { conditions, DEFAULT_ALERT_SETTINGS, type AlertSettings } from './rules.js';
+import { conditions, DEFAULT_ALERT_SETTINGS, type AlertSettings, type Condition } from './rules.js';
 
 export interface DeviceStates {
   list(): { id: string; kind: string; state: string; detail?: string }[];
@@ -47,6 +47,8 @@ export class AlertMonitor {
     private readonly devices: DeviceStates,
     private readonly log: Logger,
     settings: Partial<AlertSettings> = {},
+    /** Conditions other parts watch (head-office sync), evaluated with the rest. */
+    private readonly extra: () => Condition[] = () => [],
   ) {
     this.settings = { ...DEFAULT_ALERT_SETTINGS, ...settings };
   }
@@ -95,7 +97,7 @@ export class AlertMonitor {
     try {
       const now = this.service.clock();
       const q = this.service.queueView();
-      const found = conditions({ now, services: q.services, counters: q.counters, devices: this.devices.list() }, this.settings);
+      const found = [...conditions({ now, services: q.services, counters: q.counters, devices: this.devices.list() }, this.settings), ...this.extra()];
       const active = new Map(this.store.activeAlerts().map((a) => [a.key, a]));
       const raised: AlertRecord[] = [];
       const cleared: AlertRecord[] = [];

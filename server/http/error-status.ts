@@ -23,6 +23,8 @@ const STATUS: Readonly<Record<string, number>> = {
   CONFIG_UNREADABLE: 400,
   SEGMENT_CONFIG_INVALID: 400,
   PROFILE_INVALID: 400,
+  PROFILES_NONE: 400,
+  SEEDS_INVALID: 400,
   // Who is asking.
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
@@ -82,6 +84,7 @@ const STATUS: Readonly<Record<string, number>> = {
   EVENT_INVALID: 500,
   DATA_DIR_NOT_WRITABLE: 500,
   NUMBERING_FILE_INVALID: 500,
+  RESEQUENCE_BACKWARDS: 500,
   IDENTITY_KEY_INVALID: 500,
   IDENTITY_KEY_UNREADABLE: 500,
   IDENTITY_KEY_UNWRITABLE: 500,
@@ -106,10 +109,10 @@ export interface ErrorAnswer {
 }
 
 /** The answer to a DomainError; undefined for any other error. */
-export function domainErrorAnswer(err: unknown): ErrorAnswer | undefined {
+export function domainErrorAnswer(err: unknown, statusOf: (code: string) => number | undefined = httpStatusOf): ErrorAnswer | undefined {
   if (!isDomainError(err)) return undefined;
   const e: DomainError = err;
-  const status = httpStatusOf(e.code);
+  const status = statusOf(e.code);
   if (status === undefined) {
     return { status: 500, body: { error: { code: e.code, message: e.message } }, log: true };
   }

@@ -4,12 +4,12 @@
  * content type), so that clients handle one shape.
  */
 import type { IncomingMessage } from 'node:http';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerFactory } from 'fastify';
 import { isDomainError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import { clientAddress } from './client-address.js';
 import { guardConnections } from './connection-guard.js';
-import { domainErrorAnswer } from './error-status.js';
+import { domainErrorAnswer, httpStatusOf } from './error-status.js';
 import { RefusalLog } from './refusal-log.js';
 import { refuseSocket } from './raw-answer.js';
 
@@ -48,16 +48,23 @@ function retryAfterSeconds(err: unknown): number | undefined {
 
 export interface HttpServerOptions {
   /** A request's headers and body must arrive within this; an idle connection closes after twice it. */
-  requestTimeoutMs: number;
-  connectionsPerAddress: number;
-  connections: number;
+  requestTimeoutMs?: number;
+  connectionsPerAddress?: number;
+  connections?: number;
   /** Addresses exempt from the per-address connection cap (the kiosk's own). */
-  trustedAddresses: Set<string>;
+  trustedAddresses?: Set<string>;
+  /** Makes the server (head office passes an HTTPS server with its certificate). */
+  serverFactory?: FastifyServerFactory;
+  /** Names the service in the message of an unexpected error. */
+  serviceName?: string;
+  /** The HTTP status of an error code (default: the branch service's table). */
+  statusOf?: (code: string) => number | undefined;
   /** Checks each request before anything else (Host and Origin, origin-guard.ts); an answer refuses it. */
   admit?(req: IncomingMessage): { status: number; code: string; message: string } | undefined;
 }
 
-export const DEFAULT_HTTP_OPTIONS: HttpServerOptions = { requestTimeoutMs: 15_000, connectionsPerAddress: 64, connections: 1500, trustedAddresses: new Set() };
+// The LAN limits' defaults (docs/security.md); the branch service passes its configuration's.
+const DEFAULT_LIMITS = { requestTimeoutMs: 15_000, connectionsPerAddress: 64, connections: 1500 };
 
 /**
  * The answer to a request the HTTP parser refused before any route saw it (bad framing, huge
@@ -78,8 +85,10 @@ export function clientErrorAnswer(err: NodeJS.ErrnoException): { status: number;
 // lock, 423, and the rate limit, 429, are what an attack shows as).
 const REFUSAL_STATUSES = new Set([403, 408, 421, 423, 429, 431]);
 
-export function createHttpServer(log: Logger, opts: HttpServerOptions = DEFAULT_HTTP_OPTIONS): FastifyInstance {
+export function createHttpServer(log: Logger, options: HttpServerOptions = {}): FastifyInstance {
+  const opts = { ...DEFAULT_LIMITS, trustedAddresses: new Set<string>(), ...options };
   const app = Fastify({
+    ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
     // A client that trickles its headers or body (slow loris) is cut off after requestTimeoutMs;
@@ -126,7 +135,7 @@ export function createHttpServer(log: Logger, opts: HttpServerOptions = DEFAULT_
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const domain = domainErrorAnswer(err);
+    const domain = domainErrorAnswer(err, opts.statusOf ?? httpStatusOf);
     if (domain) {
       if (domain.log) log.error({ err, url: req.url, code: domain.body.error.code, status: domain.status }, err.message);
       const retry = retryAfterSeconds(err);
@@ -136,7 +145,7 @@ export function createHttpServer(log: Logger, opts: HttpServerOptions = DEFAULT_
     const known = fastifyErrorAnswer(err);
     if (known) return reply.code(known.status).send({ error: { code: known.code, message: known.message } });
     log.error({ err, url: req.url }, 'unexpected error while handling a request');
-    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on the branch service; it has been logged. Try again.' } });
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: `Something went wrong on the ${opts.serviceName ?? 'branch service'}; it has been logged. Try again.` } });
   });
 
   app.setNotFoundHandler((req, reply) =>

@@ -8,7 +8,7 @@ import { createInsightsStore, type InsightsStore } from '../../db/insights-store
 import type { Db } from '../../db/open-database.js';
 import { AlertMonitor } from '../alerts/alert-monitor.js';
 import { DayFacts } from './day-facts.js';
-import type { AlertSettings } from '../alerts/rules.js';
+import type { AlertSettings, Condition } from '../alerts/rules.js';
 import type { Auth } from '../auth.js';
 import type { BranchService } from '../branch-service.js';
 import type { DeviceRegistry } from '../devices.js';
@@ -23,9 +23,19 @@ export interface Insights {
   stop(): void;
 }
 
-export function attachInsights(deps: { http: FastifyInstance; service: BranchService; auth: Auth; devices: DeviceRegistry; db: Db; log: Logger; alertSettings?: Partial<AlertSettings> }): Insights {
+export function attachInsights(deps: {
+  http: FastifyInstance;
+  service: BranchService;
+  auth: Auth;
+  devices: DeviceRegistry;
+  db: Db;
+  log: Logger;
+  alertSettings?: Partial<AlertSettings>;
+  /** Alert conditions other parts watch (head-office sync). */
+  extraConditions?: () => Condition[];
+}): Insights {
   const store = createInsightsStore(deps.db, { reportRowError: rowErrorReporter(deps.log) });
-  const alerts = new AlertMonitor(deps.service, store, deps.devices, deps.log, deps.alertSettings);
+  const alerts = new AlertMonitor(deps.service, store, deps.devices, deps.log, deps.alertSettings, deps.extraConditions);
   const dayFacts = new DayFacts(deps.service, store);
   registerInsightsApi(deps.http, { service: deps.service, auth: deps.auth, insights: store, dayFacts, alerts, devices: deps.devices });
   return {

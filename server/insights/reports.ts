@@ -15,8 +15,8 @@ import { MINUTE, quantile, round } from './stats.js';
 
 export type Period = 'day' | 'week' | 'month';
 
-export interface ReportRow {
-  group: 'service' | 'counter' | 'teller';
+export interface ReportRow<G extends string = 'service' | 'counter' | 'teller'> {
+  group: G;
   key: string;
   name: string;
   tickets: number;
@@ -58,22 +58,26 @@ export function periodRange(period: Period, date: string): { from: string; to: s
   return { from, to };
 }
 
-export function waitMinutes(f: TicketFact): number | null {
+/** The parts of a ticket a report row is computed from (branch facts and head office's alike). */
+export type Fact = Pick<TicketFact, 'serviceCode' | 'status' | 'issuedAt' | 'calledAt' | 'startedAt' | 'endedAt'>;
+
+export function waitMinutes(f: Fact): number | null {
   return f.calledAt === null ? null : (f.calledAt - f.issuedAt) / MINUTE;
 }
 
-export function serviceMinutes(f: TicketFact): number | null {
+export function serviceMinutes(f: Fact): number | null {
   if (f.status !== 'done' || f.endedAt === null) return null;
   const from = f.startedAt ?? f.calledAt;
   return from === null ? null : (f.endedAt - from) / MINUTE;
 }
 
-function rowOf(group: ReportRow['group'], key: string, name: string, facts: TicketFact[], targetOf: (code: string) => number): ReportRow {
+/** One report row over some tickets; head office uses it for branches and regions. `targetOf` gives a ticket's target wait. */
+export function reportRow<G extends string, F extends Fact>(group: G, key: string, name: string, facts: F[], targetOf: (f: F) => number): ReportRow<G> {
   const called = facts.filter((f) => f.calledAt !== null);
   const waits = called.map((f) => waitMinutes(f)!).sort((a, b) => a - b);
   const services = facts.map(serviceMinutes).filter((x): x is number => x !== null).sort((a, b) => a - b);
   const noShows = facts.filter((f) => f.status === 'no_show').length;
-  const within = called.filter((f) => waitMinutes(f)! <= targetOf(f.serviceCode)).length;
+  const within = called.filter((f) => waitMinutes(f)! <= targetOf(f)).length;
   const mean = (xs: number[]) => (xs.length ? round(xs.reduce((s, x) => s + x, 0) / xs.length) : null);
   const q = (xs: number[], p: number) => (xs.length ? round(quantile(xs, p)) : null);
   return {
@@ -97,8 +101,8 @@ function rowOf(group: ReportRow['group'], key: string, name: string, facts: Tick
   };
 }
 
-function groupBy(facts: TicketFact[], key: (f: TicketFact) => string | null): Map<string, TicketFact[]> {
-  const m = new Map<string, TicketFact[]>();
+export function groupBy<F>(facts: F[], key: (f: F) => string | null): Map<string, F[]> {
+  const m = new Map<string, F[]>();
   for (const f of facts) {
     const k = key(f);
     if (k === null) continue;
@@ -111,17 +115,17 @@ function groupBy(facts: TicketFact[], key: (f: TicketFact) => string | null): Ma
 
 export function buildReport(facts: TicketFact[], config: QueueConfig, period: Period, from: string, to: string): Report {
   const target = new Map(config.services.map((s) => [s.code, s.targetWaitMinutes]));
-  const targetOf = (code: string) => target.get(code) ?? Infinity;
+  const targetOf = (f: TicketFact) => target.get(f.serviceCode) ?? Infinity;
   const serviceName = new Map(config.services.map((s) => [s.code, `${s.name.zh} ${s.name.en}`]));
   const counterName = new Map(config.counters.map((c) => [c.id, `${c.name.zh} ${c.name.en}`]));
   const rows: ReportRow[] = [];
-  for (const [k, fs] of groupBy(facts, (f) => f.serviceCode)) rows.push(rowOf('service', k, serviceName.get(k) ?? k, fs, targetOf));
-  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.counterId : null))) rows.push(rowOf('counter', k, counterName.get(k) ?? k, fs, targetOf));
-  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(rowOf('teller', k, k, fs, targetOf));
+  for (const [k, fs] of groupBy(facts, (f) => f.serviceCode)) rows.push(reportRow('service', k, serviceName.get(k) ?? k, fs, targetOf));
+  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.counterId : null))) rows.push(reportRow('counter', k, counterName.get(k) ?? k, fs, targetOf));
+  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(reportRow('teller', k, k, fs, targetOf));
   return { branch: config.branch.id, period, from, to, rows };
 }
 
-export const CSV_COLUMNS: (keyof ReportRow)[] = [
+export const CSV_COLUMNS: (keyof ReportRow<string>)[] = [
   'group',
   'key',
   'name',
@@ -146,7 +150,7 @@ function csvField(v: unknown): string {
 }
 
 /** RFC 4180 CSV with a UTF-8 byte order mark, so Excel opens the Chinese names correctly. */
-export function reportCsv(r: Report): string {
-  const lines = [CSV_COLUMNS.join(','), ...r.rows.map((row) => CSV_COLUMNS.map((c) => csvField(row[c])).join(','))];
+export function reportCsv<R extends { rows: ReportRow<string>[] }>(r: R, columns: string[] = CSV_COLUMNS): string {
+  const lines = [columns.join(','), ...r.rows.map((row) => columns.map((c) => csvField((row as unknown as Record<string, unknown>)[c])).join(','))];
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }

@@ -31,6 +31,8 @@ export interface KioskOptions {
   /** Command-line device URIs; they override the configuration file's. */
   uris?: { printer?: string; cardReaders?: string[] };
   log: Logger;
+  /** Head office's public ticket page once the branch is enrolled; it comes before the configured one. */
+  publicBaseUrl?: () => string | undefined;
 }
 
 export interface Kiosk {
@@ -47,7 +49,7 @@ export interface Kiosk {
 
 export function attachKiosk(o: KioskOptions): Kiosk {
   let port = 0;
-  const baseUrl = () => o.config.file.publicBaseUrl ?? defaultPublicBaseUrl(o.host, port);
+  const baseUrl = () => o.publicBaseUrl?.() ?? o.config.file.publicBaseUrl ?? defaultPublicBaseUrl(o.host, port);
   const printer = setupPrinter({
     uri: printerUri(o.uris?.printer, o.config.file.devices.printer, o.demo),
     service: o.service,

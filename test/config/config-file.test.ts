@@ -55,6 +55,31 @@ describe('branch configuration file', () => {
     }
   });
 
+  test('the roster and the calling policy: read, and each mistake named by field', () => {
+    const c = loadConfigFile(DEMO_CONFIG_PATH).queue;
+    assert.equal(c.rules.tiers, 'reserve');
+    const sat = c.roster.filter((s) => s.weekdays.includes(6)).map((s) => s.counterId);
+    assert.deepEqual(sat, ['1', '3', '5', '7']);
+    const one = c.roster.find((s) => s.counterId === '1' && s.weekdays.includes(1))!;
+    assert.deepEqual(one, { counterId: '1', weekdays: [1, 2, 3, 4, 5], open: '09:00', close: '17:00', breaks: [{ at: '11:30', minutes: 30, reason: 'meal' }, { at: '15:30', minutes: 10, reason: 'break' }] });
+    const shift = '  - { counter: "2", days: [mon, tue, wed, thu, fri], open: "09:00", close: "17:00", breaks: [{ at: "12:30", minutes: 30, reason: meal }] }';
+    assert.ok(demo.includes(shift));
+    const cases: [string, RegExp][] = [
+      [shift.replace('counter: "2"', 'counter: "9"'), /^roster\[1\]\.counter: unknown counter "9"/],
+      [shift.replace('open: "09:00", close: "17:00"', 'open: "17:00", close: "09:00"'), /^roster\[1\]\.close: the shift must open before it closes/],
+      [shift.replace('at: "12:30"', 'at: "16:45"'), /^roster\[1\]\.breaks\[0\]\.at: breaks must fall inside the shift/],
+      [shift.replace('reason: meal', 'reason: nap'), /^roster\[1\]\.breaks\[0\]\.reason: "nap" is not one of the pause reasons/],
+      [shift.replace('days: [mon, tue, wed, thu, fri]', 'days: [mon, funday]'), /^roster\[1\]\.days\[1\]:/],
+      [`${shift}\n${shift.replace('open: "09:00"', 'open: "16:00"').replace('close: "17:00"', 'close: "18:00"').replace(', breaks: [{ at: "12:30", minutes: 30, reason: meal }]', '')}`, /^roster\[\d+\]: overlaps roster\[1\] of counter "2"/],
+    ];
+    for (const [to, expected] of cases) {
+      const found = problems(demo.replace(shift, to));
+      assert.ok(found.some((p) => expected.test(p)), `${to}: expected ${expected}, got ${JSON.stringify(found)}`);
+    }
+    assert.ok(problems(demo.replace('tiers: reserve', 'tiers: loose')).some((p) => /^rules\.tiers:/.test(p)));
+    assert.ok(problems(demo.replace('    dailyCap: 200', '    dailyCap: 200\n    reserveAfterMinutes: 0')).some((p) => /^services\[7\]\.reserveAfterMinutes:/.test(p)));
+  });
+
   test('a missing section and a syntax error are reported clearly', () => {
     const noCounters = demo.slice(0, demo.indexOf('counters:'));
     assert.ok(problems(noCounters).some((p) => /^counters: /.test(p)));

@@ -28,6 +28,7 @@ describe('calling rules', () => {
   test('primary services before secondary ones, even when the secondary ticket is older', () => {
     const h = new EngineHarness();
     h.open('1'); // primary A, secondary B
+    h.open('2'); // primary B: counter 1 does not have to cover B
     h.issue('B'); // older, secondary for counter 1
     h.tick(1).issue('A');
     const first = h.next('1')!;
@@ -236,6 +237,161 @@ describe('calling rules', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+/**
+ * Reserve duty (rules.tiers: reserve, the default). The worked examples of docs/calling-rules.md,
+ * on the test branch: counter 1 serves A as primary and B as secondary, counter 2 the other way
+ * round, counter 3 serves C alone; A and B have a 15-minute target, C 20.
+ */
+describe('calling rules: reserve duty', () => {
+  const WIDE = TEST_BRANCH_YAML.replace('  - { id: "3", primary: [C] }', '  - { id: "3", primary: [C] }\n  - { id: "4", primary: [A, C] }');
+
+  test('a secondary line past its target goes before primary customers still within theirs', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.open('2');
+    h.issue('B'); // B001 at 0
+    h.tick(16).issue('A'); // A001 at 16: within target when B001 is 16 minutes past its issue
+    const t = h.next('1')!;
+    assert.equal(t.number, 'B001');
+    assert.deepEqual([t.callReason?.tier, t.callReason?.rule, t.callReason?.passedOver], ['secondary', 'reserve', 0]);
+    assert.match(t.callReason!.text, /reserve threshold/);
+  });
+
+  test('but not before primary customers past their own target', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.open('2');
+    h.issue('B'); // B001 at 0
+    h.tick(1).issue('A'); // A001 at 1
+    h.tick(16); // B001 waited 17 min, A001 16: both past 15
+    const t = h.next('1')!;
+    assert.equal(t.number, 'A001');
+    assert.equal(t.callReason?.rule, 'aged');
+    assert.equal(h.next('1')!.number, 'B001');
+  });
+
+  test('the reserve threshold is per service (reserveAfterMinutes)', () => {
+    const yaml = TEST_BRANCH_YAML.replace('{ code: B, prefix: B, name: { zh: 转账, en: Transfers }, targetWaitMinutes: 15, typicalServiceMinutes: 6 }', '{ code: B, prefix: B, name: { zh: 转账, en: Transfers }, targetWaitMinutes: 15, typicalServiceMinutes: 6, reserveAfterMinutes: 5 }');
+    const h = new EngineHarness(yaml);
+    h.open('1');
+    h.open('2');
+    h.issue('B');
+    h.tick(6).issue('A');
+    const t = h.next('1')!;
+    assert.equal(t.number, 'B001');
+    assert.match(t.callReason!.text, /5-minute reserve threshold/);
+  });
+
+  test('among customers past their targets, the one furthest past (wait ÷ target) goes first', () => {
+    const h = new EngineHarness(WIDE);
+    h.open('4'); // A (15 min) and C (20 min), both primary
+    h.issue('C'); // C001 at 0
+    h.tick(2).issue('A'); // A001 at 2
+    h.tick(22); // C001 waited 24 min (1.2× target), A001 22 (1.47×)
+    const t = h.next('4')!;
+    assert.equal(t.number, 'A001');
+    assert.equal(t.callReason?.rule, 'aged');
+    assert.match(t.callReason!.text, /1\.5× the 15-minute target/);
+    assert.equal(t.callReason?.passedOver, 1, 'C001 arrived earlier and was passed over');
+  });
+
+  test('a service with no open primary counter is served as primary by its secondary counters', () => {
+    const h = new EngineHarness();
+    h.open('1'); // counter 2 (B primary) is closed
+    h.issue('B'); // B001 at 0
+    h.tick(1).issue('A'); // A001 at 1, both within target
+    const t = h.next('1')!;
+    assert.equal(t.number, 'B001', 'first come, first served across A and B');
+    assert.deepEqual([t.callReason?.tier, t.callReason?.rule, t.callReason?.covering], ['secondary', 'fifo', true]);
+    assert.match(t.callReason!.text, /no counter with it as primary is open/);
+    // Once counter 2 opens, B is counter 1's reserve duty again.
+    h.run((n) => h.engine.complete('1', {}, n));
+    h.issue('B');
+    h.open('2');
+    h.run((n) => h.engine.callNext('2', {}, n)); // counter 2 takes B002
+    h.tick(0.5).issue('B');
+    assert.equal(h.next('1')!.number, 'A001');
+  });
+
+  test('a paused primary counter does not count as open', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.open('2');
+    h.run((n) => h.engine.pause('2', 'meal', {}, n));
+    h.issue('B');
+    h.tick(1).issue('A');
+    const t = h.next('1')!;
+    assert.equal(t.number, 'B001');
+    assert.equal(t.callReason?.covering, true);
+  });
+
+  test('VIPs keep their precedence among customers of the same standing, within the fairness cap', () => {
+    const h = new EngineHarness(); // fairnessCap 2
+    h.open('1');
+    h.open('2');
+    h.issue('A'); // A001 regular
+    for (let i = 0; i < 4; i++) h.tick(0.1).issue('A', 'vip1'); // A002–A005
+    assert.deepEqual([h.serveNext('1'), h.serveNext('1'), h.serveNext('1'), h.serveNext('1')], ['A002', 'A003', 'A001', 'A004']);
+    // A regular customer past target goes before a VIP still within theirs (ageing).
+    const g = new EngineHarness();
+    g.open('1');
+    g.open('2');
+    g.issue('A');
+    g.tick(16).issue('A', 'vip1');
+    assert.equal(g.next('1')!.number, 'A001');
+  });
+
+  test('a VIP past target in a secondary line is served as reserve duty before regular primary customers', () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.open('2');
+    h.issue('B', 'vip1');
+    h.tick(16);
+    for (let i = 0; i < 3; i++) h.tick(0.2).issue('A');
+    const t = h.next('1')!;
+    assert.equal(t.number, 'B001');
+    assert.equal(t.callReason?.rule, 'reserve');
+  });
+
+  test('strict tiers remain a configuration choice: secondary only when no primary customer waits, and no covering', () => {
+    const h = new EngineHarness(TEST_BRANCH_YAML.replace('rules: { fairnessCap: 2', 'rules: { tiers: strict, fairnessCap: 2'));
+    h.open('1'); // counter 2 closed: B has no open primary counter
+    h.issue('B');
+    h.tick(40).issue('A');
+    const t = h.next('1')!;
+    assert.equal(t.number, 'A001');
+    assert.deepEqual([t.callReason?.tier, t.callReason?.rule, t.callReason?.covering], ['primary', 'fifo', undefined]);
+    assert.equal(h.serveNext('1'), 'B001', 'then the secondary line');
+  });
+
+  test('every call in a random day records one of the rules, and a reserve call is always a secondary line past its threshold', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('A', 'B', 'C', 'Av', 'Bv', 'tick', 'next1', 'next2', 'next4'), { minLength: 10, maxLength: 80 }),
+        (ops) => {
+          const h = new EngineHarness(WIDE);
+          for (const c of ['1', '2', '4']) h.open(c);
+          for (const op of ops) {
+            if (op === 'tick') h.tick(6);
+            else if (op.startsWith('next')) {
+              const counter = op.slice(4);
+              const t = h.run((n) => h.engine.callNext(counter, {}, n));
+              if (!t) continue;
+              const r = t.callReason!;
+              assert.ok(['priority', 'aged', 'fifo', 'fairness', 'reserve'].includes(r.rule));
+              if (r.rule === 'reserve') {
+                assert.equal(r.tier, 'secondary');
+                assert.ok(h.now - t.queuedAt > 15 * 60_000, `${t.number} reserve after ${(h.now - t.queuedAt) / 60_000} min`);
+              }
+            } else h.issue(op[0]!, op.endsWith('v') ? 'vip1' : 'regular');
+          }
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });

@@ -21,11 +21,12 @@ export interface ServiceProcess {
 const READY = /Branch service ready at (http:\/\/127\.0\.0\.1:\d+)/;
 
 export function startServiceProcess(dataDir: string, extraArgs: string[] = []): Promise<ServiceProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
-  );
+  return startReadyProcess(['server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs], READY, 'the branch service');
+}
+
+/** Runs a repo script through tsx and resolves with the URL its ready line names (head office's tests use it too). */
+export function startReadyProcess(args: string[], ready: RegExp, what: string): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } });
   const lines: string[] = [];
   const keep = (line: string) => {
     lines.push(line);
@@ -38,17 +39,17 @@ export function startServiceProcess(dataDir: string, extraArgs: string[] = []): 
   const out = createInterface({ input: child.stdout! });
   const tail = () => lines.join('\n');
   return new Promise((resolve, reject) => {
-    let ready = false;
+    let isReady = false;
     out.on('line', (line) => {
       keep(line);
-      const m = ready ? null : READY.exec(line);
+      const m = isReady ? null : ready.exec(line);
       if (m) {
-        ready = true;
+        isReady = true;
         resolve({ child, url: m[1]!, exited, tail });
       }
     });
     void exited.then(({ code, signal }) => {
-      if (!ready) reject(new Error(`the branch service exited before it was ready (code ${code}, signal ${signal}):\n${tail()}`));
+      if (!isReady) reject(new Error(`${what} exited before it was ready (code ${code}, signal ${signal}):\n${tail()}`));
     });
   });
 }

@@ -1,94 +1,79 @@
 /**
- * The wait estimator: its model on hand-made situations, its calibration, and — from the
- * simulator's own figures on busy simulated days — the share of waits inside the printed range
- * and its error against the queue-length baseline (n+1)/(s·μ).
+ * The estimator inside the engine: what it knows ahead (the roster), what it keeps with each
+ * ticket (the range, its point, the model's minutes and both baselines), and its memory across
+ * a restart.
  */
 import assert from 'node:assert/strict';
-import { test } from 'vitest';
-import { estimateWait, modelWaitMinutes, PRIOR_CALIBRATION, type EstimateCounter, type EstimateInput } from '../../core/estimate.js';
-import { WaitCalibration } from '../../core/wait-calibration.js';
-import { loadProfile, SAMPLE_PROFILE_PATH } from '../../sim/profile.js';
-import { simulate } from '../../sim/simulator.js';
-import { estimatorAccuracy } from '../../sim/summary.js';
+import { describe, test } from 'vitest';
+import { QueueEngine } from '../../core/engine.js';
+import { estimatorStateSchema } from '../../core/wait-estimator.js';
+import { EngineHarness, TEST_BRANCH_YAML, testConfig } from '../support/engine.js';
 
-const line = (waiting: number, mean: number, extra: Partial<EstimateInput['lines'][string]> = {}) => ({
-  waiting,
-  priorityWaiting: 0,
-  openPrimaryCounters: 1,
-  meanServiceMinutes: mean,
-  arrivalsPerMinute: 0,
-  priorityArrivalsPerMinute: 0,
-  ...extra,
-});
-const counter = (primary: string[], secondary: string[] = [], c: Partial<EstimateCounter> = {}): EstimateCounter => ({ status: 'open', statusMinutes: 0, busyMinutes: 0, primary, secondary, ...c });
-const input = (i: Partial<EstimateInput>): EstimateInput => ({
-  serviceCode: 'A',
-  ahead: 0,
-  priority: false,
-  counters: [counter(['A'])],
-  lines: { A: line(0, 4) },
-  calibration: PRIOR_CALIBRATION,
-  ...i,
-});
+// 2026-11-30 is a Monday; 00:50 UTC is 08:50 in Shanghai.
+const BEFORE_OPENING = Date.UTC(2026, 10, 30, 0, 50);
+const ROSTER = `
+roster:
+  - { counter: "1", days: [mon, tue, wed, thu, fri], open: "09:00", close: "17:00", breaks: [{ at: "12:00", minutes: 30, reason: meal }] }
+  - { counter: "2", days: [mon, tue, wed, thu, fri], open: "09:00", close: "17:00" }
+`;
 
-test('model: an idle counter means no wait; each person ahead adds a service time per counter', () => {
-  assert.equal(modelWaitMinutes(input({})), 0);
-  assert.equal(modelWaitMinutes(input({ ahead: 3, counters: [counter(['A'], [], { busyMinutes: 2 })] })), 2 + 3 * 4);
-  const two = modelWaitMinutes(input({ ahead: 3, counters: [counter(['A'], [], { busyMinutes: 2 }), counter(['A'], [], { busyMinutes: 2 })] }));
-  assert.equal(two, 2 + 4); // four slots over two counters: 2, 2, 6, 6
-});
+describe('the wait estimator in the engine', () => {
+  test("the roster is known ahead: before opening, the wait runs to the shift's start", () => {
+    const withRoster = new EngineHarness(TEST_BRANCH_YAML + ROSTER, BEFORE_OPENING);
+    const e = withRoster.issue('A').estimate!;
+    assert.ok(e.minMinutes <= 10 && e.maxMinutes >= 10, `opens at 09:00, ten minutes away: ${JSON.stringify(e)}`);
+    assert.equal(e.modelMinutes, 10);
+    // Without a roster nothing says when a counter opens: one is taken to open within a service.
+    const without = new EngineHarness(TEST_BRANCH_YAML, BEFORE_OPENING);
+    assert.equal(without.issue('A').estimate!.modelMinutes, 4);
+  });
 
-test('model: a counter that serves the service only as secondary helps less while its own line is busy', () => {
-  const lines = { A: line(4, 4), B: line(6, 5, { arrivalsPerMinute: 0.2 }) };
-  const primaryHelp = modelWaitMinutes(input({ ahead: 4, lines, counters: [counter(['A'], [], { busyMinutes: 1 }), counter(['A', 'B'], [], { busyMinutes: 1 })] }));
-  const secondaryHelp = modelWaitMinutes(input({ ahead: 4, lines, counters: [counter(['A'], [], { busyMinutes: 1 }), counter(['B'], ['A'], { busyMinutes: 1 })] }));
-  const alone = modelWaitMinutes(input({ ahead: 4, lines, counters: [counter(['A'], [], { busyMinutes: 1 })] }));
-  assert.ok(primaryHelp <= secondaryHelp && secondaryHelp <= alone, `primary ${primaryHelp}, secondary ${secondaryHelp}, alone ${alone}`);
-});
+  test("each ticket keeps its range, the point, the model's minutes and both baselines", () => {
+    const h = new EngineHarness();
+    h.open('1');
+    h.open('2');
+    h.issue('A');
+    h.tick(6).issue('A');
+    h.next('1'); // A001 waited 6 minutes
+    h.tick(1);
+    const t = h.issue('A');
+    const e = t.estimate as Record<string, number>;
+    assert.equal(t.ahead, 1);
+    for (const k of ['minMinutes', 'maxMinutes', 'expectedMinutes', 'baselineMinutes', 'delayBaselineMinutes', 'modelMinutes']) assert.equal(typeof e[k], 'number', k);
+    assert.equal(e.delayBaselineMinutes, 6, 'the last A customer called had waited 6 minutes');
+    assert.equal(e.baselineMinutes, ((1 + 1) * 4) / 2, '(n+1)/(s·μ): one ahead, two counters serve A');
+    assert.ok(e.minMinutes! <= e.expectedMinutes! && e.expectedMinutes! <= e.maxMinutes!, JSON.stringify(e));
+  });
 
-test('model: priority arrivals overtake a regular customer, not a priority one', () => {
-  const lines = { A: line(3, 4, { priorityArrivalsPerMinute: 0.2 }) };
-  const regular = modelWaitMinutes(input({ ahead: 3, lines, counters: [counter(['A'], [], { busyMinutes: 2 })] }));
-  const priority = modelWaitMinutes(input({ ahead: 3, priority: true, lines, counters: [counter(['A'], [], { busyMinutes: 2 })] }));
-  assert.ok(regular > priority, `${regular} > ${priority}`);
-});
+  test('a line whose primary counter is closed is estimated as its covering counter serves it', () => {
+    const h = new EngineHarness();
+    h.open('1'); // A primary, B secondary; counter 2 (B primary) stays closed
+    h.issue('A');
+    h.next('1');
+    h.run((t) => h.engine.start('1', {}, t));
+    h.issue('A');
+    h.issue('A');
+    const withCover = h.tick(0.1).issue('B');
+    // Counter 1 is busy for about 4 minutes; then the two A customers (queued earlier) and then
+    // B: first come, first served, as counter 1 serves B as primary while counter 2 is closed.
+    const model = withCover.estimate!.modelMinutes!;
+    assert.ok(model > 7 && model < 13, `B behind two A customers at counter 1: ${model}`);
+  });
 
-test('model: a paused counter frees up after the rest of a pause; none open uses the configured ones', () => {
-  const paused = modelWaitMinutes(input({ counters: [counter(['A'], [], { status: 'paused', statusMinutes: 5 })] }));
-  assert.equal(paused, 10);
-  const closed = modelWaitMinutes(input({ counters: [counter(['A'], [], { status: 'closed' })] }));
-  assert.ok(closed > 0 && Number.isFinite(closed));
-});
-
-test('range: whole minutes around the calibrated model, min ≤ expected ≤ max', () => {
-  const e = estimateWait(input({ ahead: 5, counters: [counter(['A'], [], { busyMinutes: 2 })] }));
-  assert.ok(Number.isInteger(e.minMinutes) && Number.isInteger(e.maxMinutes));
-  assert.ok(e.minMinutes <= e.expectedMinutes && e.expectedMinutes <= e.maxMinutes, JSON.stringify(e));
-  assert.equal(e.baselineMinutes, ((5 + 1) * 4) / 1);
-});
-
-test('calibration: a branch slower than the model gets ranges that follow its history', () => {
-  const cal = new WaitCalibration();
-  // Actual waits are twice the model, with some spread.
-  for (let i = 0; i < 200; i++) cal.record('A', 4, 10, 2 * 10 * (0.8 + 0.4 * ((i * 37) % 100) / 100) + 1);
-  const q = cal.quantiles('A', 4);
-  const lo = 11 * Math.exp(q.lo) - 1;
-  const hi = 11 * Math.exp(q.hi) - 1;
-  assert.ok(lo > 12 && hi < 30 && hi > 20, `range ${lo.toFixed(1)}–${hi.toFixed(1)}`);
-});
-
-test('on busy simulated days the printed range holds ≥ 80% of waits and beats the baseline', () => {
-  const { profile, config } = loadProfile(SAMPLE_PROFILE_PATH);
-  const all = [];
-  for (const seed of [1, 2, 3, 4, 5, 6]) {
-    const r = simulate({ profile, config, seed, storage: 'none' });
-    const acc = estimatorAccuracy(r.tickets);
-    // Every day: the estimator's error is below the baseline's, and the range holds most waits.
-    assert.ok(acc.maeEstimator < acc.maeBaseline, `seed ${seed}: MAE ${acc.maeEstimator} vs baseline ${acc.maeBaseline}`);
-    assert.ok(acc.insideRange >= 0.75, `seed ${seed}: ${acc.insideRange} inside`);
-    all.push(...r.tickets);
-  }
-  const acc = estimatorAccuracy(all);
-  assert.ok(acc.insideRange >= 0.8, `over all days ${acc.insideRange} inside the range`);
-  assert.ok(acc.maeEstimator < 0.85 * acc.maeBaseline, `MAE ${acc.maeEstimator} vs baseline ${acc.maeBaseline}`);
+  test('the memory of earlier days passes its schema and is taken back after a restart', () => {
+    const h = new EngineHarness(TEST_BRANCH_YAML + ROSTER);
+    h.open('1');
+    for (let i = 0; i < 40; i++) {
+      h.tick(2).issue('A');
+      if (i % 2) h.serveNext('1');
+    }
+    h.tick(24 * 60); // the next day closes this one
+    h.issue('B');
+    const state = estimatorStateSchema.parse(JSON.parse(JSON.stringify(h.engine.estimatorState())));
+    assert.ok(state.history.lastDay, 'the day was folded into the history');
+    const again = new QueueEngine(testConfig(TEST_BRANCH_YAML + ROSTER), { tickets: [], counters: [], sequences: [], estimator: state }, () => 'x', h.now);
+    const fresh = new QueueEngine(testConfig(TEST_BRANCH_YAML + ROSTER), { tickets: [], counters: [], sequences: [] }, () => 'y', h.now);
+    assert.deepEqual(again.estimatorState().history, state.history);
+    assert.notDeepEqual(fresh.estimatorState().history, state.history);
+  });
 });

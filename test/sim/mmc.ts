@@ -1,6 +1,6 @@
 /** A one-service branch for checking the simulator against queueing theory (M/M/c). */
 import type { QueueConfig } from '../../core/types.js';
-import type { SimProfile } from '../../sim/profile.js';
+import { parseProfile, type SimProfile } from '../../sim/profile.js';
 
 const ALL_DAY = [{ open: '00:00', close: '24:00' }];
 
@@ -11,13 +11,14 @@ export function mmcConfig(counters: number): QueueConfig {
     services: [{ code: 'A', prefix: 'A', name: { zh: '现金', en: 'Cash' }, range: { from: 1, to: 999_999 }, targetWaitMinutes: 1, typicalServiceMinutes: 0.05, selfService: [], enabled: true }],
     counters: Array.from({ length: counters }, (_, i) => ({ id: String(i + 1), name: { zh: `${i + 1}`, en: `${i + 1}` }, services: [{ code: 'A', level: 'primary' as const }] })),
     segments: [{ code: 'regular', name: { zh: '普通', en: 'Regular' }, priority: false }],
-    rules: { fairnessCap: 3, ageing: false, maxRecalls: 2, maxRejoins: 1, autoCompleteOnNext: true, pauseReasons: [{ code: 'break', name: { zh: '休息', en: 'Break' } }] },
+    rules: { tiers: 'reserve', fairnessCap: 3, ageing: false, maxRecalls: 2, maxRejoins: 1, autoCompleteOnNext: true, pauseReasons: [{ code: 'break', name: { zh: '休息', en: 'Break' } }] },
+    roster: [],
   };
 }
 
 /** Poisson arrivals at `perHour`, exponential service with mean `meanMinutes`, c counters all day. */
 export function mmcProfile(counters: number, perHour: number, meanMinutes: number): SimProfile {
-  return {
+  return parseProfile({
     name: `M/M/${counters}`,
     config: 'inline',
     date: '2026-03-02',
@@ -28,5 +29,5 @@ export function mmcProfile(counters: number, perHour: number, meanMinutes: numbe
     serviceTimes: { A: { dist: 'exponential', meanMinutes } },
     behaviour: { noShow: 0, noShowPerMinuteOfWait: 0, walkSeconds: 0, recallSeconds: 30 },
     counters: Object.fromEntries(Array.from({ length: counters }, (_, i) => [String(i + 1), { open: '00:00', close: '23:59', breaks: [] }])),
-  };
+  }, 'M/M/c profile');
 }

@@ -31,7 +31,8 @@ test('a simulated day through the real database: every ticket and event is commi
   const dir = mkdtempSync(join(tmpdir(), 'sim-db-'));
   try {
     const dbPath = join(dir, 'branch.db');
-    const r = simulate({ profile, config, storage: 'file', dbPath });
+    // No warm-up days: the file then holds the counted day alone.
+    const r = simulate({ profile, config, storage: 'file', dbPath, warmupDays: 0 });
     const db = new Database(dbPath, { readonly: true });
     const tickets = (db.prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n;
     const events = (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
@@ -74,7 +75,7 @@ test('a run that throws half-way leaves no temp database behind', () => {
   try {
     // Counter 9 is staffed by the profile but does not exist at the branch: opening it fails.
     const broken = mmcProfile(2, 60, 1);
-    broken.counters['9'] = { open: '09:00', close: '10:00', breaks: [] };
+    broken.counters = { ...broken.counters, '9': { open: '09:00', close: '10:00', breaks: [] } };
     assert.throws(() => simulate({ profile: broken, config: mmcConfig(2), storage: 'file' }), (e: unknown) => (e as { code?: string }).code === 'UNKNOWN_COUNTER');
     assert.deepEqual(readdirSync(privateTmp), []);
   } finally {

@@ -33,6 +33,8 @@ export async function startTestBranch(
     devices?: BranchAppOptions['devices'];
     /** A logger to capture the service's logs (default: silent). */
     log?: Logger;
+    /** Sync with a head office. */
+    hq?: BranchAppOptions['hq'];
   } = {},
 ): Promise<TestBranch> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'branch-'));
@@ -48,6 +50,7 @@ export async function startTestBranch(
     clock,
     devices: opts.devices,
     ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? 100_000,
+    hq: opts.hq,
   });
   const credentials = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as Credential[];
   const api: TestBranch['api'] = async (method, path, o = {}) => {

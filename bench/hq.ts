@@ -1,0 +1,181 @@
+/**
+ * Head office's figures (DESIGN §8): ingest events/s over HTTP in batches of a few hundred into
+ * PostgreSQL 15 (fsync on) beside a raw COPY of the same rows into the same table in the same
+ * run, the same for the embedded PGlite; a branch's 7-day backlog caught up; sync lag while
+ * online; 200 branches uploading at once. Counts: BENCH_HQ_EVENTS, BENCH_HQ_BATCH, BENCH_HQ_BRANCHES.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHqApp, type HqApp } from '../hq/app.js';
+import { silentLogger } from '../server/logger.js';
+import { queueEvents } from '../test/support/hq-events.js';
+import { pgliteDataDir } from '../test/support/hq.js';
+import { startPostgres } from '../test/support/postgres.js';
+import { startTestBranch } from '../test/support/branch.js';
+import { ms, percentile, progress, table } from './stats.js';
+import { draft, type BranchEvent } from '../core/events.js';
+
+const num = (name: string, fallback: number) => {
+  const v = process.env[name];
+  const n = v === undefined ? fallback : Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
+  return n;
+};
+
+const EVENTS = num('BENCH_HQ_EVENTS', 60_000);
+const BATCH = num('BENCH_HQ_BATCH', 400);
+const BRANCHES = num('BENCH_HQ_BRANCHES', 200);
+
+async function post(url: string, token: string, body: unknown): Promise<{ status: number; retryAfter: number; json: any }> {
+  const res = await fetch(url + '/api/sync/events', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0), json: await res.json() };
+}
+
+async function enroll(hq: HqApp, branch: string): Promise<string> {
+  const { code } = await hq.store.createEnrollmentCode(branch, '', 1);
+  const res = await fetch(hq.url + '/api/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, installId: `bench-${branch}`, branch }) });
+  return ((await res.json()) as { credential: string }).credential;
+}
+
+interface UploadRun {
+  events: number;
+  seconds: number;
+  batchMs: number[];
+  refused: number;
+  dropped: number;
+}
+
+/** `streams` branches each upload their events in batches, all at once; 429s wait Retry-After and retry. */
+async function upload(hq: HqApp, prefix: string, streams: number, perStream: number, batch: number): Promise<UploadRun> {
+  const creds = await Promise.all(Array.from({ length: streams }, (_, i) => enroll(hq, `${prefix}-${i}`)));
+  const work = creds.map((c, i) => ({ cred: c, events: queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000) }));
+  const batchMs: number[] = [];
+  let refused = 0;
+  let dropped = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    work.map(async (w) => {
+      for (let k = 0; k < w.events.length; ) {
+        const slice = w.events.slice(k, k + batch);
+        const s = performance.now();
+        const r = await post(hq.url, w.cred, { stream: 'queue', events: slice }).catch(() => undefined);
+        if (!r) {
+          // A reset connection is retried as the uploader would; counted.
+          dropped++;
+          await new Promise((res) => setTimeout(res, 100));
+          continue;
+        }
+        if (r.status === 429) {
+          refused++;
+          await new Promise((res) => setTimeout(res, r.retryAfter * 1000));
+          continue;
+        }
+        if (r.status !== 200) throw new Error(`ingest answered ${r.status}: ${JSON.stringify(r.json).slice(0, 200)}`);
+        batchMs.push(performance.now() - s);
+        k += slice.length;
+      }
+    }),
+  );
+  return { events: streams * perStream, seconds: (performance.now() - t0) / 1000, batchMs, refused, dropped };
+}
+
+function csvOf(branch: string, events: BranchEvent[]): string {
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  return events.map((e) => [q(branch), e.stream, e.seq, e.type, e.v, e.at, q(JSON.stringify(e.data))].join(',')).join('\n') + '\n';
+}
+
+/** The same rows (same generator, same count) with one COPY per batch-sized chunk per stream, same table and indexes. */
+async function rawCopy(hq: HqApp, prefix: string, streams: number, perStream: number): Promise<number> {
+  const chunks = Array.from({ length: streams }, (_, i) => csvOf(`${prefix}-${i}`, queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000)));
+  const t0 = performance.now();
+  await Promise.all(chunks.map((csv) => hq.store.db.copyCsv('events', ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'], csv)));
+  return (streams * perStream) / ((performance.now() - t0) / 1000);
+}
+
+export async function printHqBench(): Promise<void> {
+  const rows: string[][] = [];
+  const pg = await startPostgres({ durable: true });
+  const dirs: string[] = [];
+  try {
+    // ------------------------------------------------------------ PostgreSQL ingest vs COPY
+    {
+      const dataDir = mkdtempSync(join(tmpdir(), 'bench-hq-'));
+      dirs.push(dataDir);
+      const hq = await startHqApp({ dataDir, databaseUrl: await pg.createDatabase(), port: 0, host: '127.0.0.1', log: silentLogger, enrollPerMinute: 100_000 });
+      try {
+        const streams = 8;
+        progress(`HQ ingest into PostgreSQL: ${EVENTS} events, batches of ${BATCH}, ${streams} branches at once`);
+        await upload(hq, 'warm', 2, BATCH * 4, BATCH);
+        const run = await upload(hq, 'pg', streams, Math.floor(EVENTS / streams), BATCH);
+        const copy = await rawCopy(hq, 'copy', streams, Math.floor(EVENTS / streams));
+        const rate = run.events / run.seconds;
+        rows.push(['PostgreSQL: ingest over HTTP (validate, dedupe, insert, tickets)', `${run.events}`, `${rate.toFixed(0)} /s`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), '>= 25,000 /s', rate >= 25_000 ? 'met' : 'MISSED']);
+        rows.push(['PostgreSQL: raw COPY of the same rows, same table', `${run.events}`, `${copy.toFixed(0)} /s`, '', '', '(floor)', `ingest = ${((rate / copy) * 100).toFixed(0)}% of COPY`]);
+
+        // ------------------------------------------------------------ 200 branches at once
+        progress(`HQ: ${BRANCHES} branches uploading at once`);
+        const many = await upload(hq, 'many', BRANCHES, 600, 200);
+        rows.push([`${BRANCHES} branches at once, 600 events each, batches of 200`, `${many.events}`, `${(many.events / many.seconds).toFixed(0)} /s`, ms(percentile(many.batchMs, 50)), ms(percentile(many.batchMs, 99)), 'held, no loss', `${many.refused} answered 429, ${many.dropped} connections reset; all retried`]);
+        const held = await hq.store.db.query("SELECT count(*)::bigint AS n FROM events WHERE branch LIKE 'many-%'");
+        if (Number(held[0]?.n) !== many.events) throw new Error(`200-branch run: ${String(held[0]?.n)} rows held, ${many.events} sent`);
+
+        // ------------------------------------------------------------ 7 days of backlog
+        progress('HQ: a branch with 7 days of backlog (15,000 events) catching up');
+        const { code } = await hq.store.createEnrollmentCode('demo-001', '', 1);
+        const branch = await startTestBranch({ hq: { url: hq.url, enrollCode: code, backoff: { baseMs: 100, capMs: 1000 } } });
+        try {
+          await branch.app.sync!.uploader.stop();
+          const week = queueEvents('demo-001', 1, 15_000, Date.now() - 7 * 86_400_000);
+          branch.app.service.record(week.map((e) => draft(e.type, Date.parse(e.at), e.data)));
+          const backlog = branch.app.sync!.uploader.status().backlog;
+          const t0 = performance.now();
+          branch.app.sync!.uploader.start();
+          while (branch.app.sync!.uploader.status().backlog > 0) await new Promise((r) => setTimeout(r, 20));
+          const s = (performance.now() - t0) / 1000;
+          rows.push(['7 days of backlog caught up (one branch, its uploader)', `${backlog}`, `${(backlog / s).toFixed(0)} /s`, `${s.toFixed(1)} s`, '', '<= 60 s', s <= 60 ? 'met' : 'MISSED']);
+
+          // ---------------------------------------------------------- sync lag while online
+          progress('HQ: sync lag while online (tickets at 5/s for 30 s)');
+          const since = new Date();
+          for (let i = 0; i < 150; i++) {
+            await branch.api('POST', '/api/tickets', { body: { serviceCode: 'A' } });
+            await new Promise((r) => setTimeout(r, 200));
+          }
+          while (branch.app.sync!.uploader.status().backlog > 0) await new Promise((r) => setTimeout(r, 50));
+          const lags = (
+            await hq.store.db.query("SELECT (extract(epoch FROM received_at - at) * 1000)::float8 AS lag FROM events WHERE branch = 'demo-001' AND stream = 'queue' AND at >= $1", [since])
+          ).map((r) => Number(r.lag));
+          rows.push(['sync lag, commit at branch to row at HQ', `${lags.length}`, '', ms(percentile(lags, 50)), `p95 ${ms(percentile(lags, 95))}`, 'p95 <= 5 s', percentile(lags, 95) <= 5000 ? 'met' : 'MISSED']);
+        } finally {
+          await branch.close();
+        }
+      } finally {
+        await hq.close();
+      }
+    }
+
+    // ------------------------------------------------------------ PGlite ingest vs COPY
+    {
+      const dataDir = await pgliteDataDir();
+      dirs.push(dataDir);
+      const hq = await startHqApp({ dataDir, port: 0, host: '127.0.0.1', log: silentLogger, enrollPerMinute: 100_000 });
+      try {
+        const total = Math.floor(EVENTS / 3);
+        progress(`HQ ingest into PGlite: ${total} events, batches of ${BATCH}`);
+        const run = await upload(hq, 'pgl', 4, Math.floor(total / 4), BATCH);
+        const copy = await rawCopy(hq, 'pglcopy', 4, Math.floor(total / 4));
+        const rate = run.events / run.seconds;
+        rows.push(['PGlite (embedded): ingest over HTTP', `${run.events}`, `${rate.toFixed(0)} /s`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), '(embedded default)', '']);
+        rows.push(['PGlite (embedded): raw COPY of the same rows', `${run.events}`, `${copy.toFixed(0)} /s`, '', '', '(floor)', `ingest = ${((rate / copy) * 100).toFixed(0)}% of COPY`]);
+      } finally {
+        await hq.close();
+      }
+    }
+  } finally {
+    await pg.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+  console.log(`\nHead office — PostgreSQL 15 with fsync on (synchronous_commit on), PGlite in-process; HQ and clients in this process\n`);
+  console.log(table(['head office', 'events', 'rate', 'p50', 'p99 / other', 'goal', ''], rows));
+}

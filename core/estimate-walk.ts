@@ -1,0 +1,257 @@
+/**
+ * The wait estimator's model: a walk of the branch forward in time, with mean service times,
+ * under the branch's own calling rules. Every counter that is open, paused or rostered to open
+ * later today takes part; when it is free it calls the customer the rules would give it
+ * (rankHeads, the same ranking a real call uses) from the customers waiting now and those the
+ * history expects to arrive; it takes its rostered breaks when they fall due and leaves at the
+ * end of its shift (the last shift of the day stays until the lobby is empty). The customer's
+ * wait is the moment a counter calls them.
+ *
+ * Deterministic and bounded: arrivals come at the expected times (the n-th when n − ½ are
+ * expected), and after MAX_STEPS calls the rest is extrapolated at the pace seen so far.
+ */
+import type { HourlyRates } from './branch-history.js';
+import type { LineHead } from './selection-common.js';
+import { rankHeads } from './selection.js';
+import type { QueueRules, SkillLevel } from './types.js';
+
+const MINUTE = 60_000;
+const MAX_STEPS = 800;
+/** Beyond a long day the model has nothing useful to say. */
+export const MAX_MODEL_MINUTES = 8 * 60;
+
+export interface QueuedCustomer {
+  queuedAt: number;
+  issuedAt: number;
+}
+
+export interface WalkLine {
+  targetMinutes: number;
+  thresholdMinutes: number;
+  /** Waiting customers in queue order (the engine's lines, read only). */
+  priority: readonly QueuedCustomer[];
+  regular: readonly QueuedCustomer[];
+  /** Mean service minutes by local hour. */
+  serviceMinutes: Float64Array;
+  /** Expected arrivals per minute by local hour; none expected when undefined. */
+  rates?: HourlyRates;
+}
+
+export interface WalkCounter {
+  services: { code: string; level: SkillLevel }[];
+  /** When the counter can next call (epoch ms); Infinity when it will not serve again today. */
+  freeAt: number;
+  /** From when it counts as open (for covering): now, the end of its pause, or its shift's start. */
+  openFrom: number;
+  /** When it stops calling (its shift ends); Infinity when it stays until the lobby is empty. */
+  closeAt: number;
+  /** Rostered breaks still to come, in order: taken when the counter is next free after `at`. */
+  breaks: { at: number; minutes: number }[];
+  /** Priority calls in a row so far (the fairness cap). */
+  streak: number;
+}
+
+export interface WalkInput {
+  now: number;
+  /** Minutes since local midnight at `now` (the hour of a later moment follows from it). */
+  localMinutes: number;
+  rules: QueueRules;
+  lines: ReadonlyMap<string, WalkLine>;
+  counters: WalkCounter[];
+  /** The customer whose turn is wanted. */
+  us: {
+    serviceCode: string;
+    priority: boolean;
+    queuedAt: number;
+    issuedAt: number;
+    /** Customers before them in their own segment line. */
+    position: number;
+    /** Whether they are in the line already (at `position`) or would join it at its end. */
+    inLine: boolean;
+  };
+}
+
+export interface WalkResult {
+  /** Minutes until the customer is called. */
+  minutes: number;
+  /** Customers the walk called before them, at any counter. */
+  calledBefore: number;
+}
+
+/** One segment line of a service as the walk consumes it. */
+class Side {
+  private pos = 0;
+  private readonly virtual: number[] = [];
+  private virtualServed = 0;
+  private genAt: number;
+  private due = 0.5; // the next arrival comes when this many more are expected
+  private exhausted = false;
+
+  constructor(
+    private readonly existing: readonly QueuedCustomer[],
+    private readonly rate: Float64Array | undefined,
+    private readonly walk: { now: number; localMinutes: number },
+    /** Index of "us" in this side's order, or −1. */
+    readonly usAt: number,
+    readonly usCustomer: QueuedCustomer | undefined,
+    private readonly usInLine: boolean,
+  ) {
+    this.genAt = walk.now;
+    if (!rate || !rate.some((r) => r > 0)) this.exhausted = true;
+  }
+
+  /** Customers still waiting ahead of the virtual arrivals: the real line, plus us. */
+  private realLength(): number {
+    if (this.usAt < 0) return this.existing.length;
+    return this.usInLine ? this.existing.length : this.existing.length + 1;
+  }
+
+  private realAt(i: number): QueuedCustomer {
+    if (this.usAt >= 0 && !this.usInLine) {
+      if (i === this.usAt) return this.usCustomer!;
+      return this.existing[i > this.usAt ? i - 1 : i]!;
+    }
+    return this.existing[i]!;
+  }
+
+  /** The longest waiter at time t, or undefined; `us` when it is our customer. */
+  head(t: number): { c: QueuedCustomer; us: boolean } | undefined {
+    if (this.pos < this.realLength()) return { c: this.realAt(this.pos), us: this.pos === this.usAt };
+    const at = this.peekArrival();
+    return at !== undefined && at <= t ? { c: { queuedAt: at, issuedAt: at }, us: false } : undefined;
+  }
+
+  consume(): void {
+    if (this.pos < this.realLength()) this.pos++;
+    else this.virtualServed++;
+  }
+
+  /** Served so far, ahead of us. */
+  get served(): number {
+    return this.pos;
+  }
+
+  /** The next expected arrival not yet queued (for an idle counter to wait for). */
+  peekArrival(): number | undefined {
+    if (this.virtualServed < this.virtual.length) return this.virtual[this.virtualServed];
+    const next = this.nextArrival();
+    if (next !== undefined) this.virtual.push(next);
+    return next;
+  }
+
+  private nextArrival(): number | undefined {
+    if (this.exhausted || !this.rate) return undefined;
+    let t = this.genAt;
+    let need = this.due;
+    const horizon = this.walk.now + MAX_MODEL_MINUTES * MINUTE;
+    while (t < horizon) {
+      const local = this.walk.localMinutes + (t - this.walk.now) / MINUTE;
+      const hour = Math.floor(local / 60);
+      const r = this.rate[((hour % 24) + 24) % 24]!;
+      const hourEnd = this.walk.now + ((hour + 1) * 60 - this.walk.localMinutes) * MINUTE;
+      const span = (hourEnd - t) / MINUTE;
+      if (r > 0 && r * span >= need) {
+        const at = t + (need / r) * MINUTE;
+        this.genAt = at;
+        this.due = 1;
+        return at;
+      }
+      need -= r * span;
+      t = hourEnd;
+    }
+    this.exhausted = true;
+    return undefined;
+  }
+}
+
+export function walkWait(input: WalkInput): WalkResult {
+  const { now, rules, us } = input;
+  const sides = new Map<string, { priority: Side; regular: Side; line: WalkLine }>();
+  for (const [code, line] of input.lines) {
+    const mine = code === us.serviceCode;
+    const make = (existing: readonly QueuedCustomer[], rate: Float64Array | undefined, isPriority: boolean) =>
+      new Side(existing, rate, input, mine && us.priority === isPriority ? us.position : -1, mine && us.priority === isPriority ? us : undefined, us.inLine);
+    sides.set(code, { priority: make(line.priority, line.rates?.priority, true), regular: make(line.regular, line.rates?.regular, false), line });
+  }
+  if (!sides.has(us.serviceCode)) return { minutes: MAX_MODEL_MINUTES, calledBefore: 0 };
+
+  const counters = input.counters.map((c) => ({ ...c, breaks: [...c.breaks], breakUntil: 0 }));
+  const primaryOf = new Map<string, typeof counters>();
+  for (const c of counters) for (const s of c.services) if (s.level === 'primary') (primaryOf.get(s.code) ?? primaryOf.set(s.code, []).get(s.code)!).push(c);
+  const isOpen = (c: (typeof counters)[number], t: number) => c.freeAt !== Infinity && t >= c.openFrom && t < c.closeAt && c.breakUntil <= t;
+  const hourAt = (t: number) => {
+    const h = Math.floor((input.localMinutes + (t - now) / MINUTE) / 60);
+    return ((h % 24) + 24) % 24;
+  };
+
+  const heads: LineHead[] = [];
+  const picks: { side: Side; us: boolean; code: string }[] = [];
+  let calledBefore = 0;
+  let ownServed = 0;
+  for (let step = 0; step < MAX_STEPS; ) {
+    let c: (typeof counters)[number] | undefined;
+    for (const x of counters) if (x.freeAt !== Infinity && (!c || x.freeAt < c.freeAt)) c = x;
+    if (!c) return { minutes: MAX_MODEL_MINUTES, calledBefore };
+    const t = c.freeAt;
+    if (t - now > MAX_MODEL_MINUTES * MINUTE) return { minutes: MAX_MODEL_MINUTES, calledBefore };
+    if (t >= c.closeAt) {
+      c.freeAt = Infinity;
+      continue;
+    }
+    const brk = c.breaks[0];
+    if (brk && brk.at <= t) {
+      c.breaks.shift();
+      c.breakUntil = t + brk.minutes * MINUTE;
+      c.freeAt = c.breakUntil;
+      continue;
+    }
+    heads.length = 0;
+    picks.length = 0;
+    for (const s of c.services) {
+      const sd = sides.get(s.code);
+      if (!sd) continue;
+      const covering = rules.tiers !== 'strict' && s.level === 'secondary' && !(primaryOf.get(s.code) ?? []).some((p) => isOpen(p, t));
+      const thresholdMinutes = sd.line.thresholdMinutes;
+      for (const [side, isPriority] of [
+        [sd.priority, true],
+        [sd.regular, false],
+      ] as const) {
+        const h = side.head(t);
+        if (!h) continue;
+        heads.push({ queuedAt: h.c.queuedAt, issuedAt: h.c.issuedAt, level: s.level, covering, priority: isPriority, targetMinutes: sd.line.targetMinutes, thresholdMinutes });
+        picks.push({ side, us: h.us, code: s.code });
+      }
+    }
+    const pick = rankHeads(heads, t, rules, c.streak);
+    if (!pick) {
+      // Nothing for this counter yet: it waits for the next expected arrival in its lines, or
+      // its break, or the end of its shift.
+      let next = Infinity;
+      for (const s of c.services) {
+        const sd = sides.get(s.code);
+        if (!sd) continue;
+        next = Math.min(next, sd.priority.peekArrival() ?? Infinity, sd.regular.peekArrival() ?? Infinity);
+      }
+      if (c.breaks[0]) next = Math.min(next, Math.max(t, c.breaks[0].at));
+      c.freeAt = next > t ? next : t + MINUTE;
+      continue;
+    }
+    const chosen = picks[pick.index]!;
+    if (chosen.us) return { minutes: (t - now) / MINUTE, calledBefore };
+    chosen.side.consume();
+    calledBefore++;
+    if (chosen.code === us.serviceCode) ownServed++;
+    c.streak = pick.countsTowardStreak ? c.streak + 1 : heads[pick.index]!.priority ? c.streak : 0;
+    c.freeAt = t + Math.max(0.05, sides.get(chosen.code)!.line.serviceMinutes[hourAt(t)]!) * MINUTE;
+    step++;
+  }
+  // Extrapolate: the customers still ahead in their own line, at the pace that line was served.
+  let t = Infinity;
+  for (const x of counters) t = Math.min(t, x.freeAt);
+  if (!Number.isFinite(t)) return { minutes: MAX_MODEL_MINUTES, calledBefore };
+  const own = sides.get(us.serviceCode)!;
+  const side = us.priority ? own.priority : own.regular;
+  const left = Math.max(0, us.position - side.served) + (us.priority ? 0 : Math.max(0, own.line.priority.length - own.priority.served));
+  const pace = ownServed > 0 ? (t - now) / MINUTE / ownServed : own.line.serviceMinutes[hourAt(t)]! / Math.max(1, counters.length);
+  return { minutes: Math.min(MAX_MODEL_MINUTES, (t - now) / MINUTE + left * pace), calledBefore };
+}

@@ -1,0 +1,30 @@
+/**
+ * The one database interface head office uses: real PostgreSQL through `pg` in production,
+ * PGlite (PostgreSQL compiled to WebAssembly, in-process) by default. Both speak the same SQL,
+ * so migrations and queries are written once and every test runs against both.
+ */
+export type SqlParam = string | number | boolean | null | Date | readonly (string | number | null)[];
+
+export interface SqlRunner {
+  /** Runs one statement with $1… parameters; returns its rows as the driver gives them. */
+  query(text: string, params?: readonly SqlParam[]): Promise<Record<string, unknown>[]>;
+  /** Runs several statements with no parameters (migrations, partition upkeep). */
+  exec(text: string): Promise<void>;
+}
+
+export interface SqlDatabase extends SqlRunner {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `fn` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /** Loads rows with COPY FROM STDIN in CSV (benchmarks compare the ingest path with it). */
+  copyCsv(table: string, columns: string[], csv: string): Promise<void>;
+  /** How many transactions can run at once (the ingest admission limit follows it). */
+  readonly concurrency: number;
+  close(): Promise<void>;
+}
+
+/** A PostgreSQL error's SQLSTATE, when the driver gives one. */
+export function sqlState(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
