@@ -299,15 +299,23 @@ export class BranchService {
     };
   }
 
+  /**
+   * GET /api/tickets/:id for anyone on the LAN: the ticket's view on its own business day (or
+   * while it is still active); afterwards nobody needs it, so it answers TICKET_EXPIRED.
+   */
+  ticketPage(id: string) {
+    const live = this.engine.ticket(id);
+    const stored = live ? undefined : this.store.ticket(id);
+    if (stored && stored.businessDay < this.engine.businessDay) {
+      throw new DomainError('TICKET_EXPIRED', `This ticket was for ${stored.businessDay}; a ticket's page works on its own business day only.`);
+    }
+    return this.ticketView(id);
+  }
+
   /** A ticket as the customer's phone may see it: position and counter, no personal data. */
   ticketView(id: string) {
-    const live = this.engine.ticket(id);
-    const t = live ?? this.store.ticket(id);
+    const t = this.engine.ticket(id) ?? this.store.ticket(id);
     if (!t) throw new DomainError('UNKNOWN_TICKET', 'No such ticket.');
-    // A ticket's page is for its own day: afterwards nobody on the LAN needs it.
-    if (!live && t.businessDay < this.engine.businessDay) {
-      throw new DomainError('TICKET_EXPIRED', `This ticket was for ${t.businessDay}; a ticket's page works on its own business day only.`);
-    }
     const service = this.config.services.find((s) => s.code === t.serviceCode);
     const waiting = t.status === 'waiting' && this.engine.ticket(id) !== undefined;
     const ahead = waiting ? this.engine.position(t) : 0;

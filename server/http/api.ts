@@ -179,7 +179,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     return send(reply, answer);
   });
 
-  app.get('/api/tickets/:id', async (req) => service.ticketView(parseInput(ticketParams, req.params, 'ticket id').id));
+  app.get('/api/tickets/:id', async (req) => service.ticketPage(parseInput(ticketParams, req.params, 'ticket id').id));
 
   app.post('/api/tickets/:id/rejoin', async (req, reply) => {
     const p = principal(req);
