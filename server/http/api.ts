@@ -282,7 +282,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     return answer;
   }
 
-  app.get('/api/counters', async () => service.queueView().counters);
+  app.get('/api/counters', async (req) => service.queueView(optionalPrincipal(req) !== undefined).counters);
 
   app.post('/api/counters/:counter/open', async (req, reply) => {
     const p = principal(req);
