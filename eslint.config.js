@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', '.tmp/', '.dbg-tmp*'] },
+  { ignores: ['node_modules/', 'dist/', '.dist-building-*/', 'data/', '.tmp/', '.dbg-tmp*'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,10 +1,12 @@
 /**
  * Starts a server under test in its own process, so the load generator's work does not share
- * its CPU time, and waits for the line that names its URL.
+ * its CPU time, and waits for the line that names its URL. The branch service runs compiled
+ * (`dist/server/main.js`, as a branch runs it); the bench's own TypeScript tools run through tsx.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../server/node-flags.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -15,8 +17,13 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-export function startChildServer(name: string, args: string[], ready: RegExp): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+/** Node's arguments for the compiled branch service, with the flags it always runs with. */
+export const COMPILED_SERVICE = [...SERVICE_NODE_FLAGS, 'dist/server/main.js'];
+/** Node's arguments for a TypeScript file of the bench. */
+export const tsScript = (file: string) => ['--import', 'tsx', file];
+
+export function startChildServer(name: string, nodeArgs: string[], ready: RegExp): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },

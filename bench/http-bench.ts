@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startChildServer, type ChildServer } from './child-server.js';
-import { concurrent, keepAliveAgent, paired, sequential, type Target } from './http-load.js';
+import { COMPILED_SERVICE, startChildServer, tsScript, type ChildServer } from './child-server.js';
+import { concurrent, keepAliveAgent, paired, sequential, type ConcurrentRun, type Target } from './http-load.js';
 import { rssOf } from './machine.js';
 import { progress } from './stats.js';
 
@@ -43,11 +43,11 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<HttpBenchResult
   try {
     const service = await startChildServer(
       'branch service',
-      ['server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'service'), '--log', 'json', '--ticket-rate-limit', '1000000'],
+      [...COMPILED_SERVICE, '--demo', '--port', '0', '--host', '127.0.0.1', '--data', join(dir, 'service'), '--log', 'json', '--ticket-rate-limit', '1000000'],
       /Branch service ready at (http:\/\/127\.0\.0\.1:\d+)/,
     );
     servers.push(service);
-    const floor = await startChildServer('floor server', ['bench/floor-server.ts', join(dir, 'floor.db')], /Floor server ready at (http:\/\/127\.0\.0\.1:\d+)/);
+    const floor = await startChildServer('floor server', [...tsScript('bench/floor-server.ts'), join(dir, 'floor.db')], /Floor server ready at (http:\/\/127\.0\.0\.1:\d+)/);
     servers.push(floor);
     const rssServiceStart = rssOf(service.pid);
 
@@ -70,11 +70,24 @@ export async function benchHttp(opts: HttpBenchOptions): Promise<HttpBenchResult
     progress(`throughput: ${opts.throughputCount} tickets from ${opts.clients} concurrent clients, each server`);
     const many = (s: ChildServer): Target => ({ name: s.name, url: s.url, agent: keepAliveAgent(opts.clients) });
     const floorMany = many(floor);
-    const floorRun = await concurrent(floorMany, opts.throughputCount, opts.clients, pick);
-    floorMany.agent.destroy();
     const svcMany = many(service);
-    const svcRun = await concurrent(svcMany, opts.throughputCount, opts.clients, pick);
+    // In two halves, floor-service-service-floor, so that the machine drifting during the run
+    // (other work, the disk's mood) weighs on both alike.
+    const first = Math.floor(opts.throughputCount / 2);
+    const second = opts.throughputCount - first;
+    const floorA = await concurrent(floorMany, first, opts.clients, pick);
+    const svcA = await concurrent(svcMany, first, opts.clients, pick);
+    const svcB = await concurrent(svcMany, second, opts.clients, pick);
+    const floorB = await concurrent(floorMany, second, opts.clients, pick);
+    floorMany.agent.destroy();
     svcMany.agent.destroy();
+    const joined = (a: ConcurrentRun, b: ConcurrentRun) => ({
+      perSecond: opts.throughputCount / (a.seconds + b.seconds),
+      latencies: [...a.latencies, ...b.latencies],
+      seconds: a.seconds + b.seconds,
+    });
+    const floorRun = joined(floorA, floorB);
+    const svcRun = joined(svcA, svcB);
 
     const result: HttpBenchResult = {
       service: { latencies: svcLat, perSecond: svcRun.perSecond, concurrentLatencies: svcRun.latencies, seconds: svcRun.seconds },

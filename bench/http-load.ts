@@ -73,8 +73,14 @@ export async function paired(a: Target, b: Target, count: number, service: (i: n
   return [outA, outB];
 }
 
+export interface ConcurrentRun {
+  perSecond: number;
+  latencies: number[];
+  seconds: number;
+}
+
 /** `count` requests from `clients` concurrent clients; returns tickets per second and latencies. */
-export async function concurrent(t: Target, count: number, clients: number, service: (i: number) => string): Promise<{ perSecond: number; latencies: number[]; seconds: number }> {
+export async function concurrent(t: Target, count: number, clients: number, service: (i: number) => string): Promise<ConcurrentRun> {
   let next = 0;
   const latencies: number[] = [];
   const start = process.hrtime.bigint();

@@ -59,9 +59,11 @@ async function main(): Promise<void> {
     ['call next, commit alone (one transaction, fsync)', `n=${commit.n}`, ms(commit.p50, 3), ms(commit.p99, 3), ms(commit.max), '(part of full)', ''],
     ['call next, day-rollover check', `n=${rollover.n}`, ms(rollover.p50, 3), ms(rollover.p99, 3), ms(rollover.max), '(part of full)', ''],
   ];
+  const throughputRatio = http.service.perSecond / http.floor.perSecond;
   const throughput: string[][] = [
-    ['branch service', `${THROUGHPUT} tickets`, `${CLIENTS}`, `${http.service.perSecond.toFixed(0)} /s`, ms(svcConc.p50), ms(svcConc.p99)],
-    ['floor server', `${THROUGHPUT} requests`, `${CLIENTS}`, `${http.floor.perSecond.toFixed(0)} /s`, ms(floorConc.p50), ms(floorConc.p99)],
+    ['branch service', `${THROUGHPUT} tickets`, `${CLIENTS}`, `${http.service.perSecond.toFixed(0)} /s`, ms(svcConc.p50), ms(svcConc.p99), '', ''],
+    ['floor server', `${THROUGHPUT} requests`, `${CLIENTS}`, `${http.floor.perSecond.toFixed(0)} /s`, ms(floorConc.p50), ms(floorConc.p99), '', ''],
+    ['ratio, service / floor', '', '', `${throughputRatio.toFixed(2)} x`, '', '', '>= 0.8 x', mark(throughputRatio >= 0.8)],
   ];
   const memory: string[][] = [
     ['branch service process, after start', mib(http.rssServiceStart)],
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
   console.log(`Durability: WAL, synchronous=FULL (service and floor alike); keep-alive http.Agent for both; servers in child processes.\n`);
   console.log(table(['latency', 'samples', 'p50', 'p99', 'max', 'goal', ''], rows));
   console.log(`\ncall next: ${next.services} services, ${next.counters} counters open, ${next.waitingBefore} waiting at the start, ${next.waitingAfter} at the end (topped up every 100 calls, untimed)`);
-  console.log(`\n${table(['sustained issue over HTTP', 'count', 'clients', 'throughput', 'p50', 'p99'], throughput)}`);
+  console.log(`\n${table(['sustained issue over HTTP', 'count', 'clients', 'throughput', 'p50', 'p99', 'goal', ''], throughput)}`);
   console.log(`\n${table(['resident memory (RSS)', 'RSS'], memory)}`);
   await reportTapToPrint();
   console.log(`\nfinished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -88,11 +90,14 @@ await main();
 await (await import('./calling-fanout.js')).printCallingFanout({ clients: num('BENCH_FANOUT_CLIENTS', 50), calls: num('BENCH_FANOUT_CALLS', 500) });
 await (await import('./insights.js')).printInsightsBench();
 await (await import('./hostile.js')).printHostileBench({ samples: num('BENCH_HOSTILE_SAMPLES', 400), history: num('BENCH_HOSTILE_HISTORY', 10_000) });
-// Memory over a simulated month runs in its own process, with --expose-gc for honest readings.
+await (await import('./start-time.js')).printStartTime(num('BENCH_STARTS', 5));
+// Memory over a simulated month runs in its own process on the compiled service (no TypeScript
+// runner in it), with --expose-gc for honest readings.
 {
   const { spawnSync } = await import('node:child_process');
-  const script = new URL('./memory-month.ts', import.meta.url).pathname;
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(num('BENCH_MONTH_DAYS', 30))], { stdio: 'inherit' });
+  const script = await (await import('./compiled-script.js')).compileAgainstDist('bench/memory-month.ts');
+  const { SERVICE_NODE_FLAGS } = await import('../server/node-flags.js');
+  const r = spawnSync(process.execPath, [...SERVICE_NODE_FLAGS, '--expose-gc', script, String(num('BENCH_MONTH_DAYS', 30))], { stdio: 'inherit' });
   if (r.status !== 0) console.log(`memory over a month: the bench process failed (${r.status ?? r.signal})`);
 }
 await (await import('./hq.js')).printHqBench();

@@ -30,15 +30,28 @@ export function parseConfigText(text: string, source: string): LoadedConfig {
   } catch (e) {
     throw new DomainError('CONFIG_INVALID', `${source}: not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
   }
+  return checkConfig(raw, source);
+}
+
+/**
+ * A configuration checked by the file's schema, whatever it came from (the file, the back
+ * office's form): every problem named by field in one CONFIG_INVALID error.
+ */
+export function checkConfig(raw: unknown, source: string): LoadedConfig {
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = describeIssues(parsed.error.issues);
     throw new DomainError('CONFIG_INVALID', `${source} has ${lines.length} problem(s):\n  ${lines.join('\n  ')}`, lines);
   }
+  return loadedConfig(parsed.data, source);
+}
+
+/** A checked configuration with the engine's view of it and its content hash. */
+export function loadedConfig(file: ConfigFile, source: string): LoadedConfig {
   return {
-    file: parsed.data,
-    queue: toQueueConfig(parsed.data),
-    hash: createHash('sha256').update(JSON.stringify(parsed.data)).digest('hex').slice(0, 16),
+    file,
+    queue: toQueueConfig(file),
+    hash: createHash('sha256').update(JSON.stringify(file)).digest('hex').slice(0, 16),
     source,
   };
 }

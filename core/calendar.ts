@@ -110,3 +110,30 @@ export function isOpenAt(epochMs: number, timeZone: string, hours: OpeningHours)
   const windows = hours.weekly[p.weekday] ?? [];
   return windows.some((w) => p.minutes >= parseHhMm(w.open) && p.minutes < parseHhMm(w.close));
 }
+
+export interface OpeningState {
+  open: boolean;
+  /** While open: the local time the current window ends, "HH:MM". */
+  closesAt?: string;
+  /** While closed: the next opening within two weeks (local date and time, and days from today). */
+  next?: { date: string; time: string; inDays: number };
+}
+
+/** Whether the branch is open now, until when, or when it opens next: what the kiosk tells a customer. */
+export function openingState(epochMs: number, timeZone: string, hours: OpeningHours): OpeningState {
+  const p = localParts(epochMs, timeZone);
+  const today = Date.UTC(p.year, p.month - 1, p.day);
+  const dateOf = (inDays: number) => new Date(today + inDays * 86_400_000).toISOString().slice(0, 10);
+  if (isOpenAt(epochMs, timeZone, hours)) {
+    const w = (hours.weekly[p.weekday] ?? []).find((x) => p.minutes >= parseHhMm(x.open) && p.minutes < parseHhMm(x.close));
+    return { open: true, closesAt: w?.close };
+  }
+  for (let inDays = 0; inDays <= 14; inDays++) {
+    const date = dateOf(inDays);
+    if (hours.closedDates.includes(date)) continue;
+    const windows = [...(hours.weekly[(p.weekday + inDays) % 7] ?? [])].sort((a, b) => parseHhMm(a.open) - parseHhMm(b.open));
+    const w = windows.find((x) => inDays > 0 || parseHhMm(x.open) > p.minutes);
+    if (w) return { open: false, next: { date, time: w.open, inDays } };
+  }
+  return { open: false };
+}

@@ -59,8 +59,8 @@ export interface Actor {
 const ACTIVE = new Set(['waiting', 'called', 'serving']);
 
 /** Refuses a command: a stable code and a message for the person at the counter or kiosk. */
-function fail(code: string, message: string): never {
-  throw new DomainError(code, message);
+function fail(code: string, message: string, details?: unknown): never {
+  throw new DomainError(code, message, details);
 }
 
 export class QueueEngine {
@@ -344,6 +344,15 @@ export class QueueEngine {
     if (c.currentTicketId) {
       const cur = this.tickets.get(c.currentTicketId);
       if (cur && ACTIVE.has(cur.status)) {
+        // Only a service that happened is completed: a customer who was called but never
+        // started (not there yet, or gone) needs the teller's explicit choice.
+        if (cur.status === 'called') {
+          fail(
+            'TICKET_NOT_STARTED',
+            `Ticket ${cur.number} was called but its service was not started: start it, mark it a no-show, or put it back in the queue before calling the next.`,
+            { ticketId: cur.id, number: cur.number },
+          );
+        }
         if (!this.config.rules.autoCompleteOnNext) {
           fail('TICKET_AT_COUNTER', `Ticket ${cur.number} is still at counter ${counterId}: complete it or mark it a no-show first.`);
         }
@@ -413,36 +422,45 @@ export class QueueEngine {
     };
   }
 
+  /**
+   * The called customer goes back to the line at the place they had (their queue time is kept),
+   * and the counter is free: e.g. they are still filling in a form, or came to the wrong counter.
+   */
+  putBack(counterId: string, actor: Actor, now: number): Outcome<Ticket> {
+    const { ticket, counter } = this.current(counterId, ['called']);
+    const back: Ticket = { ...ticket, status: 'waiting', counterId: undefined, staffId: undefined, calledAt: undefined, callReason: undefined, recalls: 0 };
+    back.ahead = this.position(back);
+    return {
+      ...emptyOutcome(back),
+      tickets: [back],
+      counters: [{ ...counter, currentTicketId: undefined, since: now }],
+      events: [draft('ticket.returned', now, { ticket: back, counterId, staffId: actor.staffId })],
+    };
+  }
+
+  /**
+   * Staff move a waiting customer to another service (they took the wrong ticket): a new
+   * number of that service that keeps the visit's queue time, as a transfer at a counter does.
+   */
+  move(ticketId: string, serviceCode: string, actor: Actor, now: number): Outcome<{ moved: Ticket; fresh: Ticket }> {
+    const t = this.tickets.get(ticketId);
+    if (!t) fail('UNKNOWN_TICKET', `No ticket ${ticketId} today.`);
+    if (t.status !== 'waiting') fail('INVALID_STATE', `Ticket ${t.number} is ${t.status}; only a waiting ticket is moved here (a called one is transferred at its counter).`);
+    const { moved, fresh, sequence } = this.successor(t, serviceCode, now);
+    return {
+      tickets: [moved, fresh],
+      counters: [],
+      sequences: [sequence],
+      events: [draft('ticket.transferred', now, { ticket: moved, to: fresh, staffId: actor.staffId })],
+      // Both: the answer is rendered before memory takes the outcome, so it cannot look them up.
+      result: { moved, fresh },
+    };
+  }
+
   /** Sends the customer at the counter to another service; the new ticket keeps the visit's queue time. */
   transfer(counterId: string, serviceCode: string, actor: Actor, now: number): Outcome<Ticket> {
     const { ticket, counter } = this.current(counterId, ['called', 'serving']);
-    const target = this.services.get(serviceCode);
-    if (!target) fail('UNKNOWN_SERVICE', `There is no service "${serviceCode}" at this branch.`);
-    if (target.code === ticket.serviceCode) fail('SAME_SERVICE', `Ticket ${ticket.number} is already for ${target.name.en}.`);
-    if (!target.enabled) fail('SERVICE_CLOSED', `${target.name.en} is not offered today.`);
-    const { sequence, number, seqNo } = this.numbers.next(target, this.day);
-    const moved: Ticket = { ...ticket, status: 'transferred', endedAt: now, endReason: 'transferred' };
-    const fresh: Ticket = {
-      id: this.newId(),
-      visitId: ticket.visitId,
-      number,
-      seq: seqNo,
-      serviceCode: target.code,
-      segment: ticket.segment,
-      channel: ticket.channel,
-      status: 'waiting',
-      businessDay: this.day,
-      issuedAt: now,
-      queuedAt: ticket.queuedAt,
-      ahead: 0,
-      estimate: null,
-      recalls: 0,
-      rejoins: 0,
-      transferredFrom: ticket.id,
-    };
-    fresh.ahead = this.aheadOf(fresh);
-    fresh.estimate = this.estimateJoining(fresh, now);
-    moved.transferredTo = fresh.id;
+    const { moved, fresh, sequence } = this.successor(ticket, serviceCode, now);
     return {
       tickets: [moved, fresh],
       counters: [{ ...counter, currentTicketId: undefined, since: now }],
@@ -514,6 +532,37 @@ export class QueueEngine {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** The ticket that continues `ticket`'s visit in another service, and the old one closed as transferred. */
+  private successor(ticket: Ticket, serviceCode: string, now: number): { moved: Ticket; fresh: Ticket; sequence: NumberSequence } {
+    const target = this.services.get(serviceCode);
+    if (!target) fail('UNKNOWN_SERVICE', `There is no service "${serviceCode}" at this branch.`);
+    if (target.code === ticket.serviceCode) fail('SAME_SERVICE', `Ticket ${ticket.number} is already for ${target.name.en}.`);
+    if (!target.enabled) fail('SERVICE_CLOSED', `${target.name.en} is not offered today.`);
+    const { sequence, number, seqNo } = this.numbers.next(target, this.day);
+    const fresh: Ticket = {
+      id: this.newId(),
+      visitId: ticket.visitId,
+      number,
+      seq: seqNo,
+      serviceCode: target.code,
+      segment: ticket.segment,
+      channel: ticket.channel,
+      status: 'waiting',
+      businessDay: this.day,
+      issuedAt: now,
+      queuedAt: ticket.queuedAt,
+      ahead: 0,
+      estimate: null,
+      recalls: 0,
+      rejoins: 0,
+      transferredFrom: ticket.id,
+    };
+    fresh.ahead = this.aheadOf(fresh);
+    fresh.estimate = this.estimateJoining(fresh, now);
+    const moved: Ticket = { ...ticket, status: 'transferred', endedAt: now, endReason: 'transferred', transferredTo: fresh.id };
+    return { moved, fresh, sequence };
+  }
 
   private putTicket(t: Ticket): void {
     const old = this.tickets.get(t.id);

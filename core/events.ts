@@ -50,6 +50,8 @@ export const eventDataSchemas = {
     auto: z.boolean(),
   }),
   'ticket.no_show': z.object({ ticket: ticketSchema, counterId: z.string(), staffId: z.string().optional() }),
+  /** A called customer who was not served was put back in the line, at the place they had. */
+  'ticket.returned': z.object({ ticket: ticketSchema, counterId: z.string(), staffId: z.string().optional() }),
   'ticket.rejoined': z.object({ ticket: ticketSchema, staffId: z.string().optional() }),
   'ticket.transferred': z.object({
     ticket: ticketSchema,
@@ -72,15 +74,32 @@ export const eventDataSchemas = {
   // A card reader read a card. No number, hash, tail or token: the kiosk claims the read over
   // loopback (POST /api/kiosk/card-read), so nobody else on the LAN can use it.
   'device.card_read': z.object({ deviceId: z.string(), segment: z.string() }),
-  'config.applied': z.object({ hash: z.string(), source: z.string(), services: z.number().int(), counters: z.number().int() }),
+  'config.applied': z.object({
+    hash: z.string(),
+    source: z.string(),
+    services: z.number().int(),
+    counters: z.number().int(),
+    /** Who applied it, when a person did (the back office); absent for the file and head office. */
+    staffId: z.string().optional(),
+    /** What changed against the configuration in force before, one line per field. */
+    changes: z.array(z.string()).optional(),
+  }),
   // Wrong PINs locked sign-in to an account from one address (the others are not affected).
   'staff.login_locked': z.object({ staffId: z.string(), until: z.number(), address: z.string().optional() }),
-  // A supervisor lifted every sign-in lock of an account.
-  'staff.unlocked': z.object({ staffId: z.string(), by: z.string() }),
+  /** A staff account was created or changed in the back office (never the PIN or its hash). */
+  'staff.changed': z.object({
+    staffId: z.string(),
+    action: z.enum(['created', 'updated', 'pin_reset', 'unlocked', 'deactivated', 'reactivated']),
+    by: z.string(),
+    /** The fields that changed, e.g. "roles: teller → teller, lobby". */
+    changes: z.array(z.string()),
+  }),
   'day.closed': z.object({ businessDay: z.string(), cancelled: z.number().int() }),
   // Alerts for the lobby manager and supervisor (server/alerts): raised when a condition
   // starts, cleared when it ends, acknowledged by a person.
   'alert.raised': z.object({ alert: alertSchema }),
+  /** The condition of an active alert changed (paper near end became paper out): same alert, new severity and text. */
+  'alert.changed': z.object({ alert: alertSchema }),
   'alert.cleared': z.object({ alertId: z.string(), key: z.string() }),
   'alert.acknowledged': z.object({ alertId: z.string(), key: z.string(), staffId: z.string() }),
 } as const;

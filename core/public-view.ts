@@ -25,12 +25,12 @@ function withoutStaffId<T extends { staffId?: string }>(d: T): Omit<T, 'staffId'
 
 /**
  * The public form of an event, or undefined when only staff may see it at all (sign-in locks
- * name staff and addresses; alerts are for the lobby manager and supervisor).
+ * name staff and addresses, account changes name staff; alerts are for the lobby manager and supervisor).
  */
 export function publicEvent(e: BranchEvent): unknown {
   switch (e.type) {
     case 'staff.login_locked':
-    case 'staff.unlocked':
+    case 'staff.changed':
     case 'alert.raised':
     case 'alert.cleared':
     case 'alert.acknowledged':

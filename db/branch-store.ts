@@ -75,11 +75,15 @@ export interface BranchStore {
   archiveEvents(opts: { dir: string; beforeIso: string; limit: number }): ArchiveBatch;
   ticket(id: string): Ticket | undefined;
   ticketsOfDay(businessDay: string): Ticket[];
+  /** The tickets with this number on a business day (one, or none; several only across a changed prefix). */
+  ticketsByNumber(businessDay: string, number: string): Ticket[];
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
   staff(id: string): StaffRecord | undefined;
   listStaff(): StaffRecord[];
   upsertStaff(s: StaffRecord): void;
+  /** Changes an account's name, roles, counters, PIN hash or active flag. */
+  updateStaff(s: StaffRecord): void;
   createSession(s: SessionRecord): void;
   session(tokenHash: string): SessionRecord | undefined;
   setSessionCounter(tokenHash: string, counterId: string | null): void;
@@ -91,6 +95,17 @@ export interface BranchStore {
   storageProblem(): StorageProblem | undefined;
   /** Checks now that the database files are still the ones opened (a timer calls it). */
   checkStorage(): StorageProblem | undefined;
+  /**
+   * Group commit (decision record 0002): the commits that follow `beginBatch` join one
+   * transaction, each as a savepoint of its own, and `commitBatch` makes all of them durable
+   * with one fsync.
+   */
+  beginBatch(): void;
+  /** Whether a batch is open. SQLite ends one by itself when a write fails on a full disk or an I/O error. */
+  inBatch(): boolean;
+  commitBatch(): void;
+  /** Rolls an open batch back and re-reads what the store keeps in memory (the event streams' heads). */
+  abandonBatch(): void;
   close(): void;
 }
 
@@ -159,6 +174,8 @@ function guarded(store: BranchStore, guard: WriteGuard): BranchStore {
     appendEvents: w(store.appendEvents),
     setMeta: w(store.setMeta),
     upsertStaff: w(store.upsertStaff),
+    updateStaff: w(store.updateStaff),
+    resequenceStream: w(store.resequenceStream),
     createSession: w(store.createSession),
     setSessionCounter: w(store.setSessionCounter),
     deleteSession: w(store.deleteSession),
@@ -166,6 +183,10 @@ function guarded(store: BranchStore, guard: WriteGuard): BranchStore {
     deleteIdempotentBefore: w(store.deleteIdempotentBefore),
     setSyncAcked: w(store.setSyncAcked),
     archiveEvents: w(store.archiveEvents),
+    // A batch is begun and committed only while the files are the ones opened: the check runs
+    // before COMMIT, and after it like after every write.
+    beginBatch: w(store.beginBatch),
+    commitBatch: w(store.commitBatch),
     storageProblem: () => guard.problem,
     checkStorage: () => guard.check(),
   };
@@ -202,6 +223,8 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     latestOfType: db.prepare('SELECT id FROM events WHERE type = ? ORDER BY id DESC LIMIT 1'),
     ticket: db.prepare('SELECT id, data FROM tickets WHERE id = ?'),
     ticketsOfDay: db.prepare('SELECT id, data FROM tickets WHERE business_day = ? ORDER BY issued_at'),
+    // The day narrows the search through the (business_day, service_code, seq) index.
+    ticketsByNumber: db.prepare('SELECT id, data FROM tickets WHERE business_day = ? AND number = ? ORDER BY issued_at'),
     getMeta: db.prepare('SELECT key, value FROM meta WHERE key = ?'),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     staff: db.prepare('SELECT * FROM staff WHERE id = ?'),
@@ -211,6 +234,7 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, roles = excluded.roles, counters = excluded.counters,
          pin_hash = excluded.pin_hash, active = excluded.active, failed_attempts = 0, locked_until = 0`,
     ),
+    updateStaff: db.prepare('UPDATE staff SET name = @name, roles = @roles, counters = @counters, pin_hash = @pinHash, active = @active WHERE id = @id'),
     createSession: db.prepare('INSERT INTO sessions (token_hash, staff_id, counter_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
     session: db.prepare('SELECT * FROM sessions WHERE token_hash = ?'),
     setSessionCounter: db.prepare('UPDATE sessions SET counter_id = ? WHERE token_hash = ?'),
@@ -227,15 +251,21 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
   };
   const latestDay = (): string | undefined => rows.one(dayRow, 'number_sequences', ['day'], stmt.latestDay.get()).day ?? undefined;
 
-  // Per-stream heads live in memory and advance only after a commit succeeds.
+  // Per-stream heads live in memory and advance only after a commit succeeds (re-read when a
+  // batch is abandoned).
   const heads = new Map<string, number>();
-  for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
-  // A stream moved past head office's numbers (resequenceStream) continues from there even
-  // before it has an event of its own beyond them.
-  for (const r of rows.all(seqFloorRow, 'meta', ['key'], stmt.seqFloors.all())) {
-    const stream = r.key.slice('seq_floor.'.length);
-    heads.set(stream, Math.max(heads.get(stream) ?? 0, r.value));
-  }
+  const readHeads = () => {
+    heads.clear();
+    for (const r of rows.all(headRow, 'events', ['stream'], stmt.streamHeads.all())) heads.set(r.stream, r.seq);
+    // A stream moved past head office's numbers (resequenceStream) continues from there even
+    // before it has an event of its own beyond them.
+    for (const r of rows.all(seqFloorRow, 'meta', ['key'], stmt.seqFloors.all())) {
+      const stream = r.key.slice('seq_floor.'.length);
+      heads.set(stream, Math.max(heads.get(stream) ?? 0, r.value));
+    }
+  };
+  readHeads();
+  const batch = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
 
   /**
    * Writes events with their stream sequences. `check`: each event is checked against its schema
@@ -357,6 +387,7 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       return r === undefined ? undefined : rows.one(ticketRow, 'tickets', ['id'], r);
     },
     ticketsOfDay: (day) => rows.all(ticketRow, 'tickets', ['id'], stmt.ticketsOfDay.all(day)),
+    ticketsByNumber: (day, number) => rows.all(ticketRow, 'tickets', ['id'], stmt.ticketsByNumber.all(day, number)),
     getMeta: meta,
     setMeta: (key, value) => void stmt.setMeta.run(key, value),
     staff(id) {
@@ -366,6 +397,9 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     listStaff: () => rows.all(staffRow, 'staff', ['id'], stmt.listStaff.all()),
     upsertStaff(s) {
       stmt.upsertStaff.run({ id: s.id, name: s.name, roles: JSON.stringify(s.roles), counters: JSON.stringify(s.counters), pinHash: s.pinHash, active: s.active ? 1 : 0 });
+    },
+    updateStaff(s) {
+      stmt.updateStaff.run({ id: s.id, name: s.name, roles: JSON.stringify(s.roles), counters: JSON.stringify(s.counters), pinHash: s.pinHash, active: s.active ? 1 : 0 });
     },
     createSession: (s) => void stmt.createSession.run(s.tokenHash, s.staffId, s.counterId, s.createdAt, s.expiresAt),
     session(tokenHash) {
@@ -383,6 +417,13 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     deleteIdempotentBefore: (time) => stmt.deleteIdem.run(time).changes,
     storageProblem: () => undefined,
     checkStorage: () => undefined,
+    beginBatch: () => void batch.begin.run(),
+    inBatch: () => db.inTransaction,
+    commitBatch: () => void batch.commit.run(),
+    abandonBatch() {
+      if (db.inTransaction) batch.rollback.run();
+      readHeads();
+    },
     close: () => db.close(),
   };
   return guarded(store, guard);

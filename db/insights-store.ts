@@ -90,6 +90,8 @@ export interface InsightsStore {
   /** Alert writes run inside the service's record(), so the row and its event commit together. */
   insertAlert(a: AlertRecord): void;
   clearAlert(id: string, at: number): void;
+  /** The condition of an active alert changed: new severity and words; `reopen` asks for a new acknowledgement. */
+  changeAlert(id: string, severity: AlertRecord['severity'], message: Localized, reopen: boolean): void;
   acknowledgeAlert(id: string, staffId: string, at: number): boolean;
   alert(id: string): AlertRecord | undefined;
   /** Alerts still active (not cleared), acknowledged or not. */
@@ -122,6 +124,8 @@ export function createInsightsStore(db: Db, opts: { reportRowError?: RowErrorRep
       'INSERT INTO alerts (id, key, kind, severity, raised_at, cleared_at, acknowledged_at, acknowledged_by, data) VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?)',
     ),
     clearAlert: db.prepare('UPDATE alerts SET cleared_at = ? WHERE id = ? AND cleared_at IS NULL'),
+    changeAlert: db.prepare('UPDATE alerts SET severity = ?, data = ? WHERE id = ? AND cleared_at IS NULL'),
+    reopenAlert: db.prepare('UPDATE alerts SET acknowledged_at = NULL, acknowledged_by = NULL WHERE id = ?'),
     ackAlert: db.prepare('UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL'),
     alert: db.prepare('SELECT * FROM alerts WHERE id = ?'),
     active: db.prepare('SELECT * FROM alerts WHERE cleared_at IS NULL ORDER BY raised_at'),
@@ -140,6 +144,10 @@ export function createInsightsStore(db: Db, opts: { reportRowError?: RowErrorRep
     },
     insertAlert: (a) => void stmt.insertAlert.run(a.id, a.key, a.kind, a.severity, a.raisedAt, JSON.stringify({ message: a.message })),
     clearAlert: (id, at) => void stmt.clearAlert.run(at, id),
+    changeAlert(id, severity, message, reopen) {
+      stmt.changeAlert.run(severity, JSON.stringify({ message }), id);
+      if (reopen) stmt.reopenAlert.run(id);
+    },
     acknowledgeAlert: (id, staffId, at) => stmt.ackAlert.run(at, staffId, id).changes > 0,
     alert(id) {
       const r = stmt.alert.get(id);

@@ -108,6 +108,26 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 3,
+    name: 'configuration versions',
+    sql: `
+      -- Every configuration the branch has put in force: from the file at start, or edited in the
+      -- back office (who, and what changed). The newest row whose file it was based on is still
+      -- the file in use is the configuration in force (docs/decisions/0010).
+      CREATE TABLE config_versions (
+        id INTEGER PRIMARY KEY,
+        applied_at INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        staff_id TEXT,
+        hash TEXT NOT NULL,
+        -- The hash of the configuration file the service ran with when this was applied.
+        base_file_hash TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        config TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 6,
     name: 'kiosk devices',
     sql: `
       -- Kiosks enrolled to take tickets without a staff sign-in; only the key's hash is kept.

@@ -53,6 +53,10 @@ export function openDatabase(path: string, migrations: Migration[] = MIGRATIONS)
     db.pragma('foreign_keys = ON');
     // Short: another program's lock must not stall the event loop (write-guard.ts).
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // better-sqlite3 builds SQLite with a 16 MB page cache; SQLite's own default of 2 MB holds
+    // what the service touches (today's tickets, the ends of the indexes), the OS caches the
+    // rest of the file, and the service's memory stays flat under its 120 MB bar.
+    db.pragma('cache_size = -2000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') {
       throw new DomainError('DB_CORRUPT', `The database ${path} failed its integrity check (${String(check)}); restore it from a backup.`);

@@ -1,7 +1,10 @@
 /**
  * The outbox as the uploader reads it: the event log by stream and sequence, and what head
  * office has acknowledged (kept in meta, written after each acknowledged batch). Events read
- * back are checked with the event schemas before they leave the branch.
+ * back are checked with the event schemas before they leave the branch. Only durable events are
+ * offered (`durableUpTo`): with group commit (decision record 0002) the connection also sees the
+ * events of a batch whose fsync is still to come, and a batch that fails must not have reached
+ * head office.
  */
 import { parseEvent, type BranchEvent, type StreamName } from '../core/events.js';
 import { DomainError } from '../common/errors.js';
@@ -21,16 +24,25 @@ export interface Outbox {
 
 type Row = Record<string, unknown>;
 
-export function createOutbox(db: Db, store: Pick<BranchStore, 'getMeta' | 'setMeta'>, branch: () => string): Outbox {
+/**
+ * `durableUpTo`: the id of the newest event known to be durable (default: every event in the
+ * file is).
+ */
+export function createOutbox(
+  db: Db,
+  store: Pick<BranchStore, 'getMeta' | 'setMeta'>,
+  branch: () => string,
+  durableUpTo: () => number = () => Number.MAX_SAFE_INTEGER,
+): Outbox {
   const stmt = {
-    heads: db.prepare('SELECT stream, MAX(seq) AS seq FROM events GROUP BY stream'),
-    after: db.prepare('SELECT * FROM events WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?'),
-    oldest: db.prepare('SELECT at FROM events WHERE stream = ? AND seq > ? ORDER BY seq LIMIT 1'),
+    heads: db.prepare('SELECT stream, MAX(seq) AS seq FROM events WHERE id <= ? GROUP BY stream'),
+    after: db.prepare('SELECT * FROM events WHERE stream = ? AND seq > ? AND id <= ? ORDER BY seq LIMIT ?'),
+    oldest: db.prepare('SELECT at FROM events WHERE stream = ? AND seq > ? AND id <= ? ORDER BY seq LIMIT 1'),
   };
   return {
     heads() {
       const m = new Map<StreamName, number>();
-      for (const r of stmt.heads.all() as Row[]) m.set(r.stream as StreamName, Number(r.seq));
+      for (const r of stmt.heads.all(durableUpTo()) as Row[]) m.set(r.stream as StreamName, Number(r.seq));
       // A stream moved past head office's numbers counts from there (BranchStore.resequenceStream).
       for (const s of ['queue', 'device', 'config', 'staff'] as const) {
         const floor = Number(store.getMeta(`seq_floor.${s}`) ?? 0);
@@ -39,7 +51,7 @@ export function createOutbox(db: Db, store: Pick<BranchStore, 'getMeta' | 'setMe
       return m;
     },
     after(stream, afterSeq, limit) {
-      return (stmt.after.all(stream, afterSeq, limit) as Row[]).map((r) => {
+      return (stmt.after.all(stream, afterSeq, durableUpTo(), limit) as Row[]).map((r) => {
         try {
           return parseEvent({ id: r.id, stream: r.stream, seq: r.seq, type: r.type, v: r.v, at: r.at, branch: branch(), data: JSON.parse(String(r.data)) });
         } catch (e) {
@@ -47,7 +59,7 @@ export function createOutbox(db: Db, store: Pick<BranchStore, 'getMeta' | 'setMe
         }
       });
     },
-    oldestAfter: (stream, afterSeq) => ((stmt.oldest.get(stream, afterSeq) as Row | undefined)?.at as string | undefined) ?? undefined,
+    oldestAfter: (stream, afterSeq) => ((stmt.oldest.get(stream, afterSeq, durableUpTo()) as Row | undefined)?.at as string | undefined) ?? undefined,
     acked: (stream) => Number(store.getMeta(`sync.acked.${stream}`) ?? 0),
     setAcked: (stream, seq) => store.setMeta(`sync.acked.${stream}`, String(seq)),
   };

@@ -14,6 +14,11 @@
  *        moved aside, so the next start does not apply it to the wrong database;
  *     3. the numbers issued so far, as this connection sees them, go to a numbering file beside
  *        the database (numbering-guard.ts), which the next start applies before anything else.
+ *   Group commit (decision record 0002): a batch's BEGIN and COMMIT pass the guard like every
+ *   write, so the files are checked before a batch is committed. A batch still open when the
+ *   files change is rolled back (its numbers go to the numbering file first): nobody has been
+ *   answered for it, since every answer waits until its batch is durable, and the command
+ *   runner answers each waiting request with STORAGE_REPLACED and rebuilds memory.
  * - A lock held by another program (a backup tool, the sqlite3 shell) makes SQLite wait; the
  *   wait is short, and after one refused write the next ones within a second are refused at
  *   once (STORAGE_BUSY) instead of each stalling the event loop.
@@ -102,10 +107,12 @@ export class WriteGuard {
     }
     const change = this.changed();
     if (change) {
+      // Inside a batch the write is not committed yet, and the halt rolls the batch back.
+      const inBatch = this.db.inTransaction;
       const p = this.halt(change);
-      // The commit went to a file that is no longer the database's: it stands only if the
+      // A commit that went to a file that is no longer the database's stands only if the
       // checkpoint saved it into the database file.
-      if (!p.saved) throw replacedError(p);
+      if (inBatch || !p.saved) throw replacedError(p);
     }
     return out;
   }
@@ -132,6 +139,21 @@ export class WriteGuard {
     const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
     const same = (a: FileId | undefined, b: FileId | undefined) => a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
     const mainIsOurs = same(this.main, fileId(path));
+    // First the numbers, as this connection sees them: with a batch open, they include its own,
+    // which are then never issued again even though the batch is rolled back.
+    let numberingFile: string | undefined;
+    try {
+      numberingFile = writeNumberingGuard(this.db, path);
+    } catch {
+      numberingFile = undefined;
+    }
+    // An open batch is answered to nobody yet (answers wait until it is durable): rolled back,
+    // so the checkpoint below can save everything committed before it.
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } catch {
+      /* the checkpoint below then reports that it could not save everything */
+    }
     let saved = false;
     let rescue: string | undefined;
     try {
@@ -162,12 +184,6 @@ export class WriteGuard {
       } catch {
         /* left in place: IT sees it in the log */
       }
-    }
-    let numberingFile: string | undefined;
-    try {
-      numberingFile = writeNumberingGuard(this.db, path);
-    } catch {
-      numberingFile = undefined;
     }
     this.halted = { code: 'STORAGE_REPLACED', detail, since: this.now(), saved, numberingFile, rescue };
     this.opts.onHalt?.(this.halted);

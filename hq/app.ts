@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createPlainServer } from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
-import { z } from 'zod';
 import { DomainError } from '../common/errors.js';
+import { BUILT_PAGES_DIR, PACKAGE_VERSION } from '../common/package-layout.js';
 import { createHttpServer } from '../server/http/http-server.js';
-import { registerPages, type PageDef } from '../server/http/pages.js';
+import { loadBuiltPages, registerPages, type PageDef } from '../server/http/pages.js';
 import type { Logger } from '../server/logger.js';
 import { acquireLock, newControlSecret, writeServerFile } from './control.js';
 import { attachHints, type Hints } from './hints.js';
@@ -32,7 +32,7 @@ export const HQ_PAGES: PageDef[] = [
 
 const UPKEEP_MS = 3_600_000;
 
-export const VERSION: string = z.object({ version: z.string() }).parse(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))).version;
+export const VERSION: string = PACKAGE_VERSION;
 
 export interface HqAppOptions {
   dataDir: string;
@@ -75,6 +75,8 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
       throw new DomainError('TLS_UNREADABLE', `Cannot read the TLS certificate or key: ${(e as Error).message}`);
     }
   }
+  // The prebuilt pages are read before anything is opened: a missing one stops the start.
+  const pages = loadBuiltPages(BUILT_PAGES_DIR, HQ_PAGES);
   // The embedded database belongs to one process; PostgreSQL does not need the lock.
   const releaseLock = acquireLock(opts.dataDir);
   let store: HqStore;
@@ -94,7 +96,7 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
   registerSyncRoutes(http, { store, ingest, hints, enrollPerMinute: opts.enrollPerMinute });
   registerOperatorRoutes(http, { store, hints });
   registerControlRoutes(http, { store, secret });
-  registerPages(http, log, HQ_PAGES);
+  registerPages(http, pages);
 
   try {
     await http.listen({ port: opts.port, host: opts.host });

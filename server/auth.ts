@@ -34,8 +34,6 @@ export interface AuthOptions {
   trustedAddresses?: Set<string>;
   /** A wrong-PIN run locked an existing account for one address. */
   onLocked?(staffId: string, until: number, address: string): void;
-  /** A supervisor lifted an account's locks. */
-  onUnlocked?(staffId: string, by: string): void;
   hashQueue?: PinHashQueue;
   /** How long a sign-in refused before hashing waits before its answer (default 1 s). */
   refusalDelayMs?: number;
@@ -113,12 +111,13 @@ export class Auth {
     return staff;
   }
 
-  /** A supervisor lifts every sign-in lock of an account. */
-  unlock(staffId: string, by: Principal, now: number): { staffId: string; unlockedAddresses: number } {
+  /**
+   * A supervisor lifts every sign-in lock of an account (the back office checks who may and
+   * records it as a staff.changed event, server/office/staff-admin.ts).
+   */
+  unlock(staffId: string, now: number): { staffId: string; unlockedAddresses: number } {
     if (!this.store.staff(staffId)) throw new DomainError('UNKNOWN_STAFF', `There is no staff account ${staffId}.`);
-    const unlockedAddresses = this.guard.unlock(staffId, now);
-    this.opts.onUnlocked?.(staffId, by.staff.id);
-    return { staffId, unlockedAddresses };
+    return { staffId, unlockedAddresses: this.guard.unlock(staffId, now) };
   }
 
   /** Whether sign-in to this account is locked from any address now. */
@@ -162,8 +161,13 @@ export class Auth {
   }
 
   async createStaff(input: { id: string; name: string; roles: StaffRole[]; counters: string[]; pin: string; active?: boolean }): Promise<void> {
-    assertStrongPin(input.pin, this.settings.minPinLength, input.id);
-    this.store.upsertStaff({ id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash: await hashPin(input.pin), active: input.active ?? true });
+    this.store.upsertStaff({ id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash: await this.hashNewPin(input.pin, input.id), active: input.active ?? true });
+  }
+
+  /** The stored hash of a new PIN, once the PIN passes the PIN policy (WEAK_PIN otherwise, pin-policy.ts). */
+  async hashNewPin(pin: string, staffId?: string): Promise<string> {
+    assertStrongPin(pin, this.settings.minPinLength, staffId);
+    return hashPin(pin);
   }
 }
 

@@ -4,11 +4,12 @@
  * (later) the Electron shell all start the service through `startBranchApp`.
  */
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { draft } from '../core/events.js';
+import { BUILT_PAGES_DIR, PACKAGE_VERSION } from '../common/package-layout.js';
 import { eventView } from '../core/public-view.js';
 import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
 import { createBranchStore, type BranchStore } from '../db/branch-store.js';
+import { createConfigStore } from '../db/config-store.js';
 import { createKioskDeviceStore } from '../db/kiosk-device-store.js';
 import { applyNumberingGuard } from '../db/numbering-guard.js';
 import { openDatabase, type Db } from '../db/open-database.js';
@@ -23,7 +24,7 @@ import { attachInsights, type Insights } from './insights/attach-insights.js';
 import type { AlertSettings } from './alerts/rules.js';
 import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
-import { registerPages } from './http/pages.js';
+import { loadBuiltPages, registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
 import { addressSet } from './http/client-address.js';
 import { OriginGuard } from './http/origin-guard.js';
@@ -31,6 +32,10 @@ import { EventRetention } from './event-retention.js';
 import { StorageWatch } from './storage-watch.js';
 import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
+import { LiveConfig } from './live-config.js';
+import { BranchConfiguration, configInForce } from './office/branch-configuration.js';
+import { registerOfficeRoutes } from './office/office-routes.js';
+import { StaffAdmin } from './office/staff-admin.js';
 import type { FastifyInstance } from 'fastify';
 import { appliedHqConfig } from '../sync/apply-config.js';
 import { attachSync, type Sync, type SyncOptions } from '../sync/attach-sync.js';
@@ -52,6 +57,8 @@ export interface BranchAppOptions {
   ticketRateLimitPerMinute?: number;
   /** Overrides the configuration file's alert settings (tests). */
   alertSettings?: Partial<AlertSettings>;
+  /** The prebuilt pages (default: dist/renderer, made by `npm run build`). */
+  pagesDir?: string;
   /** Sync with head office (`--hq URL [--enroll CODE]`). */
   hq?: SyncOptions;
 }
@@ -63,7 +70,10 @@ export interface BranchApp {
   /** The open database, for maintenance tools and tests (limits, integrity checks); queue code goes through the store. */
   db: Db;
   devices: DeviceRegistry;
-  config: LoadedConfig;
+  /** The configuration in force: the file, or the back office's edit of it. */
+  config: LiveConfig;
+  /** The back office's configuration edits. */
+  configuration: BranchConfiguration;
   http: FastifyInstance;
   stream: StreamServer;
   /** Moves old events that head office holds out of the log (docs/security.md). */
@@ -91,13 +101,15 @@ function authSettings(security: LoadedConfig['file']['security']): AuthSettings 
   return { ...security, loginsPerMinutePerAddress: security.limits.loginsPerMinutePerAddress };
 }
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = PACKAGE_VERSION;
 
 export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp> {
   const { log } = opts;
   const clock = opts.clock ?? Date.now;
   // The configuration is checked before anything is opened: a broken file starts nothing.
   const fileConfig = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
+  // So are the pages: a kiosk must never get a page whose script is missing.
+  const pages = loadBuiltPages(opts.pagesDir ?? BUILT_PAGES_DIR);
   const dbPath = join(opts.dataDir, 'branch.db');
   const db = openDatabase(dbPath);
   // A stop after the database files changed left the numbers issued so far: continue after them.
@@ -113,8 +125,11 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const storageWatch = new StorageWatch(log);
   const store = createBranchStore(db, { reportRowError: rowErrorReporter(log), onStorageHalt: storageWatch.onHalt });
   try {
-    // Once head office has sent a configuration, it is the one in force; the file was the start.
-    const config = appliedHqConfig(store, fileConfig.queue.branch.id, log) ?? fileConfig;
+    const versions = createConfigStore(db, { reportRowError: rowErrorReporter(log) });
+    // The base is what head office last sent, else the file; in force is the back office's edit
+    // of that same base, else the base itself (decision record 0010).
+    const base = appliedHqConfig(store, fileConfig.queue.branch.id, log) ?? fileConfig;
+    const config = new LiveConfig(configInForce(base, versions, log));
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
     const security = config.file.security;
@@ -124,14 +139,21 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       {
         trustedAddresses: addressSet(security.kioskAddresses),
         onLocked: (staffId, until, address) => service.record([draft('staff.login_locked', clock(), { staffId, until, address })]),
-        onUnlocked: (staffId, by) => service.record([draft('staff.unlocked', clock(), { staffId, by })]),
       },
     );
 
-    if (store.getMeta('config_hash') !== config.hash) {
-      service.record([draft('config.applied', clock(), { hash: config.hash, source: config.source, services: config.queue.services.length, counters: config.queue.counters.length })]);
-      store.setMeta('config_hash', config.hash);
-    }
+    const configuration = new BranchConfiguration({
+      service,
+      live: config,
+      versions,
+      base,
+      meta: { get: (k) => store.getMeta(k), set: (k, v) => store.setMeta(k, v) },
+    });
+    configuration.recordStart();
+    config.onChange((c) => {
+      service.updateConfig(c.queue);
+      auth.updateSettings(authSettings(c.file.security));
+    });
 
     let credentialsFile: string | undefined;
     let initialAdminFile: string | undefined;
@@ -145,6 +167,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     let port = opts.port;
     const origins = new OriginGuard({ port: () => port, allowedHosts: security.allowedHosts, publicBaseUrl: config.file.publicBaseUrl });
     const http = createHttpServer(log, {
+      durable: () => service.durable(),
       admit: (req) => origins.check(req),
       requestTimeoutMs: limits.requestTimeoutSeconds * 1000,
       connectionsPerAddress: limits.connectionsPerAddress,
@@ -176,6 +199,8 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       ...opts.alertSettings,
     };
     const insights = attachInsights({ http, service, auth, devices, db, log, alertSettings, extraConditions: () => sync?.conditions() ?? [] });
+    const staff = new StaffAdmin({ auth, service, store });
+    registerOfficeRoutes(http, { service, auth, staff, configuration });
     if (opts.hq) {
       sync = await attachSync({
         http,
@@ -187,13 +212,14 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
         log,
         devices: () => devices.list(),
         options: opts.hq,
+        // Head office's configuration becomes the new base: in force at once (the engine and
+        // sign-in through the live configuration's listeners), and the back office edits it next.
         activate(loaded) {
-          service.updateConfig(loaded.queue);
-          auth.updateSettings(authSettings(loaded.file.security));
+          configuration.rebase(loaded);
         },
       });
     }
-    registerPages(http, log);
+    registerPages(http, pages);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
     const stream = attachStream({
@@ -211,6 +237,9 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const address = http.server.address();
     port = typeof address === 'object' && address ? address.port : opts.port;
     kiosk.listening(port);
+    // From here on, the commands of one turn of the event loop share one fsync; every answer
+    // waits until what it reports is durable (createHttpServer's onSend hook).
+    service.groupCommits();
     service.startDayWatch();
     devices.startAll();
     insights.start();
@@ -226,6 +255,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       db,
       devices,
       config,
+      configuration,
       http,
       stream,
       retention,
@@ -247,7 +277,11 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
         await kiosk.close();
         await calling.stop();
         await http.close();
-        store.close();
+        try {
+          service.flush();
+        } finally {
+          store.close();
+        }
       },
     };
   } catch (e) {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../common/errors.js';
+import { isOpenAt, openingState } from '../core/calendar.js';
 import { QueueEngine, type Actor, type IssueInput } from '../core/engine.js';
 import type { BranchEvent, EventDraft } from '../core/events.js';
 import type { CounterState, QueueConfig, Ticket } from '../core/types.js';
@@ -23,9 +24,11 @@ const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const counterAnswer = (c: CounterState): Answer => ({ status: 200, body: { counter: counterStateView(c) } });
 
 export class BranchService {
-  private readonly engine: QueueEngine;
+  private engine: QueueEngine;
   private readonly runner: CommandRunner;
   private rolloverTimer: NodeJS.Timeout | undefined;
+  /** The newest event handed to listeners: later ones are in a batch not yet durable. */
+  private publishedUpTo: number;
 
   constructor(
     private readonly store: BranchStore,
@@ -34,24 +37,68 @@ export class BranchService {
     readonly clock: Clock,
     private readonly log: Logger,
   ) {
-    const now = clock();
-    const probe = new QueueEngine(config, { tickets: [], counters: [], sequences: [], businessDay: store.latestBusinessDay() }, randomUUID, now);
-    const estimator = loadEstimatorState(store, config, probe.businessDay, log);
-    this.engine = new QueueEngine(config, { ...store.loadSnapshot(probe.businessDay), estimator }, randomUUID, now);
+    this.engine = this.loadEngine();
     this.store.setMeta('branch_id', config.branch.id);
+    this.publishedUpTo = store.lastEventId();
     this.runner = new CommandRunner({
       engine: this.engine,
       store,
       branchId: config.branch.id,
       clock,
       log,
-      publish: (events) => hub.publish(events),
+      publish: (events) => {
+        const last = events.at(-1);
+        if (last) this.publishedUpTo = last.id;
+        hub.publish(events);
+      },
       newDay: (_day, at) => {
         saveEstimatorState(store, this.engine.estimatorState());
         store.deleteIdempotentBefore(at - IDEMPOTENCY_TTL_MS);
         store.deleteExpiredSessions(at);
       },
+      group: {
+        store,
+        reload: () => {
+          this.engine = this.loadEngine();
+          return this.engine;
+        },
+      },
     });
+  }
+
+  /** The engine as the database has it: the latest business day's tickets, counters and numbers. */
+  private loadEngine(): QueueEngine {
+    const now = this.clock();
+    const probe = new QueueEngine(this.config, { tickets: [], counters: [], sequences: [], businessDay: this.store.latestBusinessDay() }, randomUUID, now);
+    const estimator = loadEstimatorState(this.store, this.config, probe.businessDay, this.log);
+    return new QueueEngine(this.config, { ...this.store.loadSnapshot(probe.businessDay), estimator }, randomUUID, now);
+  }
+
+
+  /**
+   * Group commit from now on (decision record 0002): the commands of one turn of the event loop
+   * are made durable by one fsync. The service switches it on once it has started.
+   */
+  groupCommits(): void {
+    this.runner.groupCommits();
+  }
+
+  /** Settles once every command so far is durable; rejects with STORAGE_* when it could not be. */
+  durable(): Promise<void> {
+    return this.runner.durable();
+  }
+
+  /**
+   * The newest event that is durable and has been published; later ones belong to a batch still
+   * waiting for its fsync (head office's uploader reads no further).
+   */
+  durableEventId(): number {
+    return this.publishedUpTo;
+  }
+
+  /** Commits what is waiting for the end of this turn of the event loop now (closing). */
+  flush(): void {
+    this.runner.flush();
   }
 
   get branchId(): string {
@@ -89,7 +136,13 @@ export class BranchService {
   // again). A refusal is a DomainError with a stable code; nothing is written then.
 
   issue(input: IssueInput, idem?: IdempotencyOptions): Answer {
-    return this.runner.answer((now) => this.engine.issue(input, now), (t) => ({ status: 201, body: issuedTicket(t) }), idem);
+    return this.runner.answer(
+      (now) => this.engine.issue(input, now),
+      // servedNow false: no counter that serves it is open, so pages quote no wait (the estimate
+      // stays in the answer, whose shape is a contract, and is kept for the estimator's learning).
+      (t) => ({ status: 201, body: { ...issuedTicket(t), servedNow: this.servedNow(t.serviceCode) } }),
+      idem,
+    );
   }
 
   /** The next customer for the counter: 200 with the ticket, or 204 when nobody waits. */
@@ -115,6 +168,16 @@ export class BranchService {
 
   noShow(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
     return this.runner.answer((now) => this.engine.noShow(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  /** The called customer goes back to the line at the place they had; the counter is free. */
+  putBack(counterId: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.putBack(counterId, actor, now), (t) => this.ticketAnswer(t), idem);
+  }
+
+  /** Staff move a waiting ticket to another service (a new number, same place in time); answers with the new ticket. */
+  move(ticketId: string, serviceCode: string, actor: Actor, idem?: IdempotencyOptions): Answer {
+    return this.runner.answer((now) => this.engine.move(ticketId, serviceCode, actor, now), (r) => ({ status: 200, body: { ticket: this.staffTicket(r.fresh, [r.moved]) } }), idem);
   }
 
   /** Sends the customer at the counter to another service; answers with the new ticket. */
@@ -174,14 +237,18 @@ export class BranchService {
     return { businessDay: this.engine.businessDay, waiting: this.engine.totalWaiting(), lastEventId: this.store.lastEventId() };
   }
 
-  /** The log from an event id on (the stream's replay, GET /api/events). */
+  /**
+   * The log from an event id on (the stream's replay, GET /api/events), as far as it has been
+   * published: events of a batch not yet durable reach the stream's subscribers when it is.
+   */
   eventsAfter(afterId: number, limit: number): BranchEvent[] {
-    return this.store.eventsAfter(afterId, limit);
+    return this.store.eventsAfter(afterId, limit).filter((e) => e.id <= this.publishedUpTo);
   }
 
   /** The log between two event ids (the stream's paged replay). */
   eventsBetween(afterId: number, uptoId: number): BranchEvent[] {
-    return this.store.eventsBetween(afterId, uptoId);
+    // Like eventsAfter: only what has been published (durable).
+    return this.store.eventsBetween(afterId, Math.min(uptoId, this.publishedUpTo));
   }
 
   /** The id of the newest event in the log. */
@@ -230,8 +297,19 @@ export class BranchService {
     return { counter: counterStateView(st), ticket: t ? counterTicket(t, this.clock()) : null, lastEventId: this.store.lastEventId() };
   }
 
+  /** Whether any counter that serves the service is open (or paused for a break) now. */
+  servedNow(serviceCode: string): boolean {
+    return this.config.counters.some((c) => c.services.some((x) => x.code === serviceCode) && this.engine.counter(c.id).status !== 'closed');
+  }
+
+  /** Whether the branch is open now, until when, or when it opens next (the kiosk's start screen). */
+  opening() {
+    return openingState(this.clock(), this.config.branch.timeZone, this.config.branch.hours);
+  }
+
   servicesView() {
     const now = this.clock();
+    const branchOpen = isOpenAt(now, this.config.branch.timeZone, this.config.branch.hours);
     return this.config.services.map((s) => {
       const waiting = this.engine.waitingCount(s.code);
       const oldest = this.engine.oldestWaiting(s.code);
@@ -239,6 +317,7 @@ export class BranchService {
       const capped = s.dailyCap !== undefined && issued >= s.dailyCap;
       const counters = this.config.counters.filter((c) => c.services.some((x) => x.code === s.code));
       const openCounters = counters.filter((c) => this.engine.counter(c.id).status !== 'closed').length;
+      const available = branchOpen && s.enabled && !capped;
       return {
         code: s.code,
         prefix: s.prefix,
@@ -248,10 +327,12 @@ export class BranchService {
         longestWaitSeconds: oldest ? Math.max(0, Math.round((now - oldest.queuedAt) / 1000)) : 0,
         targetWaitMinutes: s.targetWaitMinutes,
         enabled: s.enabled,
-        available: s.enabled && !capped,
-        unavailableReason: !s.enabled ? 'closed' : capped ? 'capped' : undefined,
+        available,
+        unavailableReason: !branchOpen ? 'branch_closed' : !s.enabled ? 'closed' : capped ? 'capped' : undefined,
         openCounters,
-        estimate: this.engine.estimate(s.code, this.engine.aheadForNew(s.code)),
+        /** Whether a counter that serves it is open now; without one no wait is quoted. */
+        servedNow: openCounters > 0,
+        estimate: available && openCounters > 0 ? this.engine.estimate(s.code, this.engine.aheadForNew(s.code)) : null,
         selfService: s.selfService,
         issuedToday: issued,
         dailyCap: s.dailyCap,
@@ -312,6 +393,59 @@ export class BranchService {
     return this.ticketView(id);
   }
 
+  /** Tickets of this business day (or another day's) still waiting or at a counter for a service. */
+  activeTicketCount(serviceCode: string): number {
+    return this.engine.activeTickets().filter((t) => t.serviceCode === serviceCode).length;
+  }
+
+  /** A ticket by id as staff see it (GET /api/tickets?number=… and the back office). */
+  staffTicketById(id: string) {
+    const t = this.engine.ticket(id) ?? this.store.ticket(id);
+    if (!t) throw new DomainError('UNKNOWN_TICKET', `There is no ticket ${id}.`);
+    return this.staffTicket(t);
+  }
+
+  /** The tickets with a number on a business day (today when none is given), as staff see them. */
+  findTickets(number: string, day = this.engine.businessDay) {
+    return this.store.ticketsByNumber(day, number).map((t) => this.staffTicket(this.engine.ticket(t.id) ?? t));
+  }
+
+  /** Everything staff may know of a ticket: times, counter, teller, why it was called, where it went. */
+  staffTicket(t: Ticket, pending: Ticket[] = []) {
+    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    // `pending`: tickets of a command being answered, which memory does not hold yet.
+    const ref = (id: string | undefined) => {
+      const other = id ? (pending.find((p) => p.id === id) ?? this.engine.ticket(id) ?? this.store.ticket(id)) : undefined;
+      return other ? { id: other.id, number: other.number, serviceCode: other.serviceCode, status: other.status } : undefined;
+    };
+    const known = this.engine.ticket(t.id) !== undefined;
+    const waiting = t.status === 'waiting' && known;
+    return {
+      id: t.id,
+      number: t.number,
+      businessDay: t.businessDay,
+      serviceCode: t.serviceCode,
+      serviceName: this.config.services.find((s) => s.code === t.serviceCode)?.name,
+      segment: t.segment,
+      channel: t.channel,
+      status: t.status,
+      counterId: t.counterId,
+      staffId: t.staffId,
+      issuedAt: iso(t.issuedAt)!,
+      queuedAt: iso(t.queuedAt)!,
+      calledAt: iso(t.calledAt),
+      startedAt: iso(t.startedAt),
+      endedAt: iso(t.endedAt),
+      endReason: t.endReason,
+      ahead: waiting ? this.engine.position(t) : t.status === 'waiting' && !known ? t.ahead : undefined,
+      recalls: t.recalls,
+      rejoins: t.rejoins,
+      callReason: t.callReason,
+      transferredFrom: ref(t.transferredFrom),
+      transferredTo: ref(t.transferredTo),
+    };
+  }
+
   /** A ticket as the customer's phone may see it: position and counter, no personal data. */
   ticketView(id: string) {
     const t = this.engine.ticket(id) ?? this.store.ticket(id);
@@ -320,11 +454,13 @@ export class BranchService {
     const waiting = t.status === 'waiting' && this.engine.ticket(id) !== undefined;
     const ahead = waiting ? this.engine.position(t) : 0;
     const to = t.transferredTo ? (this.engine.ticket(t.transferredTo) ?? this.store.ticket(t.transferredTo)) : undefined;
+    const servedNow = this.servedNow(t.serviceCode);
     return {
       ...publicTicket(t),
       serviceName: service?.name,
       ahead,
-      estimate: waiting ? this.engine.estimate(t.serviceCode, ahead) : null,
+      servedNow,
+      estimate: waiting && servedNow ? this.engine.estimate(t.serviceCode, ahead) : null,
       transferredTo: to ? { id: to.id, number: to.number, serviceCode: to.serviceCode } : undefined,
     };
   }

@@ -13,6 +13,14 @@
  *   STORAGE_FULL / STORAGE_FAILED and leaves memory untouched;
  * - apply: only then does the engine's memory take the outcome;
  * - publish: the stored events go to the stream, displays and listeners.
+ *
+ * Group commit (the branch service, once it is started): the commits of one turn of the event
+ * loop share one transaction, each command a savepoint of it, and one fsync at the end of the
+ * turn makes all of them durable. Memory takes each outcome as its savepoint is written, so the
+ * next command of the turn decides on it; but nothing leaves the process before the fsync:
+ * events are published, answers sent (`durable()`), tickets printed and pads told only once
+ * the batch is committed. When the batch cannot be committed, memory is rebuilt from the
+ * database and every command of the batch fails with STORAGE_FULL / STORAGE_FAILED.
  */
 import type { Outcome, QueueEngine } from '../core/engine.js';
 import type { BranchEvent, EventDraft } from '../core/events.js';
@@ -36,6 +44,24 @@ export interface IdempotencyOptions {
 /** What the runner needs of the store. */
 export type CommandStore = Pick<BranchStore, 'commit' | 'appendEvents' | 'idempotentAnswer'>;
 
+/** What group commit needs: the store's batches, and memory rebuilt when a batch is lost. */
+export interface GroupCommitOptions {
+  store: Pick<BranchStore, 'beginBatch' | 'inBatch' | 'commitBatch' | 'abandonBatch'>;
+  /** A new engine from the database, after a batch could not be committed. */
+  reload(): QueueEngine;
+}
+
+/** At most this many commands share one fsync (sixteen clients at once make batches of up to sixteen). */
+const MAX_BATCH_COMMANDS = 256;
+
+interface Batch {
+  /** The stored events of each commit, published once the batch is durable. */
+  events: BranchEvent[][];
+  settled: Promise<void>;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
 export interface CommandRunnerOptions {
   engine: QueueEngine;
   store: CommandStore;
@@ -48,10 +74,57 @@ export interface CommandRunnerOptions {
   committed?(outcome: Outcome): void;
   /** After the outcome that starts a new business day has been committed (housekeeping). */
   newDay?(day: string, now: number): void;
+  /** Group commit, switched on by `groupCommits()`; without it every command commits at once. */
+  group?: GroupCommitOptions;
 }
 
 export class CommandRunner {
-  constructor(private readonly opts: CommandRunnerOptions) {}
+  private engine: QueueEngine;
+  private grouping = false;
+  private batch: Batch | undefined;
+
+  constructor(private readonly opts: CommandRunnerOptions) {
+    this.engine = opts.engine;
+  }
+
+  /** From now on the commits of one turn of the event loop share one transaction and one fsync. */
+  groupCommits(): void {
+    if (this.opts.group) this.grouping = true;
+  }
+
+  /**
+   * Settles once everything committed so far is durable; rejects with the storage error when
+   * it could not be. Whatever tells the outside world about a command waits for this first.
+   */
+  durable(): Promise<void> {
+    return this.batch?.settled ?? Promise.resolve();
+  }
+
+  /**
+   * Commits the open batch now (closing, or a caller that must know); throws the storage error
+   * when it cannot be committed. The batch of a turn of the event loop commits by itself.
+   */
+  flush(): void {
+    const failure = this.commitBatch();
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Commits the open batch; returns the storage error instead of throwing. */
+  private commitBatch(): unknown {
+    const b = this.batch;
+    if (!b) return undefined;
+    this.batch = undefined;
+    try {
+      this.opts.group!.store.commitBatch();
+    } catch (e) {
+      const lost = this.lose(e);
+      b.reject(lost);
+      return lost;
+    }
+    for (const events of b.events) this.opts.publish(events);
+    b.resolve();
+    return undefined;
+  }
 
   /** Runs one command and returns its result (device adapters, the simulator). */
   run<R>(decide: (now: number) => Outcome<R>): R {
@@ -90,14 +163,14 @@ export class CommandRunner {
   record(drafts: EventDraft[], alongside?: () => void): BranchEvent[] {
     if (drafts.length === 0 && !alongside) return [];
     const events = this.write(() => this.opts.store.appendEvents(drafts, this.opts.branchId, alongside));
-    this.opts.publish(events);
+    this.publishWhenDurable(events);
     return events;
   }
 
   /** Closes the business day when the clock has passed the reset time. */
   rolloverIfDue(): void {
     const now = this.opts.clock();
-    const out = this.opts.engine.rollover(now);
+    const out = this.engine.rollover(now);
     if (!out) return;
     this.commit(out);
     this.opts.log.info({ day: out.result.day }, 'business day started; ticket numbers restart');
@@ -109,19 +182,62 @@ export class CommandRunner {
     // nothing: no transaction, no fsync.
     if (!idem && outcome.tickets.length === 0 && outcome.counters.length === 0 && outcome.sequences.length === 0 && outcome.events.length === 0) return;
     const events = this.write(() => this.opts.store.commit(outcome, this.opts.branchId, idem));
-    this.opts.engine.apply(outcome);
+    this.engine.apply(outcome);
     this.opts.committed?.(outcome);
-    this.opts.publish(events);
+    this.publishWhenDurable(events);
+  }
+
+  private publishWhenDurable(events: BranchEvent[]): void {
+    if (this.batch) this.batch.events.push(events);
+    else this.opts.publish(events);
   }
 
   private write<T>(fn: () => T): T {
+    // A turn of the event loop that runs many commands (a script, a replay) commits every
+    // MAX_BATCH_COMMANDS: the transaction and the events held for publishing stay bounded.
+    if (this.batch && this.batch.events.length >= MAX_BATCH_COMMANDS) this.commitBatch();
+    if (this.grouping && !this.batch) this.openBatch();
     try {
       return fn();
     } catch (e) {
+      // A failed write undoes its own savepoint; on a full disk or an I/O error SQLite may have
+      // rolled back the whole batch, and with it the commands before this one.
+      const b = this.batch;
+      if (b && !this.opts.group!.store.inBatch()) {
+        this.batch = undefined;
+        const lost = this.lose(e);
+        b.reject(lost);
+        throw lost;
+      }
       const se = storageError(e);
       if (!se) throw e;
       this.opts.log.error({ err: e, code: se.code }, 'database write failed; nothing changed');
       throw se;
     }
+  }
+
+  private openBatch(): void {
+    this.opts.group!.store.beginBatch();
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const settled = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Whoever waits on it handles a failure; the batch itself is logged in lose().
+    settled.catch(() => undefined);
+    this.batch = { events: [], settled, resolve, reject };
+    // The waiting answers get a failure through `settled`; nothing to throw here.
+    setImmediate(() => void this.commitBatch());
+  }
+
+  /** A batch that will never be committed: roll it back, rebuild memory, name the error. */
+  private lose(e: unknown): unknown {
+    const group = this.opts.group!;
+    group.store.abandonBatch();
+    this.engine = group.reload();
+    const se = storageError(e);
+    this.opts.log.error({ err: e, code: se?.code }, 'database commit failed; the commands of this batch are undone');
+    return se ?? e;
   }
 }

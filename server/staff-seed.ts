@@ -48,12 +48,10 @@ export function demoAccounts(config: QueueConfig): Omit<Credential, 'pin'>[] {
 export async function seedDemoStaff(dataDir: string, config: QueueConfig, auth: Auth): Promise<{ file: string; created: boolean }> {
   const file = join(dataDir, DEMO_CREDENTIALS_FILE);
   if (existsSync(file)) return { file, created: false };
-  const creds: Credential[] = [];
-  for (const a of demoAccounts(config)) {
-    const c = { ...a, pin: pin() };
-    await auth.createStaff({ id: c.staffId, name: c.name, roles: c.roles, counters: c.counters, pin: c.pin });
-    creds.push(c);
-  }
+  const creds: Credential[] = demoAccounts(config).map((a) => ({ ...a, pin: pin() }));
+  // Each PIN hash is slow on purpose; hashing them side by side (libuv's thread pool) uses
+  // every core, which keeps a new demo branch's first start short.
+  await Promise.all(creds.map((c) => auth.createStaff({ id: c.staffId, name: c.name, roles: c.roles, counters: c.counters, pin: c.pin })));
   writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
   return { file, created: true };
 }

@@ -1,6 +1,6 @@
 /**
- * `npm start`: the demo branch for a newcomer, with simulated devices, and where to look.
- * (The Electron kiosk shell arrives later; until then the service runs headless.)
+ * The demo branch for a newcomer, with simulated devices, and where to look: what `npm start`
+ * runs headless when the Electron binary is not installed (electron/start.ts).
  */
 import { readFileSync } from 'node:fs';
 import { runService } from './run-service.js';

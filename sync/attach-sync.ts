@@ -133,7 +133,7 @@ export async function attachSync(deps: SyncDeps): Promise<Sync> {
   // office does not: the branch opens and keeps trying.
   if (!credential && options.enrollCode) await enrollOnce();
 
-  const outbox = createOutbox(deps.db, store, () => service.branchId);
+  const outbox = createOutbox(deps.db, store, () => service.branchId, () => service.durableEventId());
   const storedAlarm = (key: string): RestoreAlarm | undefined => {
     try {
       const p = restoreAlarmSchema.safeParse(JSON.parse(store.getMeta(key) || 'null'));

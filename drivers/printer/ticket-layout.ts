@@ -4,6 +4,7 @@
  * order and size. Defaults suit a Chinese bank: bilingual, the number large, a QR to follow the
  * queue on a phone.
  */
+import { TICKET_FOOTER } from '../../common/customer-text.js';
 import { EscPosBuilder, type Align, type QrErrorLevel } from './escpos.js';
 
 export interface TicketPrintData {
@@ -98,7 +99,8 @@ export const DEFAULT_TICKET_TEMPLATE: TicketTemplate = {
     issuedAt: '取号时间 Issued: {time}',
   },
   lineWidth: 32,
-  footer: '请保管好您的号票，过号请重新取号\nKeep this ticket; if your number is missed, take a new one',
+  // The same words about a missed number as the lobby screen and the phone page.
+  footer: TICKET_FOOTER,
   bilingual: 'both',
   cut: 'partial',
   feedBeforeCut: 3,

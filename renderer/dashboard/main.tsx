@@ -12,20 +12,52 @@ import { ApiError, act, api, getToken, setToken } from '../shared/api.js';
 import { openStream, type StreamState } from '../shared/stream.js';
 import { TimelineChart, type Bucket } from './chart.js';
 import { SignIn } from '../shared/sign-in.js';
+import { deviceHelp, deviceName, deviceStateText } from '../../common/device-text.js';
+import { errorLine } from '../shared/error-text.js';
 
 type L = { zh: string; en: string };
 
 interface Snapshot {
   businessDay: string;
   at: string;
+  timeZone: string;
   lastEventId: number;
   services: { code: string; name: L; waiting: number; longestWaitSeconds: number; targetWaitMinutes: number; overTarget: boolean; issuedToday: number }[];
-  counters: { id: string; name: L; state: string; pauseReason?: string; staffId?: string; currentTicket: { number: string } | null; servedToday: number }[];
+  counters: {
+    id: string;
+    name: L;
+    state: string;
+    pauseReason?: string;
+    pauseReasonName?: L;
+    staffId?: string;
+    staffName?: string;
+    currentTicket: { number: string } | null;
+    servedToday: number;
+  }[];
   timeline: Bucket[];
   devices: { id: string; kind: string; state: string; detail?: string; since: string }[];
-  alerts: { id: string; key: string; severity: string; message: L; raisedAt: string; active: boolean }[];
+  alerts: { id: string; key: string; severity: string; message: L; raisedAt: string; clearedAt?: string; active: boolean }[];
   accuracy: { tickets: number; insideRange: number | null; meanRangeWidth: number | null; maeEstimator: number | null; maeBaseline: number | null };
   staffing: { serviceCode: string; action: string; text: L; serviceLevelNow: number; serviceLevelPlusOne: number; arrivalsPerHour: number; meanServiceMinutes: number; servers: number }[];
+}
+
+const COUNTER_STATE: Record<string, L> = {
+  serving: { zh: '办理中', en: 'Serving' },
+  idle: { zh: '空闲', en: 'Free' },
+  paused: { zh: '暂停', en: 'Paused' },
+  closed: { zh: '未开', en: 'Closed' },
+};
+
+/** "10:05" in the branch's time zone. */
+function clock(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('zh-CN', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+}
+
+/** How long since `iso`, judged on the service's clock (the snapshot's time). */
+function forHowLong(iso: string, now: string): L {
+  const m = Math.max(0, Math.floor((Date.parse(now) - Date.parse(iso)) / 60_000));
+  if (m < 60) return { zh: `${m} 分钟`, en: `${m} min` };
+  return { zh: `${Math.floor(m / 60)} 小时 ${m % 60} 分钟`, en: `${Math.floor(m / 60)} h ${m % 60} min` };
 }
 
 const ROLES_NOTE = '需要大堂经理、主管或管理员账号 · Needs a lobby, supervisor or admin account';
@@ -46,6 +78,7 @@ const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%
 
 function Dashboard({ onSignOut }: { onSignOut: () => void }) {
   const [snap, setSnap] = useState<Snapshot | null>(null);
+  const [roles, setRoles] = useState<string[]>([]);
   const [error, setError] = useState('');
   const [stream, setStream] = useState<StreamState>('connecting');
   const inFlight = useRef(false);
@@ -66,7 +99,7 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
       } while (again.current);
     } catch (e) {
       if (e instanceof ApiError && (e.status === 401 || e.status === 403)) onSignOut();
-      else setError(e instanceof Error ? e.message : String(e));
+      else setError(errorLine(e));
     } finally {
       inFlight.current = false;
     }
@@ -74,6 +107,7 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
 
   useEffect(() => {
     void load();
+    api<{ roles: string[] }>('GET', '/api/auth/me').then((me) => setRoles(me.roles), () => undefined);
     const s = openStream({ onEvent: () => void load(), onState: setStream });
     const tick = setInterval(() => void load(), TICK_MS);
     return () => {
@@ -87,7 +121,7 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
       await act('POST', `/api/alerts/${id}/ack`);
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorLine(e));
     }
   };
 
@@ -102,7 +136,13 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
         <span class="muted">
           {snap.businessDay} · {new Date(snap.at).toLocaleTimeString()}
         </span>
-        <a href="/reports">报表 · Reports</a>
+        {/* Only for those who may open them: a lobby manager is not sent to a page that refuses them. */}
+        {(roles.includes('supervisor') || roles.includes('admin')) && (
+          <a href="/reports" data-testid="reports-link">
+            报表 · Reports
+          </a>
+        )}
+        <a href="/office">后台 · Back office</a>
         <button
           type="button"
           onClick={() => {
@@ -124,10 +164,19 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
         {snap.alerts.length === 0 && <p class="muted" data-testid="no-alerts">没有待处理的提醒 · No open alerts</p>}
         <ul>
           {snap.alerts.map((a) => (
-            <li key={a.id} class={`alert ${a.severity} ${a.active ? '' : 'cleared'}`} data-alert-key={a.key}>
+            <li key={a.id} class={`alert ${a.severity} ${a.active ? '' : 'cleared'}`} data-alert-key={a.key} data-severity={a.severity}>
+              <span class="alert-time" data-testid={`alert-time-${a.key}`}>
+                {clock(a.raisedAt, snap.timeZone)}
+                <small>
+                  {a.active
+                    ? `已持续 ${forHowLong(a.raisedAt, snap.at).zh} · for ${forHowLong(a.raisedAt, snap.at).en}`
+                    : `${clock(a.clearedAt ?? snap.at, snap.timeZone)} 已恢复 · resolved`}
+                </small>
+              </span>
               <span>
-                {a.message.zh} · {a.message.en}
-                {!a.active && ' (已恢复 · resolved)'}
+                {a.message.zh}
+                <br />
+                <span class="muted">{a.message.en}</span>
               </span>
               <button type="button" onClick={() => void ack(a.id)} data-testid={`ack-${a.key}`}>
                 确认 · Acknowledge
@@ -171,8 +220,19 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
           {snap.counters.map((c) => (
             <div key={c.id} class={`counter ${c.state}`} data-counter={c.id}>
               <strong>{c.name.zh}</strong>
-              <span data-testid={`counter-state-${c.id}`}>{c.state}</span>
-              {c.pauseReason && <span>({c.pauseReason})</span>}
+              <span data-testid={`counter-state-${c.id}`} data-state={c.state}>
+                {COUNTER_STATE[c.state]?.zh ?? c.state} · {COUNTER_STATE[c.state]?.en ?? c.state}
+              </span>
+              {c.pauseReason && (
+                <span data-testid={`counter-pause-${c.id}`}>
+                  （{c.pauseReasonName ? `${c.pauseReasonName.zh} · ${c.pauseReasonName.en}` : c.pauseReason}）
+                </span>
+              )}
+              {c.staffName && (
+                <span data-testid={`counter-staff-${c.id}`}>
+                  {c.staffName} ({c.staffId})
+                </span>
+              )}
               <span data-testid={`counter-ticket-${c.id}`}>{c.currentTicket?.number ?? '—'}</span>
               <span>
                 今日 · served <b data-testid={`counter-served-${c.id}`}>{c.servedToday}</b>
@@ -206,21 +266,44 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
       </section>
 
       <section aria-label="estimator">
-        <h2>等候时间预估准确度 · Wait estimate accuracy today</h2>
+        <h2>号票上的预计等候时间准不准 · Are the waits on the tickets right?</h2>
         <p data-testid="accuracy">
-          {snap.accuracy.tickets} 张已叫号 · tickets called: 落在区间内 inside the printed range <b>{pct(snap.accuracy.insideRange)}</b>, 平均区间宽度 mean width{' '}
-          {snap.accuracy.meanRangeWidth ?? '—'} min, 平均误差 mean error {snap.accuracy.maeEstimator ?? '—'} min (基线 baseline {snap.accuracy.maeBaseline ?? '—'} min)
+          {snap.accuracy.tickets === 0 || snap.accuracy.insideRange === null ? (
+            <>今天还没有叫号，暂无结果 · No customer called yet today</>
+          ) : (
+            <>
+              今天已叫号的 {snap.accuracy.tickets} 位客户中，<b>{pct(snap.accuracy.insideRange)}</b> 的实际等候时间在号票印的范围内（目标约 80%）。
+              <br />
+              Of the {snap.accuracy.tickets} customers called today, <b>{pct(snap.accuracy.insideRange)}</b> waited a time inside the range printed on their ticket (the aim is about 80%).
+            </>
+          )}
         </p>
+        <details class="muted">
+          <summary>技术细节 · Details for IT</summary>
+          平均范围宽度 mean range width {snap.accuracy.meanRangeWidth ?? '—'} min; 平均误差 mean error {snap.accuracy.maeEstimator ?? '—'} min; 简单排队公式的误差 queue-length baseline error{' '}
+          {snap.accuracy.maeBaseline ?? '—'} min
+        </details>
       </section>
 
       <section aria-label="devices">
         <h2>设备 · Devices</h2>
         <ul class="devices">
-          {snap.devices.map((d) => (
-            <li key={d.id} class={d.state} data-device={d.id}>
-              {d.id} ({d.kind}): <b>{d.state}</b> {d.detail ?? ''}
-            </li>
-          ))}
+          {snap.devices.map((d) => {
+            const name = deviceName(d.kind, d.id);
+            const state = deviceStateText(d.state);
+            const help = deviceHelp(d.state);
+            return (
+              <li key={d.id} class={d.state} data-device={d.id}>
+                {name.zh} · {name.en}: <b data-testid={`device-state-${d.id}`}>{state.zh} · {state.en}</b>
+                {help && (
+                  <span class="muted">
+                    {' '}
+                    — {help.zh} {help.en}
+                  </span>
+                )}
+              </li>
+            );
+          })}
         </ul>
       </section>
     </main>

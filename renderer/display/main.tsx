@@ -9,7 +9,8 @@
  * of recent calls).
  */
 import { render } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { MISSED_NUMBER } from '../../common/customer-text.js';
 import '../shared/base.css';
 import './display.css';
 import { api } from '../shared/api.js';
@@ -18,6 +19,8 @@ import { Announcer, type VoiceMode } from './announcer.js';
 
 interface Call {
   key: string;
+  /** The call's event (announcements of the call carry it); undefined for calls found at start. */
+  eventId?: number;
   ticketId: string;
   number: string;
   serviceCode: string;
@@ -48,7 +51,11 @@ interface Settings {
 // A call replayed after a long disconnection is shown, but announcing it minutes late would
 // send a customer to a counter that has moved on.
 const ANNOUNCE_WITHIN_MS = 120_000;
-const DEFAULT_NOTICE = '请留意叫号，过号请到大堂咨询台 · Please listen for your number; if you missed it, ask at the lobby desk';
+// A call stays the big one at least this long, and until its announcement has been spoken, so
+// two calls close together are each seen and heard (the second waits its turn).
+const MIN_HOLD_MS = 4_000;
+const DEFAULT_NOTICE = `请留意叫号。${MISSED_NUMBER.zh} · Please listen for your number. ${MISSED_NUMBER.en}`;
+const SPOKEN = new Set(['played', 'failed', 'skipped']);
 
 const params = new URLSearchParams(location.search);
 
@@ -78,6 +85,76 @@ function Clock({ timeZone }: { timeZone: string }) {
   );
 }
 
+/**
+ * The big "now calling" slot and the recent list. Calls wait their turn for the slot: one leaves
+ * it only after MIN_HOLD_MS and once its announcement has been spoken, so the number on the
+ * screen is the number being heard.
+ */
+class CallBoard {
+  /** Calls that have had the slot, newest first; [0] holds it now. */
+  shown: Call[] = [];
+  private readonly waiting: Call[] = [];
+  private since = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly limit: number,
+    private readonly spoken: (eventId: number) => boolean,
+    private readonly changed: () => void,
+  ) {}
+
+  start(initial: Call[]): void {
+    this.shown = initial.slice(0, this.limit);
+    this.changed();
+  }
+
+  add(call: Call): void {
+    const i = this.waiting.findIndex((c) => c.ticketId === call.ticketId);
+    if (i >= 0) this.waiting[i] = call;
+    else this.waiting.push(call);
+    this.advance();
+  }
+
+  /** A ticket that is no longer called (transferred to another number, cancelled) leaves the screen. */
+  remove(ticketId: string): void {
+    const wasNow = this.shown[0]?.ticketId === ticketId;
+    this.shown = this.shown.filter((c) => c.ticketId !== ticketId);
+    const w = this.waiting.findIndex((c) => c.ticketId === ticketId);
+    if (w >= 0) this.waiting.splice(w, 1);
+    // The slot does not fall back to an older call: that customer was already sent.
+    if (wasNow) this.shown.unshift({ key: `gone-${ticketId}`, ticketId: '', number: '', serviceCode: '', counter: '', recall: false });
+    this.since = 0;
+    this.advance();
+    this.changed();
+  }
+
+  clear(): void {
+    this.shown = [];
+    this.waiting.length = 0;
+    this.changed();
+  }
+
+  /** Moves the next waiting call into the slot when the current one has had its time. */
+  advance(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.waiting.length === 0) return;
+    const cur = this.shown[0];
+    const heldFor = Date.now() - this.since;
+    const done = !cur || !cur.ticketId || (heldFor >= MIN_HOLD_MS && (cur.eventId === undefined || this.spoken(cur.eventId)));
+    if (!done) {
+      // Checked again on each announcement change, and when the minimum time is up.
+      this.timer = setTimeout(() => this.advance(), Math.max(50, MIN_HOLD_MS - heldFor));
+      return;
+    }
+    const next = this.waiting.shift()!;
+    this.shown = [next, ...this.shown.filter((c) => c.ticketId && c.ticketId !== next.ticketId)].slice(0, this.limit);
+    this.since = Date.now();
+    this.changed();
+    if (this.waiting.length) this.advance();
+  }
+}
+
 function Display() {
   const [settings, setSettings] = useState<Settings | undefined>();
   const [calls, setCalls] = useState<Call[]>([]);
@@ -85,6 +162,7 @@ function Display() {
   const [conn, setConn] = useState<StreamState>('connecting');
   const [, setTick] = useState(0);
   const [announcer, setAnnouncer] = useState<Announcer | undefined>();
+  const boardRef = useRef<CallBoard | undefined>();
 
   useEffect(() => {
     let stream: { close(): void } | undefined;
@@ -99,8 +177,18 @@ function Display() {
       const langs = (params.get('langs') ?? s.voiceLanguages.join(',')).split(',').map((l) => l.trim()).filter(Boolean);
       const mode = (['auto', 'clips', 'speech', 'off'].includes(params.get('voice') ?? '') ? params.get('voice') : 'auto') as VoiceMode;
       const rate = Math.min(4, Math.max(0.5, Number(params.get('rate')) || 1));
-      const voice = new Announcer(langs, mode, () => setTick((n) => n + 1), rate);
+      const voice = new Announcer(
+        langs,
+        mode,
+        () => {
+          setTick((n) => n + 1);
+          boardRef.current?.advance();
+        },
+        rate,
+      );
       voice.preload();
+      const board = new CallBoard(limit, (eventId) => voice.log.filter((a) => a.eventId === eventId).every((a) => SPOKEN.has(a.state)), () => setCalls([...board.shown]));
+      boardRef.current = board;
       setAnnouncer(voice);
       setSettings(s);
       setServices(q.services);
@@ -110,7 +198,7 @@ function Display() {
         .filter((c) => c.currentTicket?.calledAt && (c.currentTicket.status === 'called' || c.currentTicket.status === 'serving'))
         .sort((a, b) => Date.parse(b.currentTicket!.calledAt!) - Date.parse(a.currentTicket!.calledAt!))
         .map((c) => ({ key: `init-${c.currentTicket!.id}`, ticketId: c.currentTicket!.id, number: c.currentTicket!.number, serviceCode: c.currentTicket!.serviceCode, counter: c.id, recall: false }));
-      setCalls(initial.slice(0, limit));
+      board.start(initial);
 
       const reloadWaiting = () => {
         if (refresh) return;
@@ -126,13 +214,15 @@ function Display() {
         if (e.type === 'ticket.called' || e.type === 'ticket.recalled') {
           const t = e.data.ticket;
           const counter = e.data.counterId;
-          const call: Call = { key: `e${e.id}`, ticketId: t.id, number: t.number, serviceCode: t.serviceCode, counter, recall: e.type === 'ticket.recalled' };
-          setCalls((prev) => [call, ...prev.filter((c) => c.ticketId !== t.id)].slice(0, limit));
+          const call: Call = { key: `e${e.id}`, eventId: e.id, ticketId: t.id, number: t.number, serviceCode: t.serviceCode, counter, recall: e.type === 'ticket.recalled' };
           if (Date.now() + skew - Date.parse(e.at) < ANNOUNCE_WITHIN_MS) {
             voice.announce({ eventId: e.id, kind: call.recall ? 'recall' : 'call', number: t.number, counter });
-          }
+          } else call.eventId = undefined; // not announced: nothing to wait for
+          board.add(call);
+        } else if (e.type === 'ticket.transferred' || e.type === 'ticket.cancelled' || e.type === 'ticket.returned') {
+          board.remove(e.data.ticket.id);
         } else if (e.type === 'day.closed') {
-          setCalls([]);
+          board.clear();
         }
         if (/^(ticket|counter|day)\./.test(e.type)) reloadWaiting();
       };
@@ -148,7 +238,9 @@ function Display() {
 
   const notice = params.get('notice') ?? settings?.notice ?? DEFAULT_NOTICE;
   const serviceName = useMemo(() => new Map(services.map((s) => [s.code, s.name])), [services]);
-  const [newest, ...older] = calls;
+  const [first, ...older] = calls;
+  // A placeholder left by a ticket that is no longer called: the slot shows the welcome.
+  const newest = first?.ticketId ? first : undefined;
 
   if (!settings) return <div class="loading">正在连接 · Connecting…</div>;
   return (
@@ -160,6 +252,11 @@ function Display() {
         <div class={`conn conn-${conn}`} data-testid="conn" title={conn}>
           {conn === 'online' ? '' : '连接中断，正在重连 · Reconnecting'}
         </div>
+        {announcer?.needsGesture && (
+          <button class="sound" data-testid="enable-sound" onClick={() => void announcer.enableSound()}>
+            点击开启声音 · Click to enable sound
+          </button>
+        )}
         <Clock timeZone={settings.branch.timeZone} />
       </header>
       <main>
@@ -180,7 +277,7 @@ function Display() {
         <section class="recent">
           <h2>最近叫号 · Recent calls</h2>
           <ol data-testid="recent-calls">
-            {older.map((c) => (
+            {older.filter((c) => c.ticketId).map((c) => (
               <li key={c.key} data-number={c.number}>
                 <span class="number">{c.number}</span>
                 <span class="arrow">→</span>
@@ -204,11 +301,6 @@ function Display() {
       <footer class="ticker" data-testid="ticker">
         <div class="ticker-text">{notice}</div>
       </footer>
-      {announcer?.needsGesture && (
-        <button class="sound" onClick={() => void announcer.enableSound()}>
-          点击开启声音 · Click to enable sound
-        </button>
-      )}
     </div>
   );
 }

@@ -7,6 +7,8 @@ const PAGES = [
   ['/teller', '柜员叫号', 'Teller console'],
   ['/display', '大厅显示屏', 'Lobby display'],
   ['/dashboard', '网点看板', 'Dashboard'],
+  ['/office', '后台', 'Back office'],
+  ['/reports', '报表', 'Reports'],
   ['/lab', '设备实验室', 'Device lab (demo)'],
 ] as const;
 

@@ -5,7 +5,9 @@
  */
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, act, ApiError, newIdempotencyKey } from '../shared/api.js';
+import { MISSED_NUMBER } from '../../common/customer-text.js';
+import { api, act, newIdempotencyKey } from '../shared/api.js';
+import { errorText } from '../shared/error-text.js';
 import { openStream, type StreamState } from '../shared/stream.js';
 import '../shared/base.css';
 import './kiosk.css';
@@ -27,10 +29,26 @@ interface ServiceView {
   icon?: string;
   waiting: number;
   available: boolean;
-  unavailableReason?: 'closed' | 'capped';
+  unavailableReason?: 'closed' | 'capped' | 'branch_closed';
+  /** Whether a counter that serves it is open now; without one no wait is quoted. */
+  servedNow: boolean;
   estimate: { minMinutes: number; maxMinutes: number } | null;
   selfService: Localized[];
 }
+
+/** GET /api/kiosk/status: the whole start screen in one answer. */
+interface KioskStatus {
+  branch: { name: Localized; open: boolean; closesAt?: string; next?: { date: string; time: string; inDays: number } };
+  notice: string | null;
+  printer: { state: string };
+  services: ServiceView[];
+}
+
+// A customer waits at the screen: after this long without an answer the kiosk says so.
+const ISSUE_DEADLINE_MS = 8_000;
+const ATTEMPT_TIMEOUT_MS = 4_000;
+// Printer states in which a ticket will not come out (near end still prints).
+const PRINTER_DOWN = new Set(['offline', 'paper_end', 'cover_open', 'cutter_error', 'error', 'none']);
 
 interface Issued {
   id: string;
@@ -39,10 +57,12 @@ interface Issued {
   segment: string;
   ahead: number;
   estimate: { minMinutes: number; maxMinutes: number } | null;
+  /** false: no counter serves the service yet, so no wait is quoted. */
+  servedNow?: boolean;
   print?: { status: 'printed' | 'failed' | 'skipped'; reason?: string };
 }
 
-type Screen = { kind: 'start' } | { kind: 'issuing'; service: ServiceView } | { kind: 'done'; ticket: Issued; service: ServiceView; qr: string } | { kind: 'error'; message: string };
+type Screen = { kind: 'start' } | { kind: 'issuing'; service: ServiceView } | { kind: 'done'; ticket: Issued; service: ServiceView; qr: string } | { kind: 'error'; error: unknown };
 
 const ICONS = new Set(['cash', 'transfer', 'wealth', 'loan', 'card', 'info', 'corporate', 'fx']);
 const opts = readOptions(location.search);
@@ -61,12 +81,26 @@ function other(l: Localized, lang: Lang): string {
   return lang === 'zh' ? l.en : l.zh;
 }
 
+function unavailableText(s: ServiceView, t: Words): string | undefined {
+  if (s.available) return undefined;
+  switch (s.unavailableReason) {
+    case 'branch_closed':
+      return t.closedTile;
+    case 'capped':
+      return t.capped;
+    case 'closed':
+      return t.closed;
+    default:
+      return t.unavailable;
+  }
+}
+
 function Tile(props: { s: ServiceView; t: Words; lang: Lang; onPick: (s: ServiceView) => void }) {
   const { s, t, lang } = props;
-  const reason = !s.available ? (s.unavailableReason === 'capped' ? t.capped : s.unavailableReason === 'closed' ? t.closed : t.unavailable) : undefined;
+  const reason = unavailableText(s, t);
   const hintId = `hint-${s.code}`;
   return (
-    <button class="tile" disabled={!s.available} aria-describedby={hintId} onClick={() => props.onPick(s)} data-service={s.code}>
+    <button class="tile" disabled={reason !== undefined} aria-describedby={hintId} onClick={() => props.onPick(s)} data-service={s.code} data-served-now={String(s.servedNow)}>
       <img class="tile-icon" src={iconUrl(s.icon)} alt="" aria-hidden="true" />
       <span class="tile-name">{name(s.name, lang)}</span>
       <span class="tile-other" lang={lang === 'zh' ? 'en' : 'zh-CN'}>
@@ -76,9 +110,10 @@ function Tile(props: { s: ServiceView; t: Words; lang: Lang; onPick: (s: Service
         {reason ? (
           <strong class="tile-reason">{reason}</strong>
         ) : (
-          <>
-            {t.waiting(s.waiting)} · {s.estimate ? t.range(s.estimate.minMinutes, s.estimate.maxMinutes) : t.noEstimate}
-          </>
+          <span class="tile-line">
+            {t.waiting(s.waiting)} ·{' '}
+            {!s.servedNow ? <strong class="tile-nocounter">{t.noCounter}</strong> : s.estimate ? t.range(s.estimate.minMinutes, s.estimate.maxMinutes) : t.noEstimate}
+          </span>
         )}
         {s.selfService.length > 0 && (
           <span class="tile-self">
@@ -120,10 +155,11 @@ function Result(props: { screen: Extract<Screen, { kind: 'done' }>; t: Words; la
         <p class="result-ahead" data-testid="ticket-ahead" data-ahead={ticket.ahead}>
           {t.ahead(ticket.ahead)}
         </p>
-        <p class="result-wait" data-testid="ticket-range" data-min={ticket.estimate?.minMinutes} data-max={ticket.estimate?.maxMinutes}>
-          {ticket.estimate ? t.wait(ticket.estimate.minMinutes, ticket.estimate.maxMinutes) : t.noEstimate}
+        <p class="result-wait" data-testid="ticket-range" data-min={ticket.servedNow === false ? undefined : ticket.estimate?.minMinutes} data-max={ticket.servedNow === false ? undefined : ticket.estimate?.maxMinutes}>
+          {ticket.servedNow === false ? t.resultNoCounter : ticket.estimate ? t.wait(ticket.estimate.minMinutes, ticket.estimate.maxMinutes) : t.noEstimate}
         </p>
         {!failed && <p class="result-print">{ticket.print?.status === 'printed' ? t.printed : t.printSkipped}</p>}
+        <p class="result-missed">{MISSED_NUMBER[lang]}</p>
       </div>
       <figure class="result-qr">
         <img src={qr} alt={t.scan} data-testid="ticket-qr" />
@@ -142,15 +178,26 @@ function Kiosk() {
   const [priority, setPriority] = useState(false);
   const [card, setCard] = useState<CardGrant | null>(null);
   const [cardNote, setCardNote] = useState<'misread' | 'service' | null>(null);
-  const [services, setServices] = useState<ServiceView[] | null>(null);
-  const [branch, setBranch] = useState<Localized | null>(null);
+  const [status, setStatus] = useState<KioskStatus | null>(null);
+  // The service stopped answering: the start screen says so instead of letting a customer tap.
+  const [offline, setOffline] = useState(false);
   const [screen, setScreen] = useState<Screen>({ kind: 'start' });
   const [lastTouch, setLastTouch] = useState(() => Date.now());
   const [conn, setConn] = useState<StreamState>('connecting');
   const t = TEXT[lang];
+  const services = status?.services ?? null;
+  const branch = status?.branch.name ?? null;
+  // The service does not answer (its status, or the live connection): no tile can give a ticket.
+  const away = offline || conn === 'offline';
 
   const loadServices = useCallback(() => {
-    api<ServiceView[]>('GET', '/api/services').then(setServices, () => setTimeout(loadServices, 2000));
+    api<KioskStatus>('GET', '/api/kiosk/status', { timeoutMs: ATTEMPT_TIMEOUT_MS }).then(
+      (s) => {
+        setStatus(s);
+        setOffline(false);
+      },
+      () => setOffline(true),
+    );
   }, []);
 
   const reset = useCallback(() => {
@@ -165,11 +212,11 @@ function Kiosk() {
 
   useEffect(() => {
     loadServices();
-    api<{ branch: { name: Localized } }>('GET', '/api/config').then((c) => setBranch(c.branch.name), () => undefined);
     api<{ ticketBaseUrl: string }>('GET', '/api/kiosk/settings').then((k) => (ticketBase = k.ticketBaseUrl), () => undefined);
-    const refresh = setInterval(loadServices, 15_000);
+    // Offline, ask again soon: the customer should not wait long for the screen to come back.
+    const refresh = setInterval(loadServices, offline ? 3_000 : 15_000);
     return () => clearInterval(refresh);
-  }, [loadServices]);
+  }, [loadServices, offline]);
 
   // Hardware card readers: the stream says a card was read; the kiosk claims it (the service
   // answers only the kiosk's own address) and gets a token, never the number.
@@ -182,17 +229,20 @@ function Kiosk() {
       api<{ lastEventId: number }>('GET', '/api/health').then(
         (h) => {
           if (closed) return;
+          attempt = 0;
           stream = openStream({
             after: h.lastEventId,
             // The live connection is how the kiosk knows the branch service is there: without
             // it, tapping a service could not give a ticket, so the page says so instead.
-            onState: (s) => {
+            onState: (st) => {
               // 'connecting' after a drop is still offline until the socket opens.
-              if (s === 'connecting') return;
-              setConn(s);
-              if (s === 'online') loadServices();
+              if (st === 'connecting') return;
+              setConn(st);
+              if (st === 'online') loadServices();
             },
             onEvent: (e) => {
+              // What the start screen shows changes: a counter opens, the printer runs out, new settings.
+              if (/^(counter\.|device\.status|config\.applied|day\.closed)/.test(e.type)) loadServices();
               if (e.type !== 'device.card_read') return;
               api<CardGrant | null>('POST', '/api/kiosk/card-read').then(
                 (d) => {
@@ -260,7 +310,7 @@ function Kiosk() {
     if (priority) body.segment = 'priority';
     if (card && Date.parse(card.expiresAt) > Date.now()) body.identityToken = card.identityToken;
     try {
-      const ticket = await act<Issued>('POST', '/api/tickets', { body, idempotencyKey: newIdempotencyKey(), headers: kioskKeyHeader() });
+      const ticket = await act<Issued>('POST', '/api/tickets', { body, idempotencyKey: newIdempotencyKey(), deadlineMs: ISSUE_DEADLINE_MS, timeoutMs: ATTEMPT_TIMEOUT_MS, headers: kioskKeyHeader() });
       const qr = await qrDataUrl(`${ticketBase.replace(/\/+$/, '')}/t/${encodeURIComponent(ticket.id)}`);
       setCard(null);
       setPriority(false);
@@ -268,7 +318,7 @@ function Kiosk() {
       setScreen({ kind: 'done', ticket, service: s, qr });
     } catch (e) {
       setLastTouch(Date.now());
-      setScreen({ kind: 'error', message: (e instanceof ApiError ? t.refused[e.code] : undefined) ?? (e as Error).message });
+      setScreen({ kind: 'error', error: e });
       loadServices();
     }
   };
@@ -276,7 +326,10 @@ function Kiosk() {
   return (
     <div class="kiosk">
       <header class="bar">
-        <h1 class="branch">{branch ? name(branch, lang) : ''}</h1>
+        <h1 class="branch">
+          {branch ? name(branch, lang) : ''}
+          {status?.branch.open && status.branch.closesAt && <small class="hours">{t.closesAt(status.branch.closesAt)}</small>}
+        </h1>
         <div class="bar-actions">
           <button class="chip" lang={lang === 'zh' ? 'en' : 'zh-CN'} aria-label={t.langToggleLabel} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-toggle">
             {t.langToggle}
@@ -294,12 +347,28 @@ function Kiosk() {
         {screen.kind === 'start' && (
           <>
             <p class="welcome">{t.welcome}</p>
+            {status && !status.branch.open && (
+              <div class="banner closed" role="status" data-testid="branch-closed">
+                <strong>{t.closedTitle}</strong>
+                {status.branch.next && <span data-testid="opens-at">{t.opensAt(t.when(status.branch.next))}</span>}
+              </div>
+            )}
+            {status && status.branch.open && PRINTER_DOWN.has(status.printer.state) && (
+              <p class="banner warn" role="status" data-testid="printer-warning">
+                {status.printer.state === 'none' ? t.noPrinter : t.printerDown}
+              </p>
+            )}
+            {status?.notice && (
+              <p class="banner info" data-testid="kiosk-notice">
+                {status.notice}
+              </p>
+            )}
             <div class="status-row">
               <button class={`help${priority ? ' on' : ''}`} aria-pressed={priority} onClick={() => setPriority(!priority)} data-testid="priority-toggle">
                 <img src="/static/icons/priority.svg" alt="" aria-hidden="true" />
                 <span>
-                  <strong>{priority ? t.helpCancel : t.help}</strong>
-                  <small>{t.helpHint}</small>
+                  <strong>{priority ? t.helpOnLabel : t.help}</strong>
+                  <small>{priority ? t.helpOnHint : t.helpHint}</small>
                 </span>
               </button>
               <p class="card-status" data-testid="card-status" aria-live="polite">
@@ -317,15 +386,23 @@ function Kiosk() {
                 )}
               </p>
             </div>
-            {priority && (
-              <p class="notice" role="status">
-                {t.helpOn}
-              </p>
-            )}
-            {services === null || conn === 'offline' ? (
-              <p class="notice" role="status" data-testid="kiosk-offline">
-                {t.offline}
-              </p>
+            {/* The button itself shows the choice; this tells a screen reader what it means. */}
+            <p class="visually-hidden" role="status">
+              {priority ? t.helpOn : ''}
+            </p>
+            {services === null || away ? (
+              <div class="notice" role="status">
+                <p data-testid="kiosk-offline">{t.offline}</p>
+                {away && (
+                  <p data-testid="kiosk-unreachable">
+                    {t.unreachable}
+                    <br />
+                    <span class="banner-other" lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+                      {TEXT[lang === 'zh' ? 'en' : 'zh'].unreachable}
+                    </span>
+                  </p>
+                )}
+              </div>
             ) : (
               <div class="tiles" role="group" aria-label={t.welcome}>
                 {services.map((s) => (
@@ -342,9 +419,12 @@ function Kiosk() {
         )}
         {screen.kind === 'done' && <Result screen={screen} t={t} lang={lang} onDone={reset} />}
         {screen.kind === 'error' && (
-          <section class="result" role="alert">
+          <section class="result" role="alert" data-testid="issue-error">
             <h2>{t.error}</h2>
-            <p>{screen.message}</p>
+            <p class="error-text">{errorText(screen.error, { customer: true })[lang]}</p>
+            <p class="error-other" lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+              {errorText(screen.error, { customer: true })[lang === 'zh' ? 'en' : 'zh']}
+            </p>
             <button class="big-button" onClick={reset}>
               {t.again}
             </button>

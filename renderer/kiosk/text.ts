@@ -1,11 +1,6 @@
 /** The kiosk's words in Chinese (default) and English. Service names come from the branch config. */
 export type Lang = 'zh' | 'en';
 
-/** Texts by error code; a code without one falls back to the service's own message. */
-function byCode(texts: Record<string, string>): Partial<Record<string, string>> {
-  return texts;
-}
-
 export const TEXT = {
   zh: {
     title: '取号',
@@ -17,7 +12,6 @@ export const TEXT = {
     help: '爱心通道',
     helpHint: '老年人、残障人士、孕妇优先办理',
     helpOn: '已选择爱心通道：请选择业务，您将优先办理',
-    helpCancel: '取消爱心通道',
     waiting: (n: number) => `等候 ${n} 人`,
     range: (a: number, b: number) => `约 ${a}–${b} 分钟`,
     noEstimate: '请留意叫号',
@@ -41,18 +35,23 @@ export const TEXT = {
     cardMisread: '刷卡未成功，请重新刷卡',
     cardFailed: '银行卡暂时无法识别，可直接取号',
     error: '取号失败',
-    // Why a ticket could not be taken, by the service's error code.
-    refused: byCode({
-      SERVICE_CAPPED: '该业务今日号已取完，请明日再来或咨询大堂经理',
-      NUMBERS_EXHAUSTED: '该业务今日号码已用完，请咨询大堂经理',
-      RATE_LIMITED: '取号过于频繁，请稍候再试',
-      SERVICE_CLOSED: '该业务暂停办理，请咨询大堂经理',
-      BRANCH_CLOSED: '网点现在不营业',
-      KIOSK_KEY_INVALID: '本机未登记，请联系网点主管',
-    }),
     backSoon: (s: number) => `${s} 秒后返回首页`,
     offline: '正在连接网点服务…',
     priorityBadge: '爱心优先',
+    helpOnLabel: '爱心通道 已开启 ✓',
+    helpOnHint: '再按一次可关闭',
+    closedTitle: '本网点现在休息，暂停取号',
+    opensAt: (when: string) => `${when} 开始营业`,
+    closesAt: (time: string) => `营业至 ${time}`,
+    when: (w: { date: string; time: string; inDays: number }) =>
+      w.inDays === 0 ? `今天 ${w.time}` : w.inDays === 1 ? `明天 ${w.time}` : `${Number(w.date.slice(5, 7))}月${Number(w.date.slice(8, 10))}日（${'日一二三四五六'[new Date(`${w.date}T00:00:00Z`).getUTCDay()]}）${w.time}`,
+    closedTile: '休息中',
+    noCounter: '暂无窗口办理',
+    printerDown: '打印机暂时无法出票：取号后号码会显示在屏幕上，请拍照或扫码保存',
+    noPrinter: '取号后号码会显示在屏幕上，请拍照或扫码保存',
+    unreachable: '暂时无法取号，请稍候片刻或咨询大堂工作人员',
+    resultNoCounter: '目前还没有窗口办理此业务，窗口开放后将按顺序叫号',
+    notice: '网点公告',
   },
   en: {
     title: 'Take a number',
@@ -64,7 +63,6 @@ export const TEXT = {
     help: 'Priority help',
     helpHint: 'For the elderly, people with disabilities and pregnant women',
     helpOn: 'Priority help chosen: pick a service and you will be served first',
-    helpCancel: 'Cancel priority help',
     waiting: (n: number) => `${n} waiting`,
     range: (a: number, b: number) => `about ${a}–${b} min`,
     noEstimate: 'Listen for your number',
@@ -88,17 +86,27 @@ export const TEXT = {
     cardMisread: 'The card could not be read; please swipe again',
     cardFailed: 'The card cannot be checked right now; you can still take a number',
     error: 'Could not take a number',
-    refused: byCode({
-      SERVICE_CAPPED: "This service has given out all of today's numbers; please come back tomorrow or ask the lobby manager",
-      NUMBERS_EXHAUSTED: "This service has used all of today's numbers; please ask the lobby manager",
-      RATE_LIMITED: 'Too many numbers taken at once; please try again in a moment',
-      SERVICE_CLOSED: 'This service is not available right now; please ask the lobby manager',
-      BRANCH_CLOSED: 'The branch is closed now',
-      KIOSK_KEY_INVALID: 'This kiosk is not enrolled; please call the branch supervisor',
-    }),
     backSoon: (s: number) => `Back to start in ${s} s`,
     offline: 'Connecting to the branch service…',
     priorityBadge: 'Priority help',
+    helpOnLabel: 'Priority help: ON ✓',
+    helpOnHint: 'Tap again to turn it off',
+    closedTitle: 'The branch is closed now: no tickets',
+    opensAt: (when: string) => `Opens ${when}`,
+    closesAt: (time: string) => `Open until ${time}`,
+    when: (w: { date: string; time: string; inDays: number }) =>
+      w.inDays === 0
+        ? `today at ${w.time}`
+        : w.inDays === 1
+          ? `tomorrow at ${w.time}`
+          : `on ${new Date(`${w.date}T00:00:00Z`).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })} at ${w.time}`,
+    closedTile: 'Closed now',
+    noCounter: 'No counter open for this yet',
+    printerDown: 'The printer cannot print right now: your number will be shown on screen; take a photo or scan the QR code',
+    noPrinter: 'Your number will be shown on screen; take a photo or scan the QR code',
+    unreachable: 'Tickets cannot be taken right now. Please wait a moment or ask the lobby staff',
+    resultNoCounter: 'No counter serves this yet; you will be called in turn once one opens',
+    notice: 'Notice',
   },
 } as const;
 

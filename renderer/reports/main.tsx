@@ -8,7 +8,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import '../shared/base.css';
 import '../dashboard/dashboard.css';
 import './reports.css';
-import { ApiError, api, getToken } from '../shared/api.js';
+import { ApiError, api, getToken, setToken } from '../shared/api.js';
+import { errorLine } from '../shared/error-text.js';
 import { SignIn } from '../shared/sign-in.js';
 import type { Report, ReportRow } from '../../server/insights/reports.js';
 
@@ -59,6 +60,8 @@ function Reports({ onSignOut }: { onSignOut: () => void }) {
   const [date, setDate] = useState('');
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState('');
+  // Signed in with an account that may not see reports (a lobby manager from the dashboard).
+  const [forbidden, setForbidden] = useState(false);
 
   const query = `period=${period}${date ? `&date=${date}` : ''}`;
   const load = useCallback(async () => {
@@ -67,14 +70,15 @@ function Reports({ onSignOut }: { onSignOut: () => void }) {
       setError('');
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) onSignOut();
-      else setError(e instanceof Error ? e.message : String(e));
+      else if (e instanceof ApiError && e.status === 403) setForbidden(true);
+      else setError(errorLine(e));
     }
   }, [query, onSignOut]);
   useEffect(() => void load(), [load]);
 
   const downloadCsv = async () => {
     const res = await fetch(`/api/reports?${query}&format=csv`, { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
-    if (!res.ok) return setError(`CSV: ${res.status}`);
+    if (!res.ok) return setError(`未能导出 CSV（${res.status}）· CSV export failed (${res.status})`);
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
     a.href = url;
@@ -82,6 +86,32 @@ function Reports({ onSignOut }: { onSignOut: () => void }) {
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
+
+  if (forbidden) {
+    return (
+      <main class="dash reports">
+        <section class="card" role="alert" data-testid="reports-forbidden">
+          <h1>报表 · Reports</h1>
+          <p>
+            报表需要主管或管理员账号，当前账号不能查看。
+            <br />
+            Reports need a supervisor or admin account; this account cannot open them.
+          </p>
+          <button
+            type="button"
+            data-testid="sign-in-again"
+            onClick={() => {
+              setToken(null);
+              onSignOut();
+            }}
+          >
+            换一个账号登录 · Sign in as someone else
+          </button>{' '}
+          <a href="/dashboard">返回看板 · Back to the dashboard</a>
+        </section>
+      </main>
+    );
+  }
 
   return (
     <main class="dash reports">

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The service's details, e.g. one line per wrong field of a configuration. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -40,7 +42,9 @@ export interface RequestOptions {
   idempotencyKey?: string;
   token?: string | null;
   signal?: AbortSignal;
-  /** Extra request headers (the kiosk's X-Kiosk-Key). */
+  /** Gives up on an attempt that got no answer in this long (a cable pulled mid-request). */
+  timeoutMs?: number;
+  /** Further request headers (e.g. If-None-Match: * to create only, the kiosk's X-Kiosk-Key). */
   headers?: Record<string, string>;
 }
 
@@ -56,7 +60,8 @@ export async function api<T = unknown>(method: string, path: string, opts: Reque
   }
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body, signal: opts.signal });
+    const signal = opts.signal ?? (opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined);
+    res = await fetch(path, { method, headers, body, signal });
   } catch {
     throw new ApiError(0, 'NETWORK', 'The branch service cannot be reached.');
   }
@@ -69,8 +74,8 @@ export async function api<T = unknown>(method: string, path: string, opts: Reque
     throw new ApiError(res.status, 'BAD_RESPONSE', `Unexpected answer (${res.status}).`);
   }
   if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(res.status, err?.code ?? 'ERROR', err?.message ?? `Request failed (${res.status}).`);
+    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    throw new ApiError(res.status, err?.code ?? 'ERROR', err?.message ?? `Request failed (${res.status}).`, err?.details);
   }
   return data as T;
 }
@@ -79,14 +84,19 @@ export async function api<T = unknown>(method: string, path: string, opts: Reque
  * Runs an action, retrying network failures with the same Idempotency-Key until the service
  * answers: the first answer the service gave is the one the page gets, however often it asked.
  */
-export async function act<T>(method: string, path: string, opts: RequestOptions & { retries?: number; onRetry?: () => void } = {}): Promise<T> {
+export async function act<T>(
+  method: string,
+  path: string,
+  opts: RequestOptions & { retries?: number; onRetry?: () => void; /** Stops retrying after this long (a customer waiting at the kiosk). */ deadlineMs?: number } = {},
+): Promise<T> {
   const key = opts.idempotencyKey ?? newIdempotencyKey();
   const retries = opts.retries ?? 20;
+  const until = opts.deadlineMs === undefined ? Infinity : Date.now() + opts.deadlineMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await api<T>(method, path, { ...opts, idempotencyKey: key });
     } catch (e) {
-      if (!(e instanceof ApiError) || e.code !== 'NETWORK' || attempt >= retries) throw e;
+      if (!(e instanceof ApiError) || e.code !== 'NETWORK' || attempt >= retries || Date.now() >= until) throw e;
       opts.onRetry?.();
       await new Promise((r) => setTimeout(r, Math.min(3000, 250 * 2 ** attempt)));
     }

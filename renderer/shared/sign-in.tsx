@@ -1,6 +1,7 @@
 /** Staff sign-in with staff id and PIN (POST /api/auth/login); the token stays in this tab. */
 import { useState } from 'preact/hooks';
-import { ApiError, api, setToken } from './api.js';
+import { api, setToken } from './api.js';
+import { errorText, type Bilingual } from './error-text.js';
 
 export interface SignInProps {
   title: string;
@@ -14,18 +15,18 @@ export interface SignInProps {
 export function SignIn({ title, note, formClass = 'signin', buttonClass, onDone }: SignInProps) {
   const [staffId, setStaffId] = useState('');
   const [pin, setPin] = useState('');
-  const [error, setError] = useState('');
+  const [error, setError] = useState<Bilingual | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
-    setError('');
+    setError(null);
     try {
       const r = await api<{ token: string }>('POST', '/api/auth/login', { body: { staffId: staffId.trim(), pin }, token: null });
       setToken(r.token);
       onDone();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
       setPin('');
@@ -44,8 +45,10 @@ export function SignIn({ title, note, formClass = 'signin', buttonClass, onDone 
         <input name="pin" type="password" inputMode="numeric" autoComplete="current-password" value={pin} onInput={(e) => setPin(e.currentTarget.value)} required />
       </label>
       {error && (
-        <p class="error" role="alert">
-          {error}
+        <p class="error" role="alert" data-testid="sign-in-error">
+          {error.zh}
+          <br />
+          <span lang="en">{error.en}</span>
         </p>
       )}
       <button type="submit" class={buttonClass} disabled={busy}>

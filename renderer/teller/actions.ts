@@ -4,7 +4,7 @@
  */
 import type { CallReason, Ticket, TicketStatus } from '../../core/types.js';
 
-export type ActionId = 'next' | 'recall' | 'start' | 'complete' | 'no-show' | 'transfer' | 'pause' | 'resume';
+export type ActionId = 'next' | 'recall' | 'start' | 'complete' | 'no-show' | 'put-back' | 'transfer' | 'pause' | 'resume';
 
 export interface CounterTicket {
   id: string;
@@ -41,6 +41,7 @@ export const ACTIONS: ActionDef[] = [
   { id: 'start', zh: '开始办理', en: 'Start', key: 'S', enabled: (s) => at(s, 'called') },
   { id: 'complete', zh: '办结', en: 'Complete', key: 'C', enabled: (s) => at(s, 'called', 'serving') },
   { id: 'no-show', zh: '过号', en: 'No-show', key: 'X', enabled: (s) => at(s, 'called') },
+  { id: 'put-back', zh: '放回队列', en: 'Put back in line', key: 'B', enabled: (s) => at(s, 'called') },
   { id: 'transfer', zh: '转移', en: 'Transfer', key: 'T', choose: 'service', enabled: (s) => at(s, 'called', 'serving') },
   { id: 'pause', zh: '暂停', en: 'Pause', key: 'P', choose: 'reason', enabled: (s) => s.status === 'open' && s.ticket === null },
   { id: 'resume', zh: '恢复', en: 'Resume', key: 'U', enabled: (s) => s.status === 'paused' },

@@ -9,7 +9,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, act, api, newIdempotencyKey } from '../shared/api.js';
 import { openStream, type StreamEvent } from '../shared/stream.js';
+import { errorLine } from '../shared/error-text.js';
 import { ACTIONS, type ActionDef, type CounterTicket } from './actions.js';
+import { callReasonText } from './call-reason.js';
 import { answerNote, applyAnswer, applyEvent, changesWaiting, type ActionAnswer, type CounterView } from './counter-state.js';
 import type { Me } from './login.js';
 import { actionId, PendingKeys } from './pending-keys.js';
@@ -48,12 +50,18 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
   const counterDef = config.counters.find((c) => c.id === counterId);
   const [state, setState] = useState<CounterView>({ status: 'open', ticket: null });
   const pauseReason = state.pauseReason;
+  const stateRef = useRef(state);
+  stateRef.current = state;
   const pendingRef = useRef<PendingKeys | null>(null);
   pendingRef.current ??= new PendingKeys(sessionStore(), newIdempotencyKey);
   const [waiting, setWaiting] = useState<Record<string, number>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
   const [choosing, setChoosing] = useState<ActionDef | null>(null);
+  // "Call next" while the called customer has not been started: the teller says what happened.
+  const [notStarted, setNotStarted] = useState<CounterTicket | null>(null);
+  // The customer just transferred: their new number stays on screen until the next action.
+  const [transferred, setTransferred] = useState<{ id: string; number: string; serviceCode: string; from: string; print?: string } | null>(null);
   const [offlineSince, setOfflineSince] = useState<number | null>(null);
   const [lastOutage, setLastOutage] = useState<{ from: number; to: number } | null>(null);
   const [loaded, setLoaded] = useState(false);
@@ -116,7 +124,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
         } catch (err) {
           if (err instanceof ApiError && err.status === 401) return onUnauthorized();
           if (err instanceof ApiError && err.status !== 0) {
-            setMessage({ kind: 'error', text: err.message });
+            setMessage({ kind: 'error', text: errorLine(err) });
             return;
           }
           goOffline();
@@ -133,11 +141,13 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
   }, [counterId]);
 
   const run = useCallback(
-    async (def: ActionDef, body?: unknown) => {
-      if (busyRef.current) return; // one action at a time: a double press is ignored
+    async (def: ActionDef, body?: unknown): Promise<boolean> => {
+      if (busyRef.current) return false; // one action at a time: a double press is ignored
       busyRef.current = true;
       setBusy(def.id);
       setMessage(null);
+      setTransferred(null);
+      const before = stateRef.current.ticket;
       const id = actionId(counterId, def.id, body);
       const pending = pendingRef.current!;
       const key = pending.take(id);
@@ -154,6 +164,8 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
         setState((s) => applyAnswer(s, def.id, r));
         const note = answerNote(def.id, r);
         if (note) setMessage({ kind: 'info', text: note });
+        if (def.id === 'transfer' && r?.ticket && before) setTransferred({ id: r.ticket.id, number: r.ticket.number, serviceCode: r.ticket.serviceCode, from: before.number });
+        return true;
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) {
           forget();
@@ -161,10 +173,15 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
         } else if (err instanceof ApiError && err.code === 'NETWORK') {
           // Not answered: keep the key, so pressing the same action again cannot act twice.
           setMessage({ kind: 'error', text: '网络不通，操作未确认；恢复后再按一次（不会重复）· Not confirmed: press again when back online (it will not act twice)' });
+        } else if (err instanceof ApiError && err.code === 'TICKET_NOT_STARTED') {
+          // The screen was behind (a call pad called): ask, as if the teller had pressed it here.
+          forget();
+          setNotStarted(stateRef.current.ticket);
         } else {
           forget();
-          setMessage({ kind: 'error', text: err instanceof ApiError ? err.message : String(err) });
+          setMessage({ kind: 'error', text: errorLine(err) });
         }
+        return false;
       } finally {
         busyRef.current = false;
         setBusy(null);
@@ -176,17 +193,20 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
   const press = useCallback(
     (def: ActionDef) => {
       if (busyRef.current || !def.enabled(state)) return;
-      if (def.choose) setChoosing(def);
+      // Call next never completes a service that was not started: the teller chooses what happened.
+      if (def.id === 'next' && state.ticket?.status === 'called') setNotStarted(state.ticket);
+      else if (def.choose) setChoosing(def);
       else void run(def);
     },
     [state, run],
   );
 
+  // The same numbers as the call pads': a service's place in the configuration, whatever the ticket.
   const options =
     choosing?.choose === 'service'
-      ? config.services.filter((s) => s.code !== state.ticket?.serviceCode).map((s) => ({ value: s.code, name: s.name }))
+      ? config.services.map((s, i) => ({ key: String(i + 1), value: s.code, name: s.name, disabled: s.code === state.ticket?.serviceCode }))
       : choosing?.choose === 'reason'
-        ? config.pauseReasons.map((r) => ({ value: r.code, name: r.name }))
+        ? config.pauseReasons.map((r, i) => ({ key: String(i + 1), value: r.code, name: r.name, disabled: false }))
         : [];
 
   const choose = (value: string) => {
@@ -195,14 +215,41 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
     void run(def, def.choose === 'service' ? { serviceCode: value } : { reason: value });
   };
 
+  const actionDef = (id: ActionDef['id']) => ACTIONS.find((a) => a.id === id)!;
+  /** The answer to "Call next" on a customer not started: start them, or end their call and call the next. */
+  const resolveNotStarted = async (how: 'start' | 'no-show' | 'put-back') => {
+    setNotStarted(null);
+    if (how === 'start') return void run(actionDef('start'));
+    if (await run(actionDef(how))) await run(actionDef('next'));
+  };
+
+  const reprintTransferred = async () => {
+    if (!transferred) return;
+    try {
+      const r = await act<{ print: { status: string; reason?: string } }>('POST', `/api/tickets/${encodeURIComponent(transferred.id)}/print`, { retries: 2 });
+      const text =
+        r.print.status === 'printed' ? '已在取号机打印，请客户到取号机取票 · Printed at the kiosk: the customer picks it up there' : `未能打印 · Not printed: ${r.print.reason ?? r.print.status}`;
+      setTransferred({ ...transferred, print: text });
+    } catch (err) {
+      setTransferred({ ...transferred, print: errorLine(err) });
+    }
+  };
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (e.ctrlKey || e.altKey || e.metaKey || (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      if (notStarted) {
+        const how = { s: 'start', x: 'no-show', b: 'put-back' }[e.key.toLowerCase()] as 'start' | 'no-show' | 'put-back' | undefined;
+        if (e.key === 'Escape') setNotStarted(null);
+        else if (how) void resolveNotStarted(how);
+        e.preventDefault();
+        return;
+      }
       if (choosing) {
         if (e.key === 'Escape') setChoosing(null);
-        const n = Number(e.key);
-        if (Number.isInteger(n) && n >= 1 && n <= options.length) choose(options[n - 1]!.value);
+        const o = options.find((x) => x.key === e.key && !x.disabled);
+        if (o) choose(o.value);
         e.preventDefault();
         return;
       }
@@ -222,7 +269,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
       await api('POST', '/api/auth/logout');
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 401)) {
-        setMessage({ kind: 'error', text: err instanceof ApiError ? err.message : String(err) });
+        setMessage({ kind: 'error', text: errorLine(err) });
         return;
       }
     }
@@ -262,7 +309,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
             </div>
           ) : t ? (
             <>
-              <div class="number" data-testid="ticket-number">
+              <div class="number" data-testid="ticket-number" data-status={t.status}>
                 {t.number}
               </div>
               <div class="status">{t.status === 'serving' ? '办理中 · Serving' : `已呼叫 · Called${t.recalls ? ` (重呼 ${t.recalls} · recalled ${t.recalls}×)` : ''}`}</div>
@@ -277,7 +324,9 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
               <div class="waited">等候 · Waited {waitedText(t.waitedSeconds)}</div>
               {t.callReason && (
                 <div class="reason" data-testid="call-reason">
-                  叫号原因 · Why: {t.callReason.text}
+                  叫号原因：{callReasonText(t.callReason).zh}
+                  <br />
+                  <span lang="en">Why this ticket: {callReasonText(t.callReason).en}</span>
                 </div>
               )}
             </>
@@ -295,6 +344,20 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
           ))}
         </section>
       </main>
+      {transferred && (
+        <div class="transferred" role="status" data-testid="transferred">
+          <div>
+            请告知客户新号码 · Tell the customer the new number: <b data-testid="transferred-number">{transferred.number}</b>{' '}
+            <small>
+              （原 {transferred.from} · was {transferred.from}；{config.services.find((x) => x.code === transferred.serviceCode)?.name.zh} · {config.services.find((x) => x.code === transferred.serviceCode)?.name.en}）
+            </small>
+          </div>
+          <button data-testid="print-transferred" onClick={() => void reprintTransferred()}>
+            打印新号票 · Print the new ticket
+          </button>
+          {transferred.print && <span data-testid="transferred-print">{transferred.print}</span>}
+        </div>
+      )}
       {message && (
         <div class={`message ${message.kind}`} role="alert" data-testid="message">
           {message.text}
@@ -307,21 +370,48 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
           return (
             <div key={s.code} class={`svc ${s.level}`} data-service={s.code}>
               <span>
-                {def?.name.zh} <small>{s.level === 'primary' ? '主' : '辅'}</small>
+                {def?.name.zh} <small>{def?.name.en}</small> <small>{s.level === 'primary' ? '主 · primary' : '辅 · secondary'}</small>
               </span>
               <b>{waiting[s.code] ?? '–'}</b>
             </div>
           );
         })}
       </footer>
+      {notStarted && (
+        <div class="modal" role="dialog" aria-label="Customer not started" data-testid="not-started">
+          <div class="card">
+            <h2>
+              {notStarted.number} 已叫号但还没有开始办理
+              <br />
+              <small>{notStarted.number} was called but the service was not started</small>
+            </h2>
+            <p>请选择发生了什么（不会记为已办结）· Choose what happened (it is not recorded as served):</p>
+            <div class="options">
+              <button data-choice="start" onClick={() => void resolveNotStarted('start')}>
+                <kbd>S</kbd> 客户已到，开始办理 · The customer is here: start serving
+              </button>
+              <button data-choice="no-show" onClick={() => void resolveNotStarted('no-show')}>
+                <kbd>X</kbd> 客户未到：过号，叫下一位 · Not here: no-show, then call the next
+              </button>
+              <button data-choice="put-back" onClick={() => void resolveNotStarted('put-back')}>
+                <kbd>B</kbd> 放回队列（保留位置），叫下一位 · Put back in line (keeps the place), then call the next
+              </button>
+            </div>
+            <button onClick={() => setNotStarted(null)}>
+              取消 · Cancel <kbd>Esc</kbd>
+            </button>
+          </div>
+        </div>
+      )}
       {choosing && (
         <div class="modal" role="dialog" aria-label={choosing.en}>
           <div class="card">
             <h2>{choosing.choose === 'service' ? '转至业务 · Transfer to' : '暂停原因 · Pause reason'}</h2>
             <div class="options">
-              {options.map((o, i) => (
-                <button key={o.value} data-option={o.value} onClick={() => choose(o.value)}>
-                  <kbd>{i + 1}</kbd> {o.name.zh} · {o.name.en}
+              {options.map((o) => (
+                <button key={o.value} data-option={o.value} disabled={o.disabled} onClick={() => choose(o.value)}>
+                  <kbd>{o.key}</kbd> {o.name.zh} · {o.name.en}
+                  {o.disabled && <small>当前业务 · current service</small>}
                 </button>
               ))}
             </div>

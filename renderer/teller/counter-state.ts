@@ -29,6 +29,7 @@ export function applyEvent(state: CounterView, e: BranchEvent, counterId: string
       return { ...state, ticket: ticketFromEvent(e.data.ticket) };
     case 'ticket.completed':
     case 'ticket.no_show':
+    case 'ticket.returned':
     case 'ticket.transferred':
       return state.ticket?.id === e.data.ticket.id ? { ...state, ticket: null } : state;
     case 'counter.paused':
@@ -58,6 +59,7 @@ export function applyAnswer(state: CounterView, action: ActionId, answer: Action
       return answer?.ticket ? { ...state, ticket: answer.ticket } : state;
     case 'complete':
     case 'no-show':
+    case 'put-back':
     case 'transfer':
       return { ...state, ticket: null };
     case 'pause':
@@ -70,5 +72,6 @@ export function applyAnswer(state: CounterView, action: ActionId, answer: Action
 export function answerNote(action: ActionId, answer: ActionAnswer): string | undefined {
   if (action === 'next' && !answer?.ticket) return '暂无等候客户 · Nobody is waiting';
   if (action === 'transfer' && answer?.ticket) return `已转为 ${answer.ticket.number} · Transferred as ${answer.ticket.number}`;
+  if (action === 'put-back' && answer?.ticket) return `${answer.ticket.number} 已放回队列，保留原来的位置 · ${answer.ticket.number} is back in line at the place it had`;
   return undefined;
 }

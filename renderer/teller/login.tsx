@@ -1,6 +1,7 @@
 /** Sign-in with staff id and PIN, then the choice of counter (only those the staff may open). */
 import { useState } from 'preact/hooks';
-import { ApiError, act } from '../shared/api.js';
+import { act } from '../shared/api.js';
+import { errorLine } from '../shared/error-text.js';
 import { SignIn } from '../shared/sign-in.js';
 
 export interface Me {
@@ -37,7 +38,7 @@ export function PickCounter({ me, counters, onOpened, onSignOut }: { me: Me; cou
       await act('POST', `/api/counters/${encodeURIComponent(id)}/open`);
       onOpened();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorLine(err));
     } finally {
       setBusy(false);
     }

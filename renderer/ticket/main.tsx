@@ -1,7 +1,8 @@
 /**
  * The mobile ticket page behind the QR code (/t/:id): live position, wait range, "you are next",
  * "please go to counter N". Shows the number and the service only: no personal data. Follows the
- * stream when the phone can reach the branch LAN, and polls GET /api/tickets/:id either way.
+ * stream when the phone can reach the branch LAN, and polls GET /api/tickets/:id either way. A
+ * transferred ticket is followed to its new number, which the page names plainly.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -12,34 +13,48 @@ import './ticket.css';
 import { TicketCard, type CounterInfo, type TicketView } from './status.js';
 
 const POLL_MS = 10_000;
-const id = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
+// A transfer gives the customer a new ticket: the page follows it, however many times it moves.
+const MAX_HOPS = 10;
+const firstId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
 
 function TicketPage() {
   const [ticket, setTicket] = useState<TicketView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [counters, setCounters] = useState<CounterInfo[]>([]);
+  const [moved, setMoved] = useState<{ from: string; to: string } | null>(null);
 
   useEffect(() => {
     let alive = true;
-    const load = () =>
-      api<TicketView>('GET', `/api/tickets/${encodeURIComponent(id)}`).then(
-        (t) => {
+    let id = firstId;
+    let originalNumber: string | undefined;
+    const load = async (): Promise<void> => {
+      try {
+        for (let hop = 0; ; hop++) {
+          const t = await api<TicketView>('GET', `/api/tickets/${encodeURIComponent(id)}`);
           if (!alive) return;
-          // A transferred ticket continues as the new one.
-          if (t.status === 'transferred' && t.transferredTo) history.replaceState(null, '', `/t/${t.transferredTo.id}`);
+          originalNumber ??= t.number;
+          // A transferred ticket continues as the new one: follow it, and keep following it.
+          if (t.status === 'transferred' && t.transferredTo && hop < MAX_HOPS) {
+            id = t.transferredTo.id;
+            history.replaceState(null, '', `/t/${encodeURIComponent(id)}`);
+            continue;
+          }
+          if (t.number !== originalNumber) setMoved({ from: originalNumber, to: t.number });
           setTicket(t);
           setError(null);
-        },
-        (e: unknown) =>
-          alive &&
-          setError(
-            e instanceof ApiError && e.status === 404
-              ? '没有这张号票 · No such ticket'
-              : e instanceof ApiError && e.status === 410
-                ? '这张号票已过期，号票仅当天有效 · This ticket was for an earlier day; a ticket works on its own day only'
-                : '暂时无法连接 · Cannot reach the branch right now',
-          ),
-      );
+          return;
+        }
+      } catch (e) {
+        if (!alive) return;
+        setError(
+          e instanceof ApiError && e.status === 404
+            ? '没有这张号票 · No such ticket'
+            : e instanceof ApiError && e.status === 410
+              ? '这张号票已过期，号票仅当天有效 · This ticket was for an earlier day; a ticket works on its own day only'
+              : '暂时无法连接 · Cannot reach the branch right now',
+        );
+      }
+    };
     void load();
     api<{ counters: CounterInfo[] }>('GET', '/api/config').then((c) => alive && setCounters(c.counters), () => undefined);
     const poll = setInterval(load, POLL_MS);
@@ -56,6 +71,15 @@ function TicketPage() {
     <main class="ticket">
       <h1 class="visually-hidden">排队进度 · Queue position</h1>
       {error && <p role="alert">{error}</p>}
+      {moved && (
+        <p class="moved" role="status" data-testid="moved">
+          您的号码已改为 <strong>{moved.to}</strong>（原号码 {moved.from}），请留意新号码的叫号
+          <br />
+          <span lang="en">
+            Your number is now <strong>{moved.to}</strong> (it was {moved.from}); listen for the new number
+          </span>
+        </p>
+      )}
       {ticket && <TicketCard t={ticket} counters={counters} />}
     </main>
   );

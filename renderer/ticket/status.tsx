@@ -1,3 +1,5 @@
+import { MISSED_NUMBER } from '../../common/customer-text.js';
+
 /**
  * What a ticket's holder is told on their phone: their place and wait range, "you are next",
  * "go to counter N", or how the ticket ended. Shared by the branch's page and head office's
@@ -18,13 +20,14 @@ export interface TicketView {
   ahead: number;
   estimate: { minMinutes: number; maxMinutes: number } | null;
   transferredTo?: { id: string; number: string };
+  /** false: no counter that serves it is open now, so no wait is quoted. */
+  servedNow?: boolean;
 }
 
 export interface CounterInfo {
   id: string;
   name: Localized;
 }
-
 
 export function Status({ t, counters }: { t: TicketView; counters: CounterInfo[] }) {
   const counter = counters.find((c) => c.id === t.counterId);
@@ -45,6 +48,11 @@ export function Status({ t, counters }: { t: TicketView; counters: CounterInfo[]
           <p class="ahead">
             前面还有 <strong data-testid="ahead">{t.ahead}</strong> 人 <span lang="en">· {t.ahead} ahead of you</span>
           </p>
+          {t.servedNow === false && (
+            <p class="wait" data-testid="no-counter">
+              目前还没有窗口办理此业务，窗口开放后将按顺序叫号 <span lang="en">· No counter serves this yet; you will be called in turn once one opens</span>
+            </p>
+          )}
           {t.estimate && (
             <p class="wait" data-testid="range">
               预计等候 {t.estimate.minMinutes}–{t.estimate.maxMinutes} 分钟 <span lang="en">· about {t.estimate.minMinutes}–{t.estimate.maxMinutes} min</span>
@@ -71,7 +79,13 @@ export function Status({ t, counters }: { t: TicketView; counters: CounterInfo[]
     case 'done':
       return <p data-testid="state">业务已办理完毕，感谢光临 · Thank you for your visit</p>;
     case 'no_show':
-      return <p data-testid="state">已过号，请联系大堂经理 · Your number was missed; please ask the lobby staff</p>;
+      return (
+        <p data-testid="state">
+          您的号码已过号。{MISSED_NUMBER.zh}
+          <br />
+          <span lang="en">Your number was called but missed. {MISSED_NUMBER.en}</span>
+        </p>
+      );
     case 'cancelled':
       return <p data-testid="state">号票已取消 · This ticket was cancelled</p>;
   }

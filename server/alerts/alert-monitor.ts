@@ -2,8 +2,10 @@
  * Keeps the branch's alerts: evaluates the rules on every queue or device event and on a timer
  * (a wait passes its target with no event at all), using the service's clock so tests move time
  * instead of sleeping. A condition that starts raises one alert (stored, and an `alert.raised`
- * event on the stream); when it ends the alert is marked cleared; a person acknowledges it, and
- * who and when is kept. An acknowledged condition that persists is not raised again until it
+ * event on the stream); when its condition changes (paper near end becomes paper out) the same
+ * alert takes the new severity and words (`alert.changed`, and a new acknowledgement is needed when
+ * it got worse); when it ends the alert is marked cleared; a person acknowledges it, and who and
+ * when is kept. An acknowledged condition that persists is not raised again until it
  * has cleared and come back.
  */
 import { randomUUID } from 'node:crypto';
@@ -101,9 +103,19 @@ export class AlertMonitor {
       const active = new Map(this.store.activeAlerts().map((a) => [a.key, a]));
       const raised: AlertRecord[] = [];
       const cleared: AlertRecord[] = [];
+      const changed: { alert: AlertRecord; reopen: boolean }[] = [];
       const drafts: EventDraft[] = [];
       for (const c of found) {
-        if (active.has(c.key)) continue;
+        const open = active.get(c.key);
+        if (open) {
+          if (open.severity === c.severity && open.message.zh === c.message.zh && open.message.en === c.message.en) continue;
+          // Worse than what was acknowledged: somebody has to look again.
+          const reopen = open.severity === 'warning' && c.severity === 'critical';
+          const next: AlertRecord = { ...open, severity: c.severity, message: c.message, ...(reopen ? { acknowledgedAt: undefined, acknowledgedBy: undefined } : {}) };
+          changed.push({ alert: next, reopen });
+          drafts.push(draft('alert.changed', now, { alert: alertView(next) }));
+          continue;
+        }
         const a: AlertRecord = { id: randomUUID(), key: c.key, kind: c.kind, severity: c.severity, message: c.message, raisedAt: now };
         raised.push(a);
         drafts.push(draft('alert.raised', now, { alert: alertView(a) }));
@@ -118,6 +130,7 @@ export class AlertMonitor {
         // The alert rows and their events in one transaction, through the service's one write path.
         this.service.record(drafts, () => {
           for (const a of raised) this.store.insertAlert(a);
+          for (const { alert, reopen } of changed) this.store.changeAlert(alert.id, alert.severity, alert.message, reopen);
           for (const a of cleared) this.store.clearAlert(a.id, now);
         });
       }

@@ -60,6 +60,9 @@ export function padErrorText(code: string): string {
       return '重呼已达上限';
     case 'TICKET_AT_COUNTER':
       return '请先办结';
+    case 'TICKET_NOT_STARTED':
+      // Called but not started: the pad's start, no-show or the console's put back first.
+      return '请先开始或过号';
     case 'UNKNOWN_SERVICE':
     case 'SAME_SERVICE':
     case 'SERVICE_CLOSED':

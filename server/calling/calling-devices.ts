@@ -111,12 +111,23 @@ export class CallingDevices {
     await Promise.allSettled([...this.displayBuses, ...this.padLines].map(({ opened }) => opened.sim?.fake.stop()));
   }
 
-  /** Runs a pad key for a counter as if pressed on its pad (pads and the demo lab). */
+  /**
+   * Runs a pad key for a counter as if pressed on its pad (pads and the demo lab). The pad shows
+   * the key's outcome once it is durable, as every answer of the service does.
+   */
   onKey(counterId: string, key: CallPadKey): void {
     const feedback = this.actions.press(counterId, key);
-    if (feedback.message) this.flashPad(counterId, feedback.message);
-    else this.clearPadMessage(counterId);
-    this.paintPad(counterId);
+    void this.service.durable().then(
+      () => {
+        if (feedback.message) this.flashPad(counterId, feedback.message);
+        else this.clearPadMessage(counterId);
+        this.paintPad(counterId);
+      },
+      () => {
+        this.flashPad(counterId, PAD_TEXT.failed);
+        this.paintPad(counterId);
+      },
+    );
   }
 
   /** Where each counter's devices are (for the lab and GET /api/devices readers). */
@@ -142,6 +153,11 @@ export class CallingDevices {
           recall: e.type === 'ticket.recalled',
         });
         this.paintBoards();
+        break;
+      case 'ticket.transferred':
+      case 'ticket.cancelled':
+      case 'ticket.returned':
+        if (this.recent.remove(e.data.ticket.id)) this.paintBoards();
         break;
       case 'day.closed':
         this.recent.clear();

@@ -31,11 +31,18 @@ export interface Calling {
 }
 
 export function attachCalling(opts: CallingOptions): Calling {
-  const lobby = opts.config.file.lobby;
+  // Read on each request: the back office changes the notice and voices while the service runs.
+  const config = opts.config;
   const settings: LobbySettings = {
-    notice: lobby?.notice,
-    voiceLanguages: lobby?.voiceLanguages ?? ['zh', 'en'],
-    recentCalls: lobby?.recentCalls ?? 8,
+    get notice() {
+      return config.file.lobby?.notice;
+    },
+    get voiceLanguages() {
+      return config.file.lobby?.voiceLanguages ?? ['zh', 'en'];
+    },
+    get recentCalls() {
+      return config.file.lobby?.recentCalls ?? 8;
+    },
   };
   const devices = new CallingDevices({
     service: opts.service,

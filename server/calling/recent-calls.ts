@@ -21,6 +21,13 @@ export class RecentCalls {
     this.calls = [call, ...this.calls.filter((c) => c.ticketId !== call.ticketId)].slice(0, this.limit);
   }
 
+  /** A ticket no longer called (transferred to a new number, cancelled, put back) leaves the board. */
+  remove(ticketId: string): boolean {
+    const before = this.calls.length;
+    this.calls = this.calls.filter((c) => c.ticketId !== ticketId);
+    return this.calls.length !== before;
+  }
+
   /** A new business day starts with an empty board. */
   clear(): void {
     this.calls = [];

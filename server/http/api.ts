@@ -63,7 +63,6 @@ const loginBody = z
   })
   .strict();
 
-const staffParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'is not a staff id') });
 const transferBody = z.object({ serviceCode: z.string().min(1).max(32) }).strict();
 const pauseBody = z.object({ reason: z.string().min(1).max(40) }).strict();
 const cancelBody = z.object({ reason: z.string().min(1).max(200).optional() }).strict();
@@ -73,18 +72,6 @@ const eventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
-const staffBody = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),
-    name: z.string().min(1).max(80),
-    roles: z.array(z.enum(['teller', 'lobby', 'supervisor', 'admin'])).min(1),
-    counters: z.array(z.string().max(16)).default([]),
-    // Length and strength are the PIN policy's (server/pin-policy.ts): WEAK_PIN says why.
-    pin: z.string().regex(/^\d{6,12}$/, 'must be 6 to 12 digits'),
-    active: z.boolean().default(true),
-  })
-  .strict();
-
 const issuedBody = z.looseObject({ id: z.string() });
 
 // Segments a customer may choose at the kiosk without staff: the rest come from a staff member or a card lookup.
@@ -230,25 +217,6 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     return { staffId: p.staff.id, name: p.staff.name, roles: p.staff.roles, counters: p.staff.counters, counter: p.session.counterId };
   });
 
-  app.get('/api/staff', async (req) => {
-    requireRole(principal(req), 'supervisor', 'admin');
-    return auth.listStaff().map((s) => ({ id: s.id, name: s.name, roles: s.roles, counters: s.counters, active: s.active, locked: auth.isLocked(s.id, now()) }));
-  });
-
-  app.post('/api/staff/:id/unlock', async (req) => {
-    const p = principal(req);
-    requireRole(p, 'supervisor', 'admin');
-    const { id } = parseInput(staffParams, req.params, 'staff id');
-    return auth.unlock(id, p, now());
-  });
-
-  app.post('/api/staff', async (req, reply) => {
-    requireRole(principal(req), 'admin');
-    const body = parseInput(staffBody, req.body);
-    await auth.createStaff(body);
-    return reply.code(201).send({ id: body.id, name: body.name, roles: body.roles, counters: body.counters, active: body.active });
-  });
-
   app.get('/api/events', async (req) => {
     requireRole(principal(req), 'lobby', 'supervisor', 'admin');
     const q = parseInput(eventsQuery, req.query, 'query');
@@ -316,6 +284,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   ticketAction('complete', (c, p, _b, i) => service.complete(c, actor(p), i));
   ticketAction('no-show', (c, p, _b, i) => service.noShow(c, actor(p), i));
   ticketAction('transfer', (c, p, b, i) => service.transfer(c, parseInput(transferBody, b).serviceCode, actor(p), i));
+  ticketAction('put-back', (c, p, _b, i) => service.putBack(c, actor(p), i));
 
   app.post('/api/counters/:counter/pause', async (req, reply) => {
     const p = principal(req);

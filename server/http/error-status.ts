@@ -58,6 +58,7 @@ const STATUS: Readonly<Record<string, number>> = {
   COUNTER_PAUSED: 409,
   COUNTER_NOT_PAUSED: 409,
   TICKET_AT_COUNTER: 409,
+  TICKET_NOT_STARTED: 409,
   NO_CURRENT_TICKET: 409,
   INVALID_STATE: 409,
   RECALL_LIMIT: 409,
@@ -67,6 +68,9 @@ const STATUS: Readonly<Record<string, number>> = {
   IDENTITY_EXPIRED: 409,
   IDENTITY_USED: 409,
   NOT_SIMULATED: 409,
+  STAFF_EXISTS: 409,
+  LAST_ADMIN: 409,
+  CONFIG_CHANGED: 409,
   // The branch computer or a device cannot do it now; the client may try again.
   STORAGE_FULL: 503,
   STORAGE_FAILED: 503,

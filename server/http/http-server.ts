@@ -53,6 +53,12 @@ export interface HttpServerOptions {
   connections?: number;
   /** Addresses exempt from the per-address connection cap (the kiosk's own). */
   trustedAddresses?: Set<string>;
+  /**
+   * Settles once every command so far is durable (group commit, decision record 0002). Every
+   * answer waits for it, so none reports what a power cut could still undo; a batch that could
+   * not be committed turns the answers that waited for it into its storage error (503).
+   */
+  durable?: () => Promise<void>;
   /** Makes the server (head office passes an HTTPS server with its certificate). */
   serverFactory?: FastifyServerFactory;
   /** Names the service in the message of an unexpected error. */
@@ -124,6 +130,13 @@ export function createHttpServer(log: Logger, options: HttpServerOptions = {}): 
       const refused = admit(req.raw);
       if (!refused) return done();
       void reply.code(refused.status).send({ error: { code: refused.code, message: refused.message } });
+    });
+  }
+
+  const durable = opts.durable;
+  if (durable) {
+    app.addHook('onSend', async () => {
+      await durable();
     });
   }
 

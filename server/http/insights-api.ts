@@ -50,7 +50,8 @@ export function registerInsightsApi(app: FastifyInstance, deps: InsightsApiDeps)
 
   app.get('/api/dashboard', async (req) => {
     staff(req, 'lobby', 'supervisor', 'admin');
-    return dashboardSnapshot(deps);
+    const names = new Map(auth.listStaff().map((x) => [x.id, x.name]));
+    return dashboardSnapshot({ ...deps, staffName: (id) => names.get(id) });
   });
 
   app.get('/api/alerts', async (req) => {
@@ -76,7 +77,8 @@ export function registerInsightsApi(app: FastifyInstance, deps: InsightsApiDeps)
     staff(req, 'supervisor', 'admin');
     const q = parseInput(reportQuery, req.query, 'query');
     const { from, to } = periodRange(q.period, q.date ?? service.businessDay);
-    const report = buildReport(deps.insights.ticketFacts(from, to), service.queueConfig, q.period, from, to);
+    const names = new Map(auth.listStaff().map((x) => [x.id, x.name]));
+    const report = buildReport(deps.insights.ticketFacts(from, to), service.queueConfig, q.period, from, to, (id) => names.get(id));
     if (q.format === 'csv') {
       return reply
         .type('text/csv; charset=utf-8')

@@ -1,18 +1,15 @@
 /**
- * Serves the branch's web pages (Preact apps under renderer/<page>/main.tsx). Each page
- * is bundled by esbuild on its first request and kept in memory, so there is no build step
- * between `npm install` and `npm start`, and tests that never open a page never pay for it.
- * Every page gets a strict Content-Security-Policy: scripts only from this service.
+ * Serves the branch's web pages (Preact apps under renderer/<page>/main.tsx), prebuilt by
+ * `npm run build` into dist/renderer/<page>/. Every page's bundle is read when the service
+ * starts: a page that is missing stops the start, so the service never answers a page's HTML
+ * with a script that is not there (a blank kiosk). Every page gets a strict
+ * Content-Security-Policy: scripts only from this service.
  */
-import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join, normalize } from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Logger } from '../logger.js';
-
-const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
-const STATIC_DIR = join(RENDERER_DIR, 'static');
+import { join, normalize, relative } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../common/errors.js';
 
 export interface PageDef {
   /** Folder under renderer with main.tsx. */
@@ -32,6 +29,7 @@ export const PAGES: PageDef[] = [
   { entry: 'lab', title: '设备实验室 · Device lab', routes: ['/lab'] },
   { entry: 'dashboard', title: '网点看板 · Branch dashboard', routes: ['/dashboard'] },
   { entry: 'reports', title: '报表 · Reports', routes: ['/reports'] },
+  { entry: 'office', title: '后台 · Back office', routes: ['/office'] },
 ];
 
 // Strict: no inline script or style markup anywhere (Preact sets styles through the CSSOM,
@@ -57,57 +55,63 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-interface Bundle {
-  js: string;
-  css: string;
+interface Asset {
+  body: Buffer;
+  /** Lets a kiosk that reloads revalidate with a 304 instead of fetching the bundle again. */
+  etag: string;
 }
 
-const bundles = new Map<string, Promise<Bundle>>();
+export interface BuiltPage {
+  def: PageDef;
+  js: Asset;
+  css: Asset | null;
+}
 
-async function bundle(entry: string): Promise<Bundle> {
-  const result = await build({
-    entryPoints: [join(RENDERER_DIR, entry, 'main.tsx')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    target: 'chrome110',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: true,
-    sourcemap: false,
-    outdir: '/assets',
-    logLevel: 'silent',
-    loader: { '.svg': 'text' },
-  });
-  let js = '';
-  let css = '';
-  for (const f of result.outputFiles) {
-    if (f.path.endsWith('.js')) js = f.text;
-    else if (f.path.endsWith('.css')) css = f.text;
+/** The prebuilt pages, read once at start, and the folder of static files beside them. */
+export interface BuiltPages {
+  dir: string;
+  pages: Map<string, BuiltPage>;
+}
+
+function readAsset(path: string): Asset {
+  const body = readFileSync(path);
+  return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+}
+
+/**
+ * Reads every page's bundle from `dir` (dist/renderer). Throws PAGES_NOT_BUILT naming each
+ * page whose script is missing or empty, so the start stops with something a person can act on.
+ */
+export function loadBuiltPages(dir: string, pages: PageDef[] = PAGES): BuiltPages {
+  const missing: string[] = [];
+  const built = new Map<string, BuiltPage>();
+  for (const def of pages) {
+    const js = join(dir, def.entry, 'main.js');
+    if (!existsSync(js) || statSync(js).size === 0) {
+      missing.push(`the ${def.entry} page (${js} is ${existsSync(js) ? 'empty' : 'missing'})`);
+      continue;
+    }
+    const css = join(dir, def.entry, 'main.css');
+    built.set(def.entry, { def, js: readAsset(js), css: existsSync(css) ? readAsset(css) : null });
   }
-  return { js, css };
-}
-
-export function getBundle(entry: string): Promise<Bundle> {
-  let b = bundles.get(entry);
-  if (!b) {
-    b = bundle(entry);
-    // A failed build is not cached: fixing the file and reloading works.
-    b.catch(() => bundles.delete(entry));
-    bundles.set(entry, b);
+  if (missing.length > 0) {
+    throw new DomainError(
+      'PAGES_NOT_BUILT',
+      `Pages are not built: ${missing.join('; ')}. Run \`npm run build\` (npm start and npm run serve build when the sources are newer than dist/).`,
+      { missing: pages.filter((p) => !built.has(p.entry)).map((p) => p.entry) },
+    );
   }
-  return b;
+  return { dir, pages: built };
 }
 
-function shell(page: PageDef): string {
+function shell(page: PageDef, hasCss: boolean): string {
   return `<!doctype html>
 <html lang="${page.lang ?? 'zh-CN'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title}</title>
-<link rel="stylesheet" href="/assets/${page.entry}.css">
-</head>
+${hasCss ? `<link rel="stylesheet" href="/assets/${page.entry}.css">\n` : ''}</head>
 <body>
 <div id="app"></div>
 <script type="module" src="/assets/${page.entry}.js"></script>
@@ -121,37 +125,35 @@ function secure(reply: FastifyReply): FastifyReply {
   return reply;
 }
 
-export function registerPages(app: FastifyInstance, log: Logger, pages: PageDef[] = PAGES): void {
-  const known = new Map(pages.map((p) => [p.entry, p]));
-  for (const page of pages) {
-    for (const route of page.routes) {
-      app.get(route, async (_req, reply) => secure(reply).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(shell(page)));
+function sendAsset(req: FastifyRequest, reply: FastifyReply, asset: Asset, type: string): FastifyReply {
+  secure(reply).header('cache-control', 'no-cache').header('etag', asset.etag);
+  if (req.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+  return reply.type(type).send(asset.body);
+}
+
+export function registerPages(app: FastifyInstance, built: BuiltPages): void {
+  const staticDir = join(built.dir, 'static');
+  for (const { def, css } of built.pages.values()) {
+    const html = shell(def, css !== null);
+    for (const route of def.routes) {
+      app.get(route, async (_req, reply) => secure(reply).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html));
     }
   }
 
   app.get('/assets/:file', async (req, reply) => {
     const file = (req.params as { file: string }).file;
     const m = /^([a-z0-9-]+)\.(js|css)$/.exec(file);
-    const page = m ? known.get(m[1]!) : undefined;
-    if (!m || !page) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No asset ${file}.` } });
-    try {
-      const b = await getBundle(page.entry);
-      return secure(reply)
-        .type(m[2] === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .send(m[2] === 'js' ? b.js : b.css);
-    } catch (err) {
-      log.error({ err, page: page.entry }, 'page bundle failed');
-      return reply.code(500).send({ error: { code: 'PAGE_BUILD_FAILED', message: `The ${page.entry} page could not be built; see the service log.` } });
-    }
+    const page = m ? built.pages.get(m[1]!) : undefined;
+    const asset = m?.[2] === 'js' ? page?.js : page?.css;
+    if (!asset) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No asset ${file}.` } });
+    return sendAsset(req, reply, asset, m?.[2] === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8');
   });
 
-  // Static files (icons, sounds, voice clips) from renderer/static, no directory escapes.
+  // Static files (icons, sounds, voice clips) from dist/renderer/static, no directory escapes.
   app.get('/static/*', async (req, reply) => {
     const rel = normalize((req.params as { '*': string })['*']).replace(/^(\.\.(\/|\\|$))+/, '');
-    const path = join(STATIC_DIR, rel);
-    // A folder is not a file: 404 like a missing one (reading it would fail).
-    if (!path.startsWith(STATIC_DIR) || !existsSync(path) || !statSync(path).isFile()) {
+    const path = join(staticDir, rel);
+    if (relative(staticDir, path).startsWith('..') || !existsSync(path) || !statSync(path).isFile()) {
       return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No static file ${rel}.` } });
     }
     const type = path.endsWith('.svg') ? 'image/svg+xml' : path.endsWith('.wav') ? 'audio/wav' : path.endsWith('.json') ? 'application/json' : path.endsWith('.mp3') ? 'audio/mpeg' : path.endsWith('.ogg') ? 'audio/ogg' : 'application/octet-stream';

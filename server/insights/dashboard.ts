@@ -20,6 +20,8 @@ export interface DashboardDeps {
   dayFacts: DayFacts;
   devices: { list(): unknown[] };
   alerts: AlertMonitor;
+  /** A staff member's name (the dashboard is for staff: counters show who works there). */
+  staffName?: (id: string) => string | undefined;
 }
 
 export interface TimelineBucket {
@@ -100,8 +102,20 @@ export function dashboardSnapshot(deps: DashboardDeps) {
   const queue = service.queueView();
   const day = queue.businessDay;
   const facts = deps.dayFacts.today();
+  const pauseReasons = service.queueConfig.rules.pauseReasons;
   return {
     ...queue,
+    // Staff see who works at each counter (the public queue view does not say).
+    counters: queue.counters.map((c) => {
+      const staffId = service.counterState(c.id).staffId;
+      return {
+        ...c,
+        staffId,
+        staffName: staffId ? deps.staffName?.(staffId) : undefined,
+        pauseReasonName: c.pauseReason ? pauseReasons.find((r) => r.code === c.pauseReason)?.name : undefined,
+      };
+    }),
+    timeZone: service.queueConfig.branch.timeZone,
     bucketMinutes: BUCKET_MINUTES,
     timeline: timeline(insights, facts, day, service.queueConfig.branch.timeZone, now),
     devices: deps.devices.list(),

@@ -113,7 +113,15 @@ export function groupBy<F>(facts: F[], key: (f: F) => string | null): Map<string
   return new Map([...m.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
 }
 
-export function buildReport(facts: TicketFact[], config: QueueConfig, period: Period, from: string, to: string): Report {
+export function buildReport(
+  facts: TicketFact[],
+  config: QueueConfig,
+  period: Period,
+  from: string,
+  to: string,
+  /** Tellers by name (the staff list); an id not in it is shown as the id. */
+  staffName: (id: string) => string | undefined = () => undefined,
+): Report {
   const target = new Map(config.services.map((s) => [s.code, s.targetWaitMinutes]));
   const targetOf = (f: TicketFact) => target.get(f.serviceCode) ?? Infinity;
   const serviceName = new Map(config.services.map((s) => [s.code, `${s.name.zh} ${s.name.en}`]));
@@ -121,7 +129,7 @@ export function buildReport(facts: TicketFact[], config: QueueConfig, period: Pe
   const rows: ReportRow[] = [];
   for (const [k, fs] of groupBy(facts, (f) => f.serviceCode)) rows.push(reportRow('service', k, serviceName.get(k) ?? k, fs, targetOf));
   for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.counterId : null))) rows.push(reportRow('counter', k, counterName.get(k) ?? k, fs, targetOf));
-  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(reportRow('teller', k, k, fs, targetOf));
+  for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(reportRow('teller', k, staffName(k) ? `${staffName(k)} (${k})` : k, fs, targetOf));
   return { branch: config.branch.id, period, from, to, rows };
 }
 

@@ -1,6 +1,8 @@
 /**
  * Staffing advice per service (GET /api/staffing and the dashboard): the last hour's arrival
- * rate, the learned mean service time and the open primary counters, through Erlang C.
+ * rate, the learned mean service time and the open counters that serve the service (primary or
+ * secondary), through Erlang C. It never asks for another counter while nobody waits for the
+ * service or a counter that serves it stands idle, and every figure it quotes is labelled.
  */
 import { adviseStaffing, type StaffingAdvice } from '../../core/staffing.js';
 import type { Localized } from '../../core/types.js';
@@ -11,7 +13,7 @@ import type { BranchService } from '../branch-service.js';
 export const SERVICE_LEVEL_GOAL = 0.9;
 const WINDOW_MINUTES = 60;
 
-export type StaffingView = StaffingAdvice & { name: Localized; text: Localized };
+export type StaffingView = StaffingAdvice & { name: Localized; text: Localized; waiting: number; idleCounters: number };
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
@@ -22,9 +24,19 @@ export function staffingAdvice(service: BranchService, facts: TicketFact[], now:
     .filter((s) => s.enabled)
     .map((s) => {
       const arrivals = facts.filter((f) => f.serviceCode === s.code && !f.transferredFrom && f.issuedAt > from && f.issuedAt <= now).length;
-      const primaryCounters = config.counters.filter((c) => c.services.some((x) => x.code === s.code && x.level === 'primary'));
-      const open = primaryCounters.filter((c) => service.counterState(c.id).status !== 'closed');
-      const closed = primaryCounters.filter((c) => service.counterState(c.id).status === 'closed').map((c) => c.id);
+      // Every counter that serves it counts: secondary counters take its customers too (reserve duty).
+      const serving = config.counters.filter((c) => c.services.some((x) => x.code === s.code));
+      const open = serving.filter((c) => service.counterState(c.id).status !== 'closed');
+      const idle = open.filter((c) => {
+        const st = service.counterState(c.id);
+        return st.status === 'open' && !st.currentTicketId;
+      });
+      const level = (c: (typeof serving)[number]) => (c.services.find((x) => x.code === s.code)?.level === 'primary' ? 0 : 1);
+      const closed = serving
+        .filter((c) => service.counterState(c.id).status === 'closed')
+        .sort((a, b) => level(a) - level(b))
+        .map((c) => c.id);
+      const waiting = service.waitingCount(s.code);
       const advice = adviseStaffing({
         serviceCode: s.code,
         arrivalsPerHour: (arrivals * 60) / WINDOW_MINUTES,
@@ -34,31 +46,41 @@ export function staffingAdvice(service: BranchService, facts: TicketFact[], now:
         goal,
         closedCounters: closed,
       });
-      return { ...advice, name: s.name, text: adviceText(advice, s.name) };
+      // Never "open another counter" while nobody waits for it or a counter that serves it stands idle.
+      const settled = advice.action === 'open_counter' && (waiting === 0 || idle.length > 0) ? { ...advice, action: 'ok' as const, counterToOpen: undefined } : advice;
+      const counterName = (id: string | undefined) => config.counters.find((c) => c.id === id)?.name;
+      return { ...settled, waiting, idleCounters: idle.length, name: s.name, text: adviceText(settled, s.name, waiting, counterName(settled.counterToOpen)) };
     });
 }
 
-function adviceText(a: StaffingAdvice, name: Localized): Localized {
-  const figures = `${a.arrivalsPerHour}/h, ${a.meanServiceMinutes} min, ${a.servers}`;
+function figures(a: StaffingAdvice, waiting: number): Localized {
+  return {
+    zh: `最近一小时到达 ${a.arrivalsPerHour} 人，平均办理 ${a.meanServiceMinutes} 分钟，开放窗口 ${a.servers} 个，正在等候 ${waiting} 人`,
+    en: `${a.arrivalsPerHour} arrivals in the last hour, ${a.meanServiceMinutes} min average service, ${a.servers} counter${a.servers === 1 ? '' : 's'} open, ${waiting} waiting`,
+  };
+}
+
+function adviceText(a: StaffingAdvice, name: Localized, waiting: number, counter: Localized | undefined): Localized {
+  const f = figures(a, waiting);
   switch (a.action) {
     case 'open_counter': {
-      const which = a.counterToOpen ? ` (${a.counterToOpen})` : '';
+      const which = counter ? { zh: `（可开 ${counter.zh}）`, en: ` (${counter.en} could open)` } : { zh: '', en: '' };
       return {
-        zh: `建议增开一个${name.zh}窗口${which}，以便 ${pct(a.goal)} 的客户在 ${a.targetWaitMinutes} 分钟内办理：现在预计 ${pct(a.serviceLevelNow)}，增开后 ${pct(a.serviceLevelPlusOne)}（${figures}）`,
-        en: `Open one more ${name.en} counter${which} to serve ${pct(a.goal)} within ${a.targetWaitMinutes} minutes: predicted ${pct(a.serviceLevelNow)} now, ${pct(a.serviceLevelPlusOne)} with one more (${figures})`,
+        zh: `建议增开一个办理${name.zh}的窗口${which.zh}：按现在的客流，预计只有 ${pct(a.serviceLevelNow)} 的客户能在 ${a.targetWaitMinutes} 分钟内办理，增开后约 ${pct(a.serviceLevelPlusOne)}（目标 ${pct(a.goal)}）。${f.zh}`,
+        en: `Open one more counter for ${name.en}${which.en}: at this pace only ${pct(a.serviceLevelNow)} would be served within ${a.targetWaitMinutes} min, about ${pct(a.serviceLevelPlusOne)} with one more (goal ${pct(a.goal)}). ${f.en}`,
       };
     }
     case 'could_close':
       return {
-        zh: `${name.zh}：少开一个窗口仍可达到目标（现在 ${pct(a.serviceLevelNow)}）`,
-        en: `${name.en}: one counter fewer would still meet the goal (now ${pct(a.serviceLevelNow)})`,
+        zh: `${name.zh}：少开一个窗口仍可达到目标（预计 ${pct(a.serviceLevelNow)} 在 ${a.targetWaitMinutes} 分钟内）。${f.zh}`,
+        en: `${name.en}: one counter fewer would still meet the goal (${pct(a.serviceLevelNow)} within ${a.targetWaitMinutes} min). ${f.en}`,
       };
     case 'no_demand':
-      return { zh: `${name.zh}：最近一小时无客户`, en: `${name.en}: no customers in the last hour` };
+      return { zh: `${name.zh}：最近一小时没有新客户`, en: `${name.en}: no new customers in the last hour` };
     default:
       return {
-        zh: `${name.zh}：人手足够（预计 ${pct(a.serviceLevelNow)} 在 ${a.targetWaitMinutes} 分钟内）`,
-        en: `${name.en}: staffing is enough (predicted ${pct(a.serviceLevelNow)} within ${a.targetWaitMinutes} min)`,
+        zh: `${name.zh}：人手足够。${f.zh}`,
+        en: `${name.en}: staffing is enough. ${f.en}`,
       };
   }
 }

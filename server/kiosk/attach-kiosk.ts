@@ -72,6 +72,17 @@ export function attachKiosk(o: KioskOptions): Kiosk {
   registerStaffExitCheck(o.http, { auth: o.auth, clock: o.service.clock, kioskAddresses: o.config.file.security.kioskAddresses, log: o.log });
   // The kiosk page draws the on-screen QR code with the same base URL as the printed one.
   o.http.get('/api/kiosk/settings', async () => ({ ticketBaseUrl: baseUrl() }));
+  // The start screen in one answer: open or when it opens, the branch notice, whether the
+  // printer can print (else the customer is told before tapping), and the services.
+  o.http.get('/api/kiosk/status', async () => {
+    const p = printer.printing.printer?.status();
+    return {
+      branch: { name: o.service.queueConfig.branch.name, ...o.service.opening() },
+      notice: o.config.file.lobby?.notice ?? null,
+      printer: p ? { state: p.state, since: p.since } : { state: 'none' as const },
+      services: o.service.servicesView(),
+    };
+  });
   if (o.demo) registerLab(o.http, { devices: o.devices, ...(printer.sim ? { printer: printer.sim } : {}), cards });
 
   const ticketHooks: TicketHooks = {

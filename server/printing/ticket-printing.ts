@@ -55,6 +55,9 @@ export class TicketPrinting {
 
   private async print(ticketId: string, reprint: boolean): Promise<PrintOutcome> {
     const { service, printer, log } = this.opts;
+    // Paper only for a ticket that is on disk (group commit: the batch it is in may still be
+    // waiting for its fsync).
+    await service.durable();
     const view = service.ticketView(ticketId);
     if (!printer) return { status: 'skipped', reason: 'no ticket printer is configured' };
     const data = ticketPrintData(view, service.queueConfig, this.opts.baseUrl(), reprint ? { notice: '补打 / Reprint' } : {});

@@ -181,9 +181,11 @@ describe('staff accounts', () => {
     assert.equal(login.body.counter, '3');
   });
 
-  test('POST /api/staff: only admins (403), signed in (401), valid bodies (400)', async () => {
+  test('POST /api/staff: supervisors only for tellers and lobby staff (403), signed in (401), valid bodies (400)', async () => {
     const body = { id: 'T10', name: 'X', roles: ['teller'], pin: '123456' };
-    assertError(await b.api('POST', '/api/staff', { token: await b.login('S01'), body }), 403, 'FORBIDDEN');
+    assertError(await b.api('POST', '/api/staff', { token: await b.login('S01'), body: { ...body, roles: ['supervisor'] } }), 403, 'FORBIDDEN');
+    assertError(await b.api('POST', '/api/staff', { token: await b.login('L01'), body }), 403, 'FORBIDDEN');
+    assertError(await b.api('POST', '/api/staff', { token: await b.login('T01'), body }), 403, 'FORBIDDEN');
     assertError(await b.api('POST', '/api/staff', { body }), 401, 'UNAUTHENTICATED');
     const admin = await b.login('A01');
     for (const bad of [

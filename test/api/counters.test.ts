@@ -71,15 +71,36 @@ describe('a teller works a counter', () => {
     assertError(await post(b, '/api/counters/1/transfer', t01, { serviceCode: 'B' }), 409, 'NO_CURRENT_TICKET');
   });
 
-  test('next completes the ticket at the counter and calls the following one', async () => {
+  test('next completes the ticket being served at the counter and calls the following one', async () => {
     await issue(b, 'A');
     await issue(b, 'A');
     const first = await post(b, '/api/counters/1/next', t01);
     assert.equal(first.body.ticket.number, 'A002');
+    assert.equal((await post(b, '/api/counters/1/start', t01)).status, 200);
     const second = await post(b, '/api/counters/1/next', t01);
     assert.equal(second.body.ticket.number, 'A003');
     const old = await b.api('GET', `/api/tickets/${first.body.ticket.id}`);
     assert.equal(old.body.status, 'done');
+  });
+
+  test('next never completes a ticket that was called but not started: 409 TICKET_NOT_STARTED, nothing changes', async () => {
+    await issue(b, 'A');
+    const called = (await b.api('GET', '/api/queue')).body.counters.find((c: { id: string }) => c.id === '1').currentTicket;
+    assert.equal(called.status, 'called');
+    const lastId = (await b.api('GET', '/api/health')).body.lastEventId as number;
+    const r = await post(b, '/api/counters/1/next', t01);
+    assertError(r, 409, 'TICKET_NOT_STARTED');
+    assert.deepEqual(r.body.error.details, { ticketId: called.id, number: called.number });
+    assert.equal((await b.api('GET', `/api/tickets/${called.id}`)).body.status, 'called');
+    assert.equal((await b.api('GET', '/api/health')).body.lastEventId, lastId, 'nothing was written');
+    // The teller's explicit choice: put back in line (keeps its place), then call the next.
+    const back = await post(b, '/api/counters/1/put-back', t01);
+    assert.equal(back.status, 200);
+    assert.equal(back.body.ticket.status, 'waiting');
+    assert.equal((await b.api('GET', `/api/tickets/${called.id}`)).body.ahead, 0, 'back at the front: its place in time is kept');
+    const again = await post(b, '/api/counters/1/next', t01);
+    assert.equal(again.body.ticket.id, called.id);
+    assert.equal((await post(b, '/api/counters/1/start', t01)).status, 200);
   });
 
   test('pause: 400 without a reason or with an unknown one; 409 with a ticket at the counter', async () => {
@@ -91,10 +112,12 @@ describe('a teller works a counter', () => {
     assertError(await post(b, '/api/counters/1/pause', t01, { reason: 'break' }), 409, 'TICKET_AT_COUNTER');
     assertError(await post(b, '/api/counters/1/close', t01), 409, 'TICKET_AT_COUNTER');
     assert.equal((await post(b, '/api/counters/1/complete', t01)).status, 200);
+    // What was left waiting from the tests above is served, so the counter starts the next test free.
+    while ((await post(b, '/api/counters/1/next', t01)).status === 200) assert.equal((await post(b, '/api/counters/1/complete', t01)).status, 200);
   });
 
   test('pause and resume; a paused counter calls nobody', async () => {
-    await issue(b, 'A');
+    const waiting = await issue(b, 'A');
     const p = await post(b, '/api/counters/1/pause', t01, { reason: 'cash_handover' });
     assert.equal(p.status, 200);
     assert.equal(p.body.counter.status, 'paused');
@@ -109,7 +132,7 @@ describe('a teller works a counter', () => {
     assert.equal(r.body.counter.status, 'open');
     assert.equal(r.body.counter.pauseReason, undefined);
     assertError(await post(b, '/api/counters/1/resume', t01), 409, 'COUNTER_NOT_PAUSED');
-    assert.equal((await post(b, '/api/counters/1/next', t01)).body.ticket.number, 'A004');
+    assert.equal((await post(b, '/api/counters/1/next', t01)).body.ticket.number, waiting.number);
     assert.equal((await post(b, '/api/counters/1/complete', t01)).status, 200);
   });
 
@@ -266,6 +289,7 @@ describe('transfer, no-show and rejoin, cancel', () => {
     assert.equal(later.ahead, 1);
     const t03 = await b.login('T03', '3');
     assert.equal((await post(b, '/api/counters/3/next', t03)).body.ticket.number, 'E001');
+    assert.equal((await post(b, '/api/counters/3/start', t03)).status, 200);
     assert.equal((await post(b, '/api/counters/3/next', t03)).body.ticket.number, 'E002');
     assert.equal((await post(b, '/api/counters/3/complete', t03)).status, 200);
   });
@@ -291,7 +315,9 @@ describe('transfer, no-show and rejoin, cancel', () => {
     assert.equal((await b.api('GET', `/api/tickets/${x.id}`)).body.ahead, 2);
 
     assert.equal((await post(b, '/api/counters/1/next', t01)).body.ticket.id, y.id);
+    assert.equal((await post(b, '/api/counters/1/start', t01)).status, 200);
     assert.equal((await post(b, '/api/counters/1/next', t01)).body.ticket.id, z.id);
+    assert.equal((await post(b, '/api/counters/1/start', t01)).status, 200);
     const again = await post(b, '/api/counters/1/next', t01);
     assert.equal(again.body.ticket.id, x.id);
     assert.equal(again.body.ticket.recalls, 0);
@@ -340,7 +366,10 @@ describe('calls are never doubled', () => {
     const issued = [];
     for (let i = 0; i < 12; i++) issued.push(await issue(b, 'A'));
     assert.deepEqual(issued.map((t) => t.ahead), [...issued.keys()]);
-    for (const t of issued) assert.equal((await post(b, '/api/counters/1/next', t01)).body.ticket.number, t.number);
+    for (const t of issued) {
+      assert.equal((await post(b, '/api/counters/1/next', t01)).body.ticket.number, t.number);
+      assert.equal((await post(b, '/api/counters/1/start', t01)).status, 200);
+    }
     assert.equal((await post(b, '/api/counters/1/complete', t01)).status, 200);
     assert.equal((await post(b, '/api/counters/1/close', t01)).status, 200);
   });
@@ -356,9 +385,11 @@ describe('calls are never doubled', () => {
     assert.equal(first.body.ticket.id, x.id);
     assert.equal((await serviceView(b, 'A')).waiting, 1, 'only one ticket left the line');
     assert.equal((await b.api('GET', `/api/tickets/${y.id}`)).body.status, 'waiting');
+    assert.equal((await post(b, '/api/counters/2/start', t02)).status, 200);
     const next = await post(b, '/api/counters/2/next', t02, undefined, { 'idempotency-key': 'pad-2:press-000002' });
     assert.equal(next.body.ticket.id, y.id);
     // With nobody left, a keyed 204 is replayed as a 204.
+    assert.equal((await post(b, '/api/counters/2/start', t02)).status, 200);
     const none = { 'idempotency-key': 'pad-2:press-000003' };
     assert.equal((await post(b, '/api/counters/2/next', t02, undefined, none)).status, 204);
     const z = await issue(b, 'A');
@@ -374,6 +405,7 @@ describe('calls are never doubled', () => {
     const [x, y] = [await issue(b, 'B'), await issue(b, 'B')];
     const headers = { 'idempotency-key': 'shared-key-0001' };
     assert.equal((await post(b, '/api/counters/3/next', t03, undefined, headers)).body.ticket.id, x.id);
+    assert.equal((await post(b, '/api/counters/3/start', t03)).status, 200);
     assert.equal((await post(b, '/api/counters/3/next', s01, undefined, headers)).body.ticket.id, y.id);
     assert.equal((await post(b, '/api/counters/3/complete', t03)).status, 200);
   });
@@ -384,13 +416,17 @@ describe('calls are never doubled', () => {
     for (let i = 0; i < 80; i++) ids.add((await issue(b, services[i % 4]!)).id);
     const tellers = await Promise.all(['1', '2', '3', '4'].map((c, i) => b.login(`T0${i + 1}`, c)));
     const lastId = (await b.api('GET', '/api/health')).body.lastEventId as number;
-    const requests = Array.from({ length: 80 }, (_, i) => {
-      const c = i % 4;
-      return post(b, `/api/counters/${c + 1}/next`, tellers[c]);
-    });
-    const answers = await Promise.all(requests);
-    for (const r of answers) assert.equal(r.status, 200, JSON.stringify(r.body));
-    const called = answers.map((r) => r.body.ticket.id as string);
+    // Rounds of presses at all four counters at once, two racing presses per counter: one of
+    // the two calls, the other finds a customer not started yet and calls nobody.
+    const called: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(b, `/api/counters/${(i % 4) + 1}/next`, tellers[i % 4])));
+      const ok = answers.filter((r) => r.status === 200);
+      assert.equal(ok.length, 4, JSON.stringify(answers.map((r) => r.status)));
+      for (const r of answers.filter((x) => x.status !== 200)) assertError(r, 409, 'TICKET_NOT_STARTED');
+      called.push(...ok.map((r) => r.body.ticket.id as string));
+      await Promise.all(tellers.map((t, c) => post(b, `/api/counters/${c + 1}/start`, t)));
+    }
     assert.equal(new Set(called).size, 80, 'no ticket called twice');
     for (const id of called) assert.ok(ids.has(id));
     for (const s of services) assert.equal((await serviceView(b, s)).waiting, 0);

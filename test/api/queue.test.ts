@@ -56,6 +56,7 @@ describe('GET /api/tickets/:id (the mobile ticket page)', () => {
     const seen = [v0.ahead];
     for (let i = 0; i < 3; i++) {
       await b.api('POST', '/api/counters/1/next', { token: t01 });
+      await b.api('POST', '/api/counters/1/start', { token: t01 });
       seen.push((await view()).ahead);
     }
     assert.deepEqual(seen, [3, 2, 1, 0]);
@@ -70,6 +71,7 @@ describe('GET /api/tickets/:id (the mobile ticket page)', () => {
 
     assert.equal((await b.api('POST', '/api/counters/1/next', { token: t01 })).body.ticket.id, help.id);
     assert.equal((await view()).ahead, 0);
+    await b.api('POST', '/api/counters/1/start', { token: t01 });
     await b.api('POST', '/api/counters/1/next', { token: t01 });
     const called = await view();
     assert.equal(called.status, 'called');

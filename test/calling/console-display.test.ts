@@ -39,7 +39,7 @@ describe('teller console and lobby display', () => {
     const [number] = await issue(branch, 'B');
     await teller.click('[data-action=next]');
     await teller.waitForFunction((n) => document.querySelector('[data-testid=ticket-number]')?.textContent === n, number);
-    assert.match((await teller.textContent('[data-testid=call-reason]')) ?? '', /first come/);
+    assert.match((await teller.textContent('[data-testid=call-reason]')) ?? '', /按取号先后顺序/);
 
     await display.waitForFunction((n) => document.querySelector('[data-testid=current-number]')?.textContent === n, number);
     assert.equal(await display.textContent('[data-testid=current-counter]'), '3');
@@ -67,14 +67,32 @@ describe('teller console and lobby display', () => {
     assert.equal((await announcements(display)).filter((a) => a.number === number).length, 4);
   });
 
-  it('two quick calls are announced in order, neither cut off', async () => {
+  it('two quick calls are announced in order, neither cut off; Call next on a customer never started asks what happened', async () => {
+    // The recalled ticket of the test before is being served: Call next completes it.
+    await teller.keyboard.press('s');
+    await teller.waitForSelector('[data-testid=ticket-number][data-status=serving]');
     const numbers = await issue(branch, 'B', 2);
     const before = (await announcements(display)).length;
+    // Every change of the big "now calling" number, with the page's time.
+    await display.evaluate(() => {
+      const w = window as unknown as { nowLog: { n: string; at: number }[] };
+      w.nowLog = [{ n: document.querySelector('[data-testid=current-number]')?.textContent ?? '', at: Date.now() }];
+      new MutationObserver(() => {
+        const n = document.querySelector('[data-testid=current-number]')?.textContent ?? '';
+        if (n && w.nowLog.at(-1)?.n !== n) w.nowLog.push({ n, at: Date.now() });
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await teller.keyboard.press('n');
     await teller.waitForFunction((n) => document.querySelector('[data-testid=ticket-number]')?.textContent === n, numbers[0]);
     await teller.waitForSelector('[data-action=next]:not([disabled])');
+    // Called, never started: Call next does not complete it; the teller says it was a no-show (X).
     await teller.keyboard.press('n');
+    await teller.waitForSelector('[data-testid=not-started]');
+    assert.match((await teller.textContent('[data-testid=not-started]')) ?? '', new RegExp(`${numbers[0]} 已叫号但还没有开始办理`));
+    await teller.keyboard.press('x');
     await teller.waitForFunction((n) => document.querySelector('[data-testid=ticket-number]')?.textContent === n, numbers[1]);
+    const found = (await branch.api('GET', `/api/tickets?number=${numbers[0]}`, { token: await branch.login('S01') })).body;
+    assert.equal(found[0].status, 'no_show', 'never recorded as served');
     await display.waitForFunction((n) => document.querySelector('[data-testid=current-number]')?.textContent === n, numbers[1]);
     assert.ok(await display.$(`[data-testid=recent-calls] [data-number="${numbers[0]}"]`), 'the first call moved to the recent list');
 
@@ -88,12 +106,24 @@ describe('teller console and lobby display', () => {
     );
     assert.ok(played.every((a) => a.via === 'clips'));
     for (let i = 1; i < played.length; i++) assert.ok(played[i]!.startedAt! >= played[i - 1]!.endedAt!, 'an announcement started before the previous one ended');
+    // The first call held the screen until its announcement was spoken: the number on the
+    // screen is the number being heard.
+    const log = await display.evaluate(() => (window as unknown as { nowLog: { n: string; at: number }[] }).nowLog);
+    const shown = log.slice(1);
+    assert.deepEqual(
+      shown.map((x) => x.n),
+      [numbers[0], numbers[1]],
+    );
+    const firstSpoken = Math.max(...played.filter((a) => a.number === numbers[0]).map((a) => a.endedAt!));
+    assert.ok(shown[1]!.at >= firstSpoken, `${numbers[1]} replaced ${numbers[0]} before its announcement ended`);
   });
 
   it('the display only reads, shows no personal data, and a priority customer is labelled on the console only', async () => {
     const lobby = await branch.login('L01');
     const vip = await branch.api('POST', '/api/tickets', { token: lobby, body: { serviceCode: 'B', segment: 'vip1' } });
     assert.equal(vip.status, 201);
+    await teller.keyboard.press('s');
+    await teller.waitForSelector('[data-testid=ticket-number][data-status=serving]');
     await teller.keyboard.press('n');
     await teller.waitForFunction((n) => document.querySelector('[data-testid=ticket-number]')?.textContent === n, vip.body.number);
     assert.match((await teller.textContent('[data-testid=segment]')) ?? '', /贵宾|VIP/);
@@ -106,5 +136,23 @@ describe('teller console and lobby display', () => {
       assert.equal(r.headers().authorization, undefined);
     }
     assert.equal(await display.$$eval('form, input', (els) => els.length), 0);
+  });
+
+  it('a transferred customer leaves the lobby screen: the old number is no longer "now calling"', async () => {
+    const number = (await teller.textContent('[data-testid=ticket-number]'))!;
+    await display.waitForFunction((n) => document.querySelector('[data-testid=current-number]')?.textContent === n, number);
+    await teller.keyboard.press('s');
+    await teller.waitForSelector('[data-testid=ticket-number][data-status=serving]');
+    // T, then the service's place in the branch's list (E is the fifth), the same digits as the call pads use.
+    await teller.keyboard.press('t');
+    await teller.waitForSelector('[data-option=E]');
+    assert.equal((await teller.textContent('[data-option=E] kbd'))?.trim(), '5');
+    assert.equal(await teller.isDisabled('[data-option=B]'), true, "the ticket's own service cannot be chosen");
+    await teller.keyboard.press('5');
+    await teller.waitForSelector('[data-testid=transferred]');
+    const fresh = (await teller.textContent('[data-testid=transferred-number]'))!;
+    assert.match(fresh, /^E\d{3}$/);
+    await display.waitForFunction((n) => document.querySelector('[data-testid=current-number]')?.textContent !== n, number);
+    assert.equal(await display.$(`[data-testid=recent-calls] [data-number="${number}"]`), null);
   });
 });

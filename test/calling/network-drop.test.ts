@@ -73,6 +73,9 @@ describe('teller console network drop', () => {
         await route.continue();
       }
     });
+    // The customer called in the test before is served; Call next then completes them.
+    await page.keyboard.press('s');
+    await page.waitForSelector('[data-testid=ticket-number][data-status=serving]');
     const before = await calledEvents();
     await page.keyboard.press('n');
     const expected = await waitUntil(async () => {
@@ -96,6 +99,7 @@ describe('teller console network drop', () => {
     await page.waitForFunction(() => /Offline/.test(document.querySelector('[data-testid=conn]')?.textContent ?? ''));
     // The same teller calls from another device (the call pad, another session) meanwhile.
     const other = await branch.login('T03', '3');
+    assert.equal((await branch.api('POST', '/api/counters/3/start', { token: other })).status, 200);
     const r = await branch.api('POST', '/api/counters/3/next', { token: other });
     assert.equal(r.status, 200);
     const number: string = r.body.ticket.number;

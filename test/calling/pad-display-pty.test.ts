@@ -79,6 +79,8 @@ describe('call pad and LED displays over ptys', () => {
   it('an unplugged display does not hold up the next call, and shows the latest once back', async () => {
     await displayPair.unplug();
     await waitUntil(async () => (await deviceState(displayPair.productPath)) !== 'online', 'display reported not online', 10_000);
+    // The customer called by the pad is served; Call next then completes them and calls the next.
+    assert.equal((await branch.api('POST', '/api/counters/3/start', { token: teller })).status, 200);
     const r = await branch.api('POST', '/api/counters/3/next', { token: teller });
     assert.equal(r.status, 200);
     const second = r.body.ticket.number as string;

@@ -104,7 +104,7 @@ describe('branch configuration file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const bad = join(dir, 'branch.yaml');
     writeFileSync(bad, demo.replace('timeZone: Asia/Shanghai', 'timeZone: Nowhere'));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--data', join(dir, 'data'), '--config', bad], {
+    const r = spawnSync(process.execPath, ['dist/server/main.js', '--port', '0', '--data', join(dir, 'data'), '--config', bad], {
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -115,10 +115,10 @@ describe('branch configuration file', () => {
   });
 
   test('bad command-line options are refused with the usage text', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', 'eighty'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['dist/server/main.js', '--port', 'eighty'], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--port must be 0–65535/);
-    const r2 = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', '--printer', 'lpt1'], { encoding: 'utf8', timeout: 60_000 });
+    const r2 = spawnSync(process.execPath, ['dist/server/main.js', '--printer', 'lpt1'], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r2.status, 2);
     assert.match(r2.stderr, /device URI "lpt1"/);
   });

@@ -162,18 +162,64 @@ describe('calling rules', () => {
     assert.equal(h.next('1')!.number, 'A001');
   });
 
-  test('next completes the ticket still at the counter, and the counter counts it', () => {
+  test('next completes the ticket being served at the counter, and the counter counts it', () => {
     const h = new EngineHarness();
     h.open('1');
     h.issue('A');
     h.issue('A');
     h.next('1');
+    h.run((t) => h.engine.start('1', {}, t));
     h.tick(3);
     h.next('1');
     const completed = h.events.filter((e) => e.type === 'ticket.completed');
     assert.equal(completed.length, 1);
     assert.equal((completed[0]!.data as { auto: boolean }).auto, true);
     assert.equal(h.engine.counter('1').servedToday, 1);
+  });
+
+  test('next on a ticket called but never started refuses (TICKET_NOT_STARTED) and never records done', () => {
+    for (const autoCompleteOnNext of [true, false]) {
+      const h = new EngineHarness(TEST_BRANCH_YAML.replace('maxRejoins: 1 }', `maxRejoins: 1, autoCompleteOnNext: ${autoCompleteOnNext} }`));
+      h.open('1');
+      const a = h.issue('A');
+      h.issue('A');
+      h.next('1');
+      h.tick(3);
+      const before = h.events.length;
+      assert.equal(code(() => h.next('1')), 'TICKET_NOT_STARTED');
+      assert.equal(h.events.length, before, 'nothing decided, nothing written');
+      assert.equal(h.engine.ticket(a.id)!.status, 'called');
+      assert.equal(h.engine.counter('1').servedToday, 0);
+      assert.ok(!h.events.some((e) => e.type === 'ticket.completed'));
+      // Put back: the ticket waits again at the place it had; the counter is free.
+      const back = h.run((t) => h.engine.putBack('1', {}, t));
+      assert.equal(back.status, 'waiting');
+      assert.equal(back.counterId, undefined);
+      assert.equal(back.calledAt, undefined);
+      assert.equal(h.engine.position(back), 0);
+      assert.equal(h.events.at(-1)!.type, 'ticket.returned');
+      assert.equal(h.next('1')!.id, a.id);
+      // A no-show is the other explicit choice; neither is ever a completed service.
+      h.run((t) => h.engine.noShow('1', {}, t));
+      assert.ok(!h.events.some((e) => e.type === 'ticket.completed'));
+    }
+  });
+
+  test('staff move a waiting ticket to another service: a new number that keeps the queue time', () => {
+    const h = new EngineHarness();
+    const a = h.issue('A');
+    h.tick(5);
+    h.issue('B');
+    const { moved: old, fresh: moved } = h.run((t) => h.engine.move(a.id, 'B', { staffId: 'L01' }, t));
+    assert.equal(old.status, 'transferred');
+    assert.equal(old.transferredTo, moved.id);
+    assert.equal(moved.serviceCode, 'B');
+    assert.equal(moved.queuedAt, a.queuedAt);
+    assert.equal(moved.transferredFrom, a.id);
+    assert.equal(h.engine.ticket(a.id)!.status, 'transferred');
+    assert.equal(h.engine.position(moved), 0, 'it arrived before the B ticket issued later');
+    assert.equal(code(() => h.run((t) => h.engine.move(a.id, 'C', {}, t))), 'INVALID_STATE');
+    assert.equal(code(() => h.run((t) => h.engine.move(moved.id, 'B', {}, t))), 'SAME_SERVICE');
   });
 
   test('daily cap and number range refuse new tickets with clear codes', () => {
@@ -271,6 +317,7 @@ describe('calling rules: reserve duty', () => {
     const t = h.next('1')!;
     assert.equal(t.number, 'A001');
     assert.equal(t.callReason?.rule, 'aged');
+    h.finish('1');
     assert.equal(h.next('1')!.number, 'B001');
   });
 
@@ -365,6 +412,7 @@ describe('calling rules: reserve duty', () => {
     const t = h.next('1')!;
     assert.equal(t.number, 'A001');
     assert.deepEqual([t.callReason?.tier, t.callReason?.rule, t.callReason?.covering], ['primary', 'fifo', undefined]);
+    h.finish('1');
     assert.equal(h.serveNext('1'), 'B001', 'then the secondary line');
   });
 
@@ -379,6 +427,7 @@ describe('calling rules: reserve duty', () => {
             if (op === 'tick') h.tick(6);
             else if (op.startsWith('next')) {
               const counter = op.slice(4);
+              h.startIfCalled(counter);
               const t = h.run((n) => h.engine.callNext(counter, {}, n));
               if (!t) continue;
               const r = t.callReason!;

@@ -53,8 +53,13 @@ function aDayOfEveryCommand(commit: (out: Outcome) => void): void {
   run((n) => engine.callNext('2', t2, n));
   run((n) => engine.transfer('2', 'C', t2, n));
   run((n) => engine.callNext('1', t1, n));
-  run((n) => engine.callNext('1', t1, n)); // "next" completes the ticket at the counter
+  run((n) => engine.putBack('1', t1, n));
+  run((n) => engine.callNext('1', t1, n));
+  run((n) => engine.start('1', t1, n));
+  run((n) => engine.callNext('1', t1, n)); // "next" completes the ticket being served
   run((n) => engine.complete('1', t1, n));
+  const stillWaiting = engine.activeTickets().find((t) => t.status === 'waiting');
+  if (stillWaiting) run((n) => engine.move(stillWaiting.id, stillWaiting.serviceCode === 'A' ? 'B' : 'A', t2, n));
   run((n) => engine.pause('1', 'break', t1, n));
   run((n) => engine.resume('1', t1, n));
   const waiting = engine.activeTickets().find((t) => t.status === 'waiting');
@@ -83,7 +88,7 @@ test('every record and event the engine writes passes its schema unchanged', () 
   }
   // The estimate's points are part of the contract (the dashboard's accuracy reads them).
   assert.ok(estimates > 0, 'tickets keep the estimator\'s point estimate');
-  for (const type of ['ticket.issued', 'ticket.called', 'ticket.recalled', 'ticket.started', 'ticket.completed', 'ticket.no_show', 'ticket.rejoined', 'ticket.transferred', 'ticket.cancelled', 'counter.opened', 'counter.paused', 'counter.resumed', 'counter.closed', 'day.closed']) {
+  for (const type of ['ticket.issued', 'ticket.called', 'ticket.recalled', 'ticket.started', 'ticket.completed', 'ticket.no_show', 'ticket.returned', 'ticket.rejoined', 'ticket.transferred', 'ticket.cancelled', 'counter.opened', 'counter.paused', 'counter.resumed', 'counter.closed', 'day.closed']) {
     assert.ok(types.has(type), `the day produced a ${type} event`);
   }
 });

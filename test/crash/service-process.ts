@@ -1,11 +1,13 @@
 /**
- * The branch service as a real child process (`server/main.ts` through tsx), for tests that
- * kill it. Resolves once the service printed its ready line; keeps draining its output so a
- * full pipe never stalls it, and keeps the last lines for a failure message.
+ * The branch service as a real child process (the compiled `dist/server/main.js`), for tests that
+ * kill it or check what a branch runs. Resolves once the service printed its ready line; keeps
+ * draining its output so a full pipe never stalls it, and keeps the last lines for a failure
+ * message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../../server/node-flags.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,12 +23,32 @@ export interface ServiceProcess {
 const READY = /Branch service ready at (http:\/\/127\.0\.0\.1:\d+)/;
 
 export function startServiceProcess(dataDir: string, extraArgs: string[] = []): Promise<ServiceProcess> {
-  return startReadyProcess(['server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs], READY, 'the branch service');
+  return startUntilReady(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/server/main.js', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', ...extraArgs]);
 }
 
 /** Runs a repo script through tsx and resolves with the URL its ready line names (head office's tests use it too). */
 export function startReadyProcess(args: string[], ready: RegExp, what: string): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } });
+  return startUntilReady(process.execPath, ['--import', 'tsx', ...args], { ready, what });
+}
+
+/**
+ * Any command that ends up running the service (`node …`, `npm start -- …`). With `detached`
+ * the command gets its own process group, so `process.kill(-child.pid)` reaches what it spawned.
+ * `ready` matches the line that says it is ready and names its URL (default: the branch service's).
+ */
+export function startUntilReady(
+  command: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; detached?: boolean; ready?: RegExp; what?: string } = {},
+): Promise<ServiceProcess> {
+  const ready = opts.ready ?? READY;
+  const what = opts.what ?? 'the branch service';
+  const child = spawn(command, args, {
+    cwd: opts.cwd ?? REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'test', ...opts.env },
+    detached: opts.detached ?? false,
+  });
   const lines: string[] = [];
   const keep = (line: string) => {
     lines.push(line);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { conditions, DEFAULT_ALERT_SETTINGS } from '../../server/alerts/rules.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
+import { deviceState, waitUntil } from '../kiosk/support.js';
 import { launchBrowser } from '../support/browser.js';
 
 const START = Date.UTC(2026, 2, 25, 1, 0); // 09:00 in Shanghai
@@ -68,6 +69,8 @@ describe('dashboard', () => {
 
     const teller = await b.login('T01', '1');
     for (let i = 0; i < 3; i++) assert.equal((await b.api('POST', '/api/tickets', { body: { serviceCode: 'A' } })).status, 201);
+    // A second later: counter 1 covers F (no F counter is open), and calls the earlier A first.
+    b.advance(1_000);
     assert.equal((await b.api('POST', '/api/tickets', { body: { serviceCode: 'F' } })).status, 201);
     const called = await b.api('POST', '/api/counters/1/next', { token: teller });
     assert.equal(called.status, 200);
@@ -80,7 +83,9 @@ describe('dashboard', () => {
     await expectText(page, 'waiting-F', String(f.waiting));
     await expectText(page, 'issued-A', String(a.issuedToday));
     const c1 = queue.counters.find((c: any) => c.id === '1');
-    await expectText(page, 'counter-state-1', c1.state);
+    // The state in words, never the code.
+    assert.equal(c1.state, 'serving');
+    await expectText(page, 'counter-state-1', '办理中 · Serving');
     await expectText(page, 'counter-ticket-1', c1.currentTicket.number);
     await expectText(page, 'counter-served-1', String(c1.servedToday));
     assert.equal(await page.getByTestId('no-alerts').count(), 1);
@@ -91,7 +96,8 @@ describe('dashboard', () => {
     assert.deepEqual(raised.map((r) => r.key).sort(), ['wait:A', 'wait:F']);
     const alert = page.locator('[data-alert-key="wait:A"]');
     await alert.waitFor();
-    assert.match((await alert.textContent()) ?? '', /past the 15 min target/);
+    // The words say what is wrong, never a figure that would go stale on the screen.
+    assert.match((await alert.textContent()) ?? '', /longer than the 15-minute target/);
     const q2 = (await b.api('GET', '/api/queue')).body;
     await expectText(page, 'longest-A', `${Math.floor(q2.services[0].longestWaitSeconds / 60)}:${String(q2.services[0].longestWaitSeconds % 60).padStart(2, '0')}`);
 
@@ -109,6 +115,37 @@ describe('dashboard', () => {
     assert.deepEqual(b.app.insights.alerts.evaluate().raised, []);
     assert.deepEqual(errors, []);
     await page.close();
+  });
+
+  test('paper near end that becomes paper out is the same alert, escalated and to be acknowledged again', async () => {
+    const sup = await b.login('S01');
+    const fake = b.app.kiosk.printer.sim!.fake;
+    await waitUntil(async () => (await deviceState(b, 'printer')) === 'online', 'printer online');
+    try {
+      fake.setPaperNearEnd(true);
+      await waitUntil(async () => (await deviceState(b, 'printer')) === 'paper_near_end', 'paper near end');
+      b.app.insights.alerts.evaluate();
+      const near = (await b.api('GET', '/api/alerts', { token: sup })).body.find((x: any) => x.kind === 'printer_paper');
+      assert.equal(near.severity, 'warning');
+      assert.match(near.message.en, /^Ticket printer: paper running low/);
+      assert.equal((await b.api('POST', `/api/alerts/${near.id}/ack`, { token: sup })).status, 200);
+
+      fake.setPaperEnd(true);
+      await waitUntil(async () => (await deviceState(b, 'printer')) === 'paper_end', 'paper out');
+      b.app.insights.alerts.evaluate();
+      const alerts = (await b.api('GET', '/api/alerts', { token: sup })).body.filter((x: any) => x.kind === 'printer_paper');
+      assert.equal(alerts.length, 1, 'one alert, never "near end" cleared while the roll ran out');
+      assert.equal(alerts[0].id, near.id);
+      assert.equal(alerts[0].severity, 'critical');
+      assert.equal(alerts[0].active, true);
+      assert.equal(alerts[0].acknowledgedBy ?? null, null, 'worse than what was acknowledged: to be looked at again');
+      assert.match(alerts[0].message.zh, /取号机打印机缺纸/);
+      const events = (await b.api('GET', '/api/events?after=0&limit=1000', { token: sup })).body;
+      assert.ok(events.some((e: any) => e.type === 'alert.changed' && e.data.alert.id === near.id));
+    } finally {
+      fake.setPaperEnd(false);
+      fake.setPaperNearEnd(false);
+    }
   });
 
   test('alerts over the API: idle counter after the grace, ack twice is 409, unknown id 404, events on the log', async () => {
@@ -170,10 +207,19 @@ test('alert rules: device offline, paper near end and faults; nothing for health
   assert.deepEqual(
     found.map((c) => [c.key, c.kind, c.severity]),
     [
-      ['device:p1:paper_near_end', 'printer_paper', 'warning'],
-      ['device:p2:paper_end', 'printer_paper', 'critical'],
+      // Near end and out of paper are one alert per printer (its severity changes), so the
+      // dashboard never shows "near end" cleared when the roll ran out.
+      ['device:p1:paper', 'printer_paper', 'warning'],
+      ['device:p2:paper', 'printer_paper', 'critical'],
       ['device:d1:offline', 'device_offline', 'critical'],
-      ['device:p3:cover_open', 'device_fault', 'critical'],
+      ['device:p3:fault', 'device_fault', 'critical'],
     ],
   );
+  // Plain names and states, never ids or codes ("Printer printer", "cover_open").
+  assert.deepEqual(found[1]!.message, {
+    zh: '取号机打印机缺纸：号码只能显示在取号机屏幕上，请立即换纸',
+    en: 'Ticket printer is out of paper: the kiosk shows numbers on screen only; change the roll now',
+  });
+  assert.deepEqual(found[3]!.message, { zh: '取号机打印机：机盖打开', en: 'Ticket printer: Cover open' });
+  for (const c of found) assert.doesNotMatch(`${c.message.zh} ${c.message.en}`, /p\d|d1|_/);
 });

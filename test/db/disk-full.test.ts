@@ -61,12 +61,15 @@ test("the alert monitor's writes go through the same write path: a full disk is 
     assert.deepEqual(alerts.evaluate().raised, [], 'nobody has waited long yet');
 
     // Fill the database's last pages with events of the queue stream, as alerts are, until
-    // SQLite refuses: from here on the next queue event cannot be written.
+    // SQLite refuses: from here on the next queue event cannot be written. Each event is
+    // committed on its own (flush), as events that come one by one over time are: within one
+    // batch, the refused write would undo the whole batch and free its pages again.
     b.app.db.pragma(`max_page_count = ${b.app.db.pragma('page_count', { simple: true }) as number}`);
     let refused: unknown;
     for (let i = 0; i < 100_000 && refused === undefined; i++) {
       try {
         b.app.service.record([draft('alert.cleared', b.now(), { alertId: `fill-${i}`, key: 'fill' })]);
+        b.app.service.flush();
       } catch (e) {
         refused = e;
       }

@@ -38,6 +38,8 @@ async function openKiosk(query = '', viewport = { width: 1080, height: 1920 }): 
 const fake = () => b.app.kiosk.printer.sim!.fake;
 
 test('tap a service: the printer gets that number, the screen shows the same number, people ahead and range', async () => {
+  // A range is quoted only while a counter that serves the service is open.
+  await b.login('T01', '1');
   const page = await openKiosk();
   const before = fake().tickets.length;
   await page.getByRole('button', { name: /现金业务/ }).click();
@@ -89,14 +91,22 @@ test('large-text mode: larger type, high contrast, still touchable and fits the 
   }
 });
 
-test('idle: the kiosk returns to the start screen by itself (tiny idle time from the query string)', async () => {
-  const page = await openKiosk('?idle=0.3');
+test('idle: the kiosk returns to the start screen and to Chinese by itself after 45 s untouched', async () => {
+  // The page's clock is Playwright's, moved on by the test: no real waiting, and no race with a
+  // loaded machine.
+  const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+  await page.clock.install();
+  await page.goto(`${b.url}/kiosk`);
   await page.getByRole('button', { name: /转账汇款/ }).click();
   await page.getByTestId('ticket-number').waitFor();
-  await page.getByRole('button', { name: /现金业务/ }).waitFor({ timeout: 10_000 });
+  await page.clock.fastForward(30_000);
+  assert.ok(await page.getByTestId('ticket-number').isVisible(), 'still showing the ticket after 30 s');
+  await page.clock.fastForward(16_000);
+  await page.getByRole('button', { name: /现金业务/ }).waitFor();
   await page.getByTestId('lang-toggle').click();
   await page.getByText('Welcome. Please choose what you came for').waitFor();
-  await page.getByText('欢迎光临，请选择您要办理的业务').waitFor({ timeout: 10_000 });
+  await page.clock.fastForward(46_000);
+  await page.getByText('欢迎光临，请选择您要办理的业务').waitFor();
   await page.close();
 });
 

@@ -64,6 +64,17 @@ export class EngineHarness {
     return this.run((t) => this.engine.callNext(counter, { staffId: `s${counter}` }, t));
   }
 
+  /** Completes the ticket at the counter (Call next never completes one that was only called). */
+  finish(counter: string) {
+    return this.run((t) => this.engine.complete(counter, { staffId: `s${counter}` }, t));
+  }
+
+  /** Starts the service of a ticket only called at the counter, so that Call next may complete it. */
+  startIfCalled(counter: string): void {
+    const id = this.engine.counter(counter).currentTicketId;
+    if (id && this.engine.ticket(id)?.status === 'called') this.run((t) => this.engine.start(counter, { staffId: `s${counter}` }, t));
+  }
+
   /** Calls next and completes it, returning the called ticket's number (or null). */
   serveNext(counter: string): string | null {
     const t = this.next(counter);
