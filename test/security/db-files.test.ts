@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { isDomainError } from '../../common/errors.js';
 import { startServiceProcess, type ServiceProcess } from '../crash/service-process.js';
 import type { TestBranch } from '../support/branch.js';
 import { MONDAY_10AM, startBranch } from '../api/support.js';
@@ -133,6 +134,47 @@ describe('database files changed under an in-process service', () => {
     }
     b = undefined;
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the WAL deleted while a batch waits for its COMMIT: the check runs first, every waiting command gets STORAGE_REPLACED, nothing answered is lost', async () => {
+    b = await startBranch();
+    const first = await b.api('POST', '/api/tickets', { body: { serviceCode: 'A' } });
+    assert.equal(first.status, 201);
+    assert.equal(first.body.number, 'A001');
+    // Three commands in one turn share one batch; nobody has been answered for them yet.
+    const decided = [1, 2, 3].map(() => (b!.app.service.issue({ serviceCode: 'A' }).body as { number: string }).number);
+    assert.deepEqual(decided, ['A002', 'A003', 'A004']);
+    const batch = b.app.service.durable();
+    rmSync(join(b.dataDir, 'branch.db-wal'));
+    await assert.rejects(batch, (e: unknown) => isDomainError(e) && e.code === 'STORAGE_REPLACED', 'the batch is refused before its COMMIT');
+
+    // What was answered before is in the database file itself (the checkpoint saved it); the
+    // refused batch is not, and memory was rebuilt without it.
+    const reader = new Database(join(b.dataDir, 'branch.db'), { readonly: true });
+    try {
+      assert.deepEqual(reader.prepare('SELECT number FROM tickets ORDER BY number').pluck().all(), ['A001']);
+    } finally {
+      reader.close();
+    }
+    const queue = await b.api('GET', '/api/queue');
+    assert.equal(queue.body.services.find((s: { code: string }) => s.code === 'A').waiting, 1);
+    const refused = await b.api('POST', '/api/tickets', { body: { serviceCode: 'A' } });
+    assert.equal(refused.status, 503);
+    assert.equal(refused.body.error.code, 'STORAGE_REPLACED');
+
+    // After a restart the numbers the refused batch had decided are skipped, never issued.
+    const dir = b.dataDir;
+    await b.app.close();
+    b = undefined;
+    const again = await startTestBranch({ dataDir: dir, manualClock: MONDAY_10AM });
+    try {
+      const r = await again.api('POST', '/api/tickets', { body: { serviceCode: 'A' } });
+      assert.equal(r.status, 201);
+      assert.equal(r.body.number, 'A005');
+    } finally {
+      await again.app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the database swapped for an older copy: after a restart, numbering continues after the highest number ever issued', async () => {
