@@ -93,7 +93,9 @@ export class BranchService {
    * waiting for its fsync (head office's uploader reads no further).
    */
   durableEventId(): number {
-    return this.publishedUpTo;
+    // Without a batch waiting, everything in the log is durable (also what maintenance tools
+    // appended without the service).
+    return this.runner.hasOpenBatch() ? this.publishedUpTo : this.store.lastEventId();
   }
 
   /** Commits what is waiting for the end of this turn of the event loop now (closing). */
@@ -242,13 +244,14 @@ export class BranchService {
    * published: events of a batch not yet durable reach the stream's subscribers when it is.
    */
   eventsAfter(afterId: number, limit: number): BranchEvent[] {
-    return this.store.eventsAfter(afterId, limit).filter((e) => e.id <= this.publishedUpTo);
+    const upto = this.durableEventId();
+    return this.store.eventsAfter(afterId, limit).filter((e) => e.id <= upto);
   }
 
   /** The log between two event ids (the stream's paged replay). */
   eventsBetween(afterId: number, uptoId: number): BranchEvent[] {
     // Like eventsAfter: only what has been published (durable).
-    return this.store.eventsBetween(afterId, Math.min(uptoId, this.publishedUpTo));
+    return this.store.eventsBetween(afterId, Math.min(uptoId, this.durableEventId()));
   }
 
   /** The id of the newest event in the log. */

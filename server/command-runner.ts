@@ -100,6 +100,11 @@ export class CommandRunner {
     return this.batch?.settled ?? Promise.resolve();
   }
 
+  /** Whether commands wait in a batch not yet committed (their events are not durable yet). */
+  hasOpenBatch(): boolean {
+    return this.batch !== undefined;
+  }
+
   /**
    * Commits the open batch now (closing, or a caller that must know); throws the storage error
    * when it cannot be committed. The batch of a turn of the event loop commits by itself.
