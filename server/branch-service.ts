@@ -28,7 +28,6 @@ export class BranchService {
   private readonly runner: CommandRunner;
   private rolloverTimer: NodeJS.Timeout | undefined;
   /** The newest event handed to listeners: later ones are in a batch not yet durable. */
-  private publishedUpTo: number;
 
   constructor(
     private readonly store: BranchStore,
@@ -39,18 +38,13 @@ export class BranchService {
   ) {
     this.engine = this.loadEngine();
     this.store.setMeta('branch_id', config.branch.id);
-    this.publishedUpTo = store.lastEventId();
     this.runner = new CommandRunner({
       engine: this.engine,
       store,
       branchId: config.branch.id,
       clock,
       log,
-      publish: (events) => {
-        const last = events.at(-1);
-        if (last) this.publishedUpTo = last.id;
-        hub.publish(events);
-      },
+      publish: (events) => hub.publish(events),
       newDay: (_day, at) => {
         saveEstimatorState(store, this.engine.estimatorState());
         store.deleteIdempotentBefore(at - IDEMPOTENCY_TTL_MS);
@@ -95,7 +89,8 @@ export class BranchService {
   durableEventId(): number {
     // Without a batch waiting, everything in the log is durable (also what maintenance tools
     // appended without the service).
-    return this.runner.hasOpenBatch() ? this.publishedUpTo : this.store.lastEventId();
+    const pending = this.runner.firstPendingEventId();
+    return pending === undefined ? this.store.lastEventId() : pending - 1;
   }
 
   /** Commits what is waiting for the end of this turn of the event loop now (closing). */

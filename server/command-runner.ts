@@ -100,9 +100,9 @@ export class CommandRunner {
     return this.batch?.settled ?? Promise.resolve();
   }
 
-  /** Whether commands wait in a batch not yet committed (their events are not durable yet). */
-  hasOpenBatch(): boolean {
-    return this.batch !== undefined;
+  /** The id of the first event of the batch not yet committed, if it has one (it and later ones are not durable yet). */
+  firstPendingEventId(): number | undefined {
+    return this.batch?.events.find((es) => es.length > 0)?.[0]?.id;
   }
 
   /**
