@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the branch service's figures against DESIGN §8's goals. Prints, never
  * asserts: a figure that misses its goal is marked, not failed. Counts can be changed with
- * BENCH_REQUESTS, BENCH_CLIENTS, BENCH_THROUGHPUT, BENCH_WAITING, BENCH_CALLS and BENCH_MONTH_DAYS.
+ * BENCH_REQUESTS, BENCH_CLIENTS, BENCH_THROUGHPUT, BENCH_WAITING, BENCH_CALLS, BENCH_HOSTILE_SAMPLES,
+ * BENCH_HOSTILE_HISTORY and BENCH_MONTH_DAYS.
  * docs/benchmarks.md explains each line.
  */
 import { benchCallNext } from './call-next.js';
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
 await main();
 await (await import('./calling-fanout.js')).printCallingFanout({ clients: num('BENCH_FANOUT_CLIENTS', 50), calls: num('BENCH_FANOUT_CALLS', 500) });
 await (await import('./insights.js')).printInsightsBench();
+await (await import('./hostile.js')).printHostileBench({ samples: num('BENCH_HOSTILE_SAMPLES', 400), history: num('BENCH_HOSTILE_HISTORY', 10_000) });
 await (await import('./start-time.js')).printStartTime(num('BENCH_STARTS', 5));
 // Memory over a simulated month runs in its own process on the compiled service (no TypeScript
 // runner in it), with --expose-gc for honest readings.

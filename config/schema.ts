@@ -97,6 +97,52 @@ const DEFAULT_SEGMENTS = [
 
 const LOOPBACK = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
 
+/**
+ * What one client on the branch LAN may cost the service (docs/security.md). The kiosk's own
+ * addresses are the branch machine itself and are exempt from the per-address limits (not from
+ * the totals).
+ */
+const limitsSchema = z
+  .object({
+    // Open sockets (HTTP and WebSocket) one address may hold, and all addresses together.
+    connectionsPerAddress: z.number().int().min(4).max(10_000).default(64),
+    connections: z.number().int().min(16).max(100_000).default(1500),
+    // Live /api/stream clients per address and in total.
+    streamClientsPerAddress: z.number().int().min(1).max(10_000).default(16),
+    streamClients: z.number().int().min(1).max(100_000).default(1000),
+    // The deepest replay a stream client may ask for (?after=), in events; never past the business day's start.
+    replayEvents: z.number().int().min(100).max(1_000_000).default(20_000),
+    // A request's headers and body must arrive within this; an idle connection is closed after twice it.
+    requestTimeoutSeconds: z.number().int().min(1).max(600).default(15),
+    // Sign-in attempts per minute from one address (the PIN hash is slow on purpose).
+    loginsPerMinutePerAddress: z.number().int().min(1).max(10_000).default(10),
+    // Tickets per minute taken without a staff sign-in, all kiosks and addresses together.
+    ticketsPerMinutePerBranch: z.number().int().min(1).max(100_000).default(120),
+  })
+  .strict();
+
+const securitySchema = z
+  .object({
+    lockoutAttempts: z.number().int().min(3).max(20).default(5),
+    lockoutMinutes: z.number().int().min(1).max(1440).default(15),
+    sessionHours: z.number().min(1).max(24).default(12),
+    // Shortest PIN a staff account may be given; trivial PINs (000000, 123456, …) are refused too.
+    minPinLength: z.number().int().min(6).max(12).default(6),
+    // Tickets per minute from one enrolled kiosk (its key) or, without a key, one address.
+    ticketRateLimitPerMinute: z.number().int().min(1).max(100_000).default(60),
+    // When true, only enrolled kiosks (X-Kiosk-Key), the kiosk's own addresses and signed-in
+    // staff take tickets; other addresses are refused with KIOSK_KEY_REQUIRED.
+    requireKioskKey: z.boolean().default(false),
+    // Addresses of the kiosk itself: only they may turn card reads into identity tokens.
+    // The kiosk PC runs the service, so loopback is the default.
+    kioskAddresses: z.array(z.ipv4().or(z.ipv6())).min(1).default([...LOOPBACK]),
+    // Names the branch service is reached by besides its own addresses, localhost and the
+    // machine's name (e.g. queue.branch-0421.bank.internal); other Host headers are refused.
+    allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name such as queue.branch.example')).default([]),
+    limits: limitsSchema.prefault({}),
+  })
+  .strict();
+
 const DEFAULT_PAUSE_REASONS = [
   { code: 'break', name: { zh: '休息', en: 'Break' } },
   { code: 'meal', name: { zh: '用餐', en: 'Meal' } },
@@ -147,18 +193,7 @@ export const configFileSchema = z
         pauseReasons: DEFAULT_PAUSE_REASONS,
       }),
     roster: z.array(rosterShiftSchema).default([]),
-    security: z
-      .object({
-        lockoutAttempts: z.number().int().min(3).max(20).default(5),
-        lockoutMinutes: z.number().int().min(1).max(1440).default(15),
-        sessionHours: z.number().min(1).max(24).default(12),
-        ticketRateLimitPerMinute: z.number().int().min(1).max(100_000).default(60),
-        // Addresses of the kiosk itself: only they may turn card reads into identity tokens.
-        // The kiosk PC runs the service, so loopback is the default.
-        kioskAddresses: z.array(z.ipv4().or(z.ipv6())).min(1).default([...LOOPBACK]),
-      })
-      .strict()
-      .default({ lockoutAttempts: 5, lockoutMinutes: 15, sessionHours: 12, ticketRateLimitPerMinute: 60, kioskAddresses: [...LOOPBACK] }),
+    security: securitySchema.prefault({}),
     ticket: ticketTemplateSchema.default({}),
     alerts: z
       .object({
@@ -176,6 +211,12 @@ export const configFileSchema = z
         lobbyDisplay: z.string().optional(),
       })
       .default({ cardReader: [] }),
+    // How long the event log keeps events that head office already holds; older ones move to
+    // monthly archive files in the data folder (docs/security.md, "Event log").
+    retention: z
+      .object({ eventDays: z.number().int().min(1).max(3650).default(90) })
+      .strict()
+      .prefault({}),
     publicBaseUrl: z.string().url('must be a URL such as https://wifi.branch.example/').optional(),
     // Satisfaction ratings after each service (config/feedback-schema.ts; docs/feedback.md).
     feedback: feedbackSettingsSchema,

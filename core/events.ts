@@ -33,7 +33,7 @@ export const alertSchema = z.object({
   id: z.string(),
   /** One alert per condition at a time: e.g. wait:A, idle:3, device:printer-1:paper_near_end. */
   key: z.string(),
-  kind: z.enum(['wait_over_target', 'counter_idle', 'device_offline', 'printer_paper', 'device_fault', 'sync_stalled', 'sync_restored', 'complaint_overdue']),
+  kind: z.enum(['wait_over_target', 'counter_idle', 'device_offline', 'printer_paper', 'device_fault', 'storage_fault', 'sync_stalled', 'sync_restored', 'complaint_overdue']),
   severity: z.enum(['warning', 'critical']),
   message: localizedSchema,
   raisedAt: z.string(),
@@ -93,7 +93,8 @@ export const eventDataSchemas = {
     /** What changed against the configuration in force before, one line per field. */
     changes: z.array(z.string()).optional(),
   }),
-  'staff.login_locked': z.object({ staffId: z.string(), until: z.number() }),
+  // Wrong PINs locked sign-in to an account from one address (the others are not affected).
+  'staff.login_locked': z.object({ staffId: z.string(), until: z.number(), address: z.string().optional() }),
   /** A staff account was created or changed in the back office (never the PIN or its hash). */
   'staff.changed': z.object({
     staffId: z.string(),

@@ -9,8 +9,10 @@ import { describeIssues } from '../common/zod-issues.js';
 import type { Outcome, EngineSnapshot } from '../core/engine.js';
 import { checkDraft, EVENT_VERSION, eventSchema, streamOf, type BranchEvent, type EventDraft, type StreamName } from '../core/events.js';
 import { ACTIVE_STATUSES, counterStateSchema, staffRoleSchema, ticketSchema, type NumberSequence, type StaffRole, type Ticket } from '../core/types.js';
+import { archiveEventBatch, type ArchiveBatch } from './event-archive.js';
 import type { Db } from './open-database.js';
 import { flagColumn, jsonColumn, rowReader, type RowErrorReporter } from './rows.js';
+import { WriteGuard, type StorageProblem } from './write-guard.js';
 
 export interface StaffRecord {
   id: string;
@@ -18,8 +20,6 @@ export interface StaffRecord {
   roles: StaffRole[];
   counters: string[];
   pinHash: string;
-  failedAttempts: number;
-  lockedUntil: number;
   active: boolean;
 }
 
@@ -53,6 +53,8 @@ export interface BranchStore {
   /** Appends events; `alongside` writes the rows of the same change in the same transaction. */
   appendEvents(drafts: EventDraft[], branchId: string, alongside?: () => void): BranchEvent[];
   eventsAfter(afterId: number, limit: number): BranchEvent[];
+  /** Events with `afterId < id <= uptoId`, in log order. */
+  eventsBetween(afterId: number, uptoId: number): BranchEvent[];
   /**
    * Renumbers a stream's events from `fromSeq` on so that the first becomes `newFromSeq` (the
    * uploader does this when head office already holds those numbers from before a restore), and
@@ -60,6 +62,17 @@ export interface BranchStore {
    */
   resequenceStream(stream: StreamName, fromSeq: number, newFromSeq: number): number;
   lastEventId(): number;
+  /** The id of the newest event of this type, if any (e.g. the latest day.closed). */
+  latestEventIdOfType(type: BranchEvent['type']): number | undefined;
+  /**
+   * The highest sequence of `stream` that head office has acknowledged holding without gaps
+   * (0 when it has acknowledged nothing). The uploader sets it from HQ's answers; the event
+   * archive removes nothing above it.
+   */
+  syncAcked(stream: StreamName): number;
+  setSyncAcked(stream: StreamName, seq: number): void;
+  /** Moves one batch of old events that head office holds into the archive files (db/event-archive.ts). */
+  archiveEvents(opts: { dir: string; beforeIso: string; limit: number }): ArchiveBatch;
   ticket(id: string): Ticket | undefined;
   ticketsOfDay(businessDay: string): Ticket[];
   /** The tickets with this number on a business day (one, or none; several only across a changed prefix). */
@@ -68,10 +81,9 @@ export interface BranchStore {
   setMeta(key: string, value: string): void;
   staff(id: string): StaffRecord | undefined;
   listStaff(): StaffRecord[];
-  upsertStaff(s: Omit<StaffRecord, 'failedAttempts' | 'lockedUntil'>): void;
-  /** Changes an account's name, roles, counters, PIN hash or active flag; its sign-in lock is kept. */
-  updateStaff(s: Omit<StaffRecord, 'failedAttempts' | 'lockedUntil'>): void;
-  setLoginFailures(staffId: string, failedAttempts: number, lockedUntil: number): void;
+  upsertStaff(s: StaffRecord): void;
+  /** Changes an account's name, roles, counters, PIN hash or active flag. */
+  updateStaff(s: StaffRecord): void;
   createSession(s: SessionRecord): void;
   session(tokenHash: string): SessionRecord | undefined;
   setSessionCounter(tokenHash: string, counterId: string | null): void;
@@ -79,6 +91,10 @@ export interface BranchStore {
   deleteExpiredSessions(now: number): number;
   idempotentAnswer(key: string): IdempotentAnswer | undefined;
   deleteIdempotentBefore(time: number): number;
+  /** Set once the database files changed under the service; writes are refused from then on. */
+  storageProblem(): StorageProblem | undefined;
+  /** Checks now that the database files are still the ones opened (a timer calls it). */
+  checkStorage(): StorageProblem | undefined;
   /**
    * Group commit (decision record 0002): the commits that follow `beginBatch` join one
    * transaction, each as a savepoint of its own, and `commitBatch` makes all of them durable
@@ -91,6 +107,11 @@ export interface BranchStore {
   /** Rolls an open batch back and re-reads what the store keeps in memory (the event streams' heads). */
   abandonBatch(): void;
   close(): void;
+}
+
+/** Meta key of the highest sequence of a stream that head office has acknowledged. */
+export function syncAckedKey(stream: StreamName): string {
+  return `sync.acked.${stream}`;
 }
 
 // The rows as SQLite returns them, checked and turned into records (db/rows.ts).
@@ -106,8 +127,6 @@ const staffRow = z
     roles: jsonColumn(z.array(staffRoleSchema)),
     counters: jsonColumn(z.array(z.string())),
     pin_hash: z.string(),
-    failed_attempts: z.number().int().nonnegative(),
-    locked_until: z.number(),
     active: flagColumn,
   })
   .transform(
@@ -117,8 +136,6 @@ const staffRow = z
       roles: r.roles,
       counters: r.counters,
       pinHash: r.pin_hash,
-      failedAttempts: r.failed_attempts,
-      lockedUntil: r.locked_until,
       active: r.active,
     }),
   );
@@ -141,10 +158,43 @@ const seqFloorRow = z.object({ key: z.string(), value: z.coerce.number().int() }
 export interface BranchStoreOptions {
   /** Where a row that fails its schema is reported (logged) before the read throws. */
   reportRowError?: RowErrorReporter;
+  /** The database files changed under the service: it has stopped taking writes (write-guard.ts). */
+  onStorageHalt?(p: StorageProblem): void;
+}
+
+/** Every write goes through the guard: refused while the files are not the ones opened, or locked. */
+function guarded(store: BranchStore, guard: WriteGuard): BranchStore {
+  const w =
+    <A extends unknown[], R>(f: (...args: A) => R) =>
+    (...args: A): R =>
+      guard.write(() => f(...args));
+  return {
+    ...store,
+    commit: w(store.commit),
+    appendEvents: w(store.appendEvents),
+    setMeta: w(store.setMeta),
+    upsertStaff: w(store.upsertStaff),
+    updateStaff: w(store.updateStaff),
+    resequenceStream: w(store.resequenceStream),
+    createSession: w(store.createSession),
+    setSessionCounter: w(store.setSessionCounter),
+    deleteSession: w(store.deleteSession),
+    deleteExpiredSessions: w(store.deleteExpiredSessions),
+    deleteIdempotentBefore: w(store.deleteIdempotentBefore),
+    setSyncAcked: w(store.setSyncAcked),
+    archiveEvents: w(store.archiveEvents),
+    // A batch is begun and committed only while the files are the ones opened: the check runs
+    // before COMMIT, and after it like after every write.
+    beginBatch: w(store.beginBatch),
+    commitBatch: w(store.commitBatch),
+    storageProblem: () => guard.problem,
+    checkStorage: () => guard.check(),
+  };
 }
 
 export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): BranchStore {
   const rows = rowReader(opts.reportRowError);
+  const guard = new WriteGuard(db, { onHalt: opts.onStorageHalt });
   const stmt = {
     // Today's tickets, and the latest earlier day's (whose unfinished tickets the engine then closes).
     ticketsOfDays: db.prepare('SELECT id, data FROM tickets WHERE business_day IN (?, ?)'),
@@ -168,7 +218,9 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     seqNegate: db.prepare('UPDATE events SET seq = -(seq + ?) WHERE stream = ? AND seq >= ?'),
     seqRestore: db.prepare('UPDATE events SET seq = -seq WHERE stream = ? AND seq < 0'),
     eventsAfter: db.prepare('SELECT id, stream, seq, type, v, at, data, ? AS branch FROM events WHERE id > ? ORDER BY id LIMIT ?'),
+    eventsBetween: db.prepare('SELECT id, stream, seq, type, v, at, data, ? AS branch FROM events WHERE id > ? AND id <= ? ORDER BY id'),
     lastEventId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events'),
+    latestOfType: db.prepare('SELECT id FROM events WHERE type = ? ORDER BY id DESC LIMIT 1'),
     ticket: db.prepare('SELECT id, data FROM tickets WHERE id = ?'),
     ticketsOfDay: db.prepare('SELECT id, data FROM tickets WHERE business_day = ? ORDER BY issued_at'),
     // The day narrows the search through the (business_day, service_code, seq) index.
@@ -183,7 +235,6 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
          pin_hash = excluded.pin_hash, active = excluded.active, failed_attempts = 0, locked_until = 0`,
     ),
     updateStaff: db.prepare('UPDATE staff SET name = @name, roles = @roles, counters = @counters, pin_hash = @pinHash, active = @active WHERE id = @id'),
-    setFailures: db.prepare('UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE id = ?'),
     createSession: db.prepare('INSERT INTO sessions (token_hash, staff_id, counter_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
     session: db.prepare('SELECT * FROM sessions WHERE token_hash = ?'),
     setSessionCounter: db.prepare('UPDATE sessions SET counter_id = ? WHERE token_hash = ?'),
@@ -277,7 +328,9 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     for (const [k, v] of pending) heads.set(k, v);
   }
 
-  return {
+  const acked = (stream: StreamName): number => Number(meta(syncAckedKey(stream)) ?? 0);
+
+  const store: BranchStore = {
     loadSnapshot(businessDay) {
       const tickets = rows.all(ticketRow, 'tickets', ['id'], stmt.ticketsOfDays.all(businessDay, latestDay() ?? businessDay));
       return {
@@ -316,7 +369,19 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       return moved;
     },
     eventsAfter: (afterId, limit) => rows.all(eventRow, 'events', ['id'], stmt.eventsAfter.all(meta('branch_id') ?? '', afterId, limit)),
+    eventsBetween: (afterId, uptoId) => rows.all(eventRow, 'events', ['id'], stmt.eventsBetween.all(meta('branch_id') ?? '', afterId, uptoId)),
     lastEventId: () => rows.one(idRow, 'events', ['id'], stmt.lastEventId.get()).id,
+    latestEventIdOfType(type) {
+      const r = stmt.latestOfType.get(type);
+      return r === undefined ? undefined : rows.one(idRow, 'events', ['id'], r).id;
+    },
+    syncAcked: acked,
+    setSyncAcked(stream, seq) {
+      if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`acknowledged sequence must be a whole number, not ${seq}`);
+      // Acknowledgements only move forward: a late, older answer from HQ must not undo a newer one.
+      if (seq > acked(stream)) stmt.setMeta.run(syncAckedKey(stream), String(seq));
+    },
+    archiveEvents: (o) => archiveEventBatch(db, { ...o, branchId: meta('branch_id') ?? '', acked, rows }),
     ticket(id) {
       const r = stmt.ticket.get(id);
       return r === undefined ? undefined : rows.one(ticketRow, 'tickets', ['id'], r);
@@ -336,7 +401,6 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     updateStaff(s) {
       stmt.updateStaff.run({ id: s.id, name: s.name, roles: JSON.stringify(s.roles), counters: JSON.stringify(s.counters), pinHash: s.pinHash, active: s.active ? 1 : 0 });
     },
-    setLoginFailures: (staffId, failed, lockedUntil) => void stmt.setFailures.run(failed, lockedUntil, staffId),
     createSession: (s) => void stmt.createSession.run(s.tokenHash, s.staffId, s.counterId, s.createdAt, s.expiresAt),
     session(tokenHash) {
       const r = stmt.session.get(tokenHash);
@@ -351,6 +415,8 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
       return r === undefined ? undefined : rows.one(idempotencyRow, 'idempotency', ['key'], r);
     },
     deleteIdempotentBefore: (time) => stmt.deleteIdem.run(time).changes,
+    storageProblem: () => undefined,
+    checkStorage: () => undefined,
     beginBatch: () => void batch.begin.run(),
     inBatch: () => db.inTransaction,
     commitBatch: () => void batch.commit.run(),
@@ -360,4 +426,5 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     },
     close: () => db.close(),
   };
+  return guarded(store, guard);
 }

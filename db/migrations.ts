@@ -234,4 +234,19 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX followups_customer ON followups (customer_id);
     `,
   },
+  {
+    version: 6,
+    name: 'kiosk devices',
+    sql: `
+      -- Kiosks enrolled to take tickets without a staff sign-in; only the key's hash is kept.
+      CREATE TABLE kiosk_devices (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        enrolled_at INTEGER NOT NULL,
+        enrolled_by TEXT NOT NULL,
+        revoked_at INTEGER
+      ) STRICT;
+    `,
+  },
 ];

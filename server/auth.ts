@@ -1,17 +1,23 @@
 /**
- * Staff sign-in and permissions. Tokens are random and only their hash is stored. Repeated
- * wrong PINs lock the account for a while; the lock is an event so the supervisor sees it.
+ * Staff sign-in and permissions. Tokens are random and only their hash is stored. Sign-in is
+ * rate limited per address and wrong PINs lock an account for the address they came from
+ * (login-guard.ts); a lock is an event so the supervisor sees it, and a supervisor can lift it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { DomainError } from '../common/errors.js';
-import type { StaffRole } from '../core/types.js';
+import type { CounterState, StaffRole } from '../core/types.js';
 import type { BranchStore, SessionRecord, StaffRecord } from '../db/branch-store.js';
+import { LoginGuard } from './login-guard.js';
 import { DUMMY_HASH_PROMISE, hashPin, verifyPin } from './pin-hash.js';
+import { PinHashQueue } from './pin-hash-queue.js';
+import { assertStrongPin } from './pin-policy.js';
 
 export interface AuthSettings {
   lockoutAttempts: number;
   lockoutMinutes: number;
   sessionHours: number;
+  minPinLength: number;
+  loginsPerMinutePerAddress: number;
 }
 
 export interface Principal {
@@ -19,25 +25,45 @@ export interface Principal {
   session: SessionRecord;
 }
 
-export const PIN_PATTERN = /^\d{4,12}$/;
-
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+export interface AuthOptions {
+  /** Addresses exempt from the per-address sign-in rate (the kiosk's own). */
+  trustedAddresses?: Set<string>;
+  /** A wrong-PIN run locked an existing account for one address. */
+  onLocked?(staffId: string, until: number, address: string): void;
+  hashQueue?: PinHashQueue;
+  /** How long a sign-in refused before hashing waits before its answer (default 1 s). */
+  refusalDelayMs?: number;
+}
+
+const REFUSAL_DELAY_MS = 1000;
+
 export class Auth {
+  private readonly guard: LoginGuard;
+  private readonly hashQueue: PinHashQueue;
+
   constructor(
     private readonly store: BranchStore,
     private settings: AuthSettings,
-    private readonly onLocked: (staffId: string, until: number) => void,
-  ) {}
+    private readonly opts: AuthOptions = {},
+  ) {
+    this.guard = new LoginGuard(settings, opts.trustedAddresses ?? new Set());
+    this.hashQueue = opts.hashQueue ?? new PinHashQueue();
+  }
 
   updateSettings(settings: AuthSettings): void {
     this.settings = settings;
+    this.guard.updateSettings(settings);
   }
 
-  async login(staffId: string, pin: string, now: number): Promise<{ token: string; staff: StaffRecord; expiresAt: number }> {
-    const staff = await this.checkPin(staffId, pin, now);
+  /**
+   * Signs a staff member in from `address` and opens a session.
+   */
+  async login(staffId: string, pin: string, address: string, now: number): Promise<{ token: string; staff: StaffRecord; expiresAt: number }> {
+    const staff = await this.checkPin(staffId, pin, address, now);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + this.settings.sessionHours * 3_600_000;
     this.store.createSession({ tokenHash: tokenHash(token), staffId, counterId: null, createdAt: now, expiresAt });
@@ -45,40 +71,58 @@ export class Auth {
   }
 
   /**
-   * Checks a staff id and PIN without opening a session (the kiosk's staff exit). Wrong PINs
-   * count towards the same lockout as sign-ins, so neither path can be used to guess.
+   * Checks a staff id and PIN from `address` without opening a session (sign-in and the kiosk's
+   * staff exit). Both share the per-address rate, the hash queue and the locks, so neither path
+   * can be used to guess. Unknown, inactive and real accounts take the same path and get the
+   * same answers (the same hash work, the same counts and locks), so the answers never tell
+   * which staff ids exist.
    */
-  async checkPin(staffId: string, pin: string, now: number): Promise<StaffRecord> {
-    const staff = this.store.staff(staffId);
-    if (!staff || !staff.active) {
-      await verifyPin(pin, await DUMMY_HASH_PROMISE);
-      throw new DomainError('INVALID_CREDENTIALS', 'Staff id or PIN is wrong.');
+  async checkPin(staffId: string, pin: string, address: string, now: number): Promise<StaffRecord> {
+    let release: () => void;
+    try {
+      this.guard.admit(staffId, address, now);
+      release = await this.hashQueue.acquire(address, this.guard.isKnownDevice(staffId, address, now));
+    } catch (e) {
+      // Refused without hashing: answered after a pause, so a client that asks again the
+      // moment it is refused sends one request a second, not thousands.
+      await new Promise((r) => setTimeout(r, this.opts.refusalDelayMs ?? REFUSAL_DELAY_MS));
+      throw e;
     }
-    if (staff.lockedUntil > now) {
-      const minutes = Math.ceil((staff.lockedUntil - now) / 60_000);
-      throw new DomainError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`);
+    let staff: StaffRecord | undefined;
+    let pinOk: boolean;
+    try {
+      staff = this.store.staff(staffId);
+      if (staff && !staff.active) staff = undefined;
+      pinOk = (await verifyPin(pin, staff?.pinHash ?? (await DUMMY_HASH_PROMISE))) && staff !== undefined;
+    } finally {
+      release();
     }
-    const pinOk = await verifyPin(pin, staff.pinHash);
-    // Re-read: other logins may have counted failures, or locked the account, while the hash
-    // ran. Without this, guesses sent in parallel reset the lock that an earlier one set.
-    const fresh = this.store.staff(staffId) ?? staff;
-    if (fresh.lockedUntil > now) {
-      const minutes = Math.ceil((fresh.lockedUntil - now) / 60_000);
-      throw new DomainError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is locked for ${minutes} more minute(s), or until a supervisor unlocks it.`);
-    }
-    if (!pinOk) {
-      const failed = fresh.failedAttempts + 1;
-      if (failed >= this.settings.lockoutAttempts) {
-        const until = now + this.settings.lockoutMinutes * 60_000;
-        this.store.setLoginFailures(staffId, 0, until);
-        this.onLocked(staffId, until);
-        throw new DomainError('ACCOUNT_LOCKED', `Too many wrong PINs: this account is now locked for ${this.settings.lockoutMinutes} minutes.`);
+    // Guesses sent in parallel: another may have locked this pair while the hash ran.
+    this.guard.assertNotLocked(staffId, address, now);
+    if (!pinOk || !staff) {
+      const f = this.guard.failed(staffId, address, now);
+      if (f.locked) {
+        if (staff) this.opts.onLocked?.(staffId, f.until, address);
+        throw new DomainError('ACCOUNT_LOCKED', `Too many wrong PINs: sign-in for this staff id from this device is now locked for ${this.settings.lockoutMinutes} minutes, or until a supervisor unlocks it.`);
       }
-      this.store.setLoginFailures(staffId, failed, 0);
-      throw new DomainError('INVALID_CREDENTIALS', `Staff id or PIN is wrong (${this.settings.lockoutAttempts - failed} tries left before the account locks).`);
+      throw new DomainError('INVALID_CREDENTIALS', `Staff id or PIN is wrong (${f.left} tries left before sign-in from this device locks).`);
     }
-    if (fresh.failedAttempts > 0 || fresh.lockedUntil > 0) this.store.setLoginFailures(staffId, 0, 0);
+    this.guard.succeeded(staffId, address, now);
     return staff;
+  }
+
+  /**
+   * A supervisor lifts every sign-in lock of an account (the back office checks who may and
+   * records it as a staff.changed event, server/office/staff-admin.ts).
+   */
+  unlock(staffId: string, now: number): { staffId: string; unlockedAddresses: number } {
+    if (!this.store.staff(staffId)) throw new DomainError('UNKNOWN_STAFF', `There is no staff account ${staffId}.`);
+    return { staffId, unlockedAddresses: this.guard.unlock(staffId, now) };
+  }
+
+  /** Whether sign-in to this account is locked from any address now. */
+  isLocked(staffId: string, now: number): boolean {
+    return this.guard.lockedAddresses(staffId, now).length > 0;
   }
 
   /** The signed-in staff behind an Authorization header, or a 401. */
@@ -90,6 +134,16 @@ export class Auth {
     const staff = this.store.staff(session.staffId);
     if (!staff || !staff.active) throw new DomainError('UNAUTHENTICATED', 'This staff account is no longer active.');
     return { staff, session };
+  }
+
+  /** Whether a raw session token (the stream's bearer subprotocol) is a live, active staff session. */
+  isLive(token: string, now: number): boolean {
+    try {
+      this.authenticate(`Bearer ${token}`, now);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   logout(p: Principal): void {
@@ -107,29 +161,13 @@ export class Auth {
   }
 
   async createStaff(input: { id: string; name: string; roles: StaffRole[]; counters: string[]; pin: string; active?: boolean }): Promise<void> {
-    this.store.upsertStaff({ id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash: await this.hashNewPin(input.pin), active: input.active ?? true });
+    this.store.upsertStaff({ id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash: await this.hashNewPin(input.pin, input.id), active: input.active ?? true });
   }
 
-  /** The stored hash of a new PIN, once the PIN passes the PIN rules (WEAK_PIN otherwise). */
-  async hashNewPin(pin: string): Promise<string> {
-    if (!PIN_PATTERN.test(pin)) throw new DomainError('WEAK_PIN', 'A PIN is 4 to 12 digits.');
+  /** The stored hash of a new PIN, once the PIN passes the PIN policy (WEAK_PIN otherwise, pin-policy.ts). */
+  async hashNewPin(pin: string, staffId?: string): Promise<string> {
+    assertStrongPin(pin, this.settings.minPinLength, staffId);
     return hashPin(pin);
-  }
-
-  /** Whether sign-in to this account is locked now (too many wrong PINs). */
-  isLocked(staffId: string, now: number): boolean {
-    return (this.store.staff(staffId)?.lockedUntil ?? 0) > now;
-  }
-
-  /**
-   * A supervisor lifts the lock of an account that had too many wrong PINs (the back office
-   * records who did it, server/office/staff-admin.ts).
-   */
-  unlock(staffId: string, _by: Principal, now: number): { staffId: string; wasLocked: boolean } {
-    const staff = this.store.staff(staffId);
-    if (!staff) throw new DomainError('UNKNOWN_STAFF', `There is no staff account ${staffId}.`);
-    this.store.setLoginFailures(staffId, 0, 0);
-    return { staffId, wasLocked: staff.lockedUntil > now };
   }
 }
 
@@ -143,8 +181,17 @@ export function requireRole(p: Principal, ...roles: StaffRole[]): void {
   }
 }
 
-/** Supervisors and admins act at any counter; a teller only at the counter they are signed into. */
-export function requireCounterAccess(p: Principal, counterId: string): void {
+/** Whether the staff member still holds the counter: it is open or paused under them. */
+export function holdsCounter(p: Principal, counter: Pick<CounterState, 'status' | 'staffId'>): boolean {
+  return counter.status !== 'closed' && counter.staffId === p.staff.id;
+}
+
+/**
+ * Supervisors and admins act at any counter; a teller only at the counter they are signed into
+ * and still hold. The session remembers the counter, but the counter decides: once it was closed
+ * or opened by someone else, the earlier session no longer acts there.
+ */
+export function requireCounterAccess(p: Principal, counterId: string, counter: Pick<CounterState, 'status' | 'staffId'>): void {
   if (hasRole(p, 'supervisor', 'admin')) return;
   if (!hasRole(p, 'teller')) throw new DomainError('FORBIDDEN', 'Only tellers, supervisors and admins act at counters.');
   if (p.session.counterId !== counterId) {
@@ -154,6 +201,10 @@ export function requireCounterAccess(p: Principal, counterId: string): void {
         ? `You are signed in at counter ${p.session.counterId}, not ${counterId}.`
         : `Open counter ${counterId} first (POST /api/counters/${counterId}/open).`,
     );
+  }
+  if (counter.status === 'closed') throw new DomainError('COUNTER_CLOSED', `Counter ${counterId} was closed; open it again to go on.`);
+  if (counter.staffId !== p.staff.id) {
+    throw new DomainError('FORBIDDEN', `Counter ${counterId} is now held by ${counter.staffId ?? 'another staff member'}; you no longer act there.`);
   }
 }
 

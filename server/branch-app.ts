@@ -6,16 +6,20 @@
 import { join } from 'node:path';
 import { draft } from '../core/events.js';
 import { BUILT_PAGES_DIR, PACKAGE_VERSION } from '../common/package-layout.js';
-import { loadConfigFile, DEMO_CONFIG_PATH } from '../config/load-config.js';
-import { createBranchStore } from '../db/branch-store.js';
+import { eventView } from '../core/public-view.js';
+import { loadConfigFile, DEMO_CONFIG_PATH, type LoadedConfig } from '../config/load-config.js';
+import { createBranchStore, type BranchStore } from '../db/branch-store.js';
 import { createConfigStore } from '../db/config-store.js';
+import { createKioskDeviceStore } from '../db/kiosk-device-store.js';
+import { applyNumberingGuard } from '../db/numbering-guard.js';
 import { openDatabase, type Db } from '../db/open-database.js';
-import { Auth } from './auth.js';
+import { Auth, type AuthSettings } from './auth.js';
 import { BranchService, type Clock } from './branch-service.js';
 import { attachCalling, type Calling } from './calling/index.js';
 import { DeviceRegistry } from './devices.js';
 import { EventHub } from './event-hub.js';
 import { attachKiosk, type Kiosk } from './kiosk/attach-kiosk.js';
+import { KioskDevices, registerKioskDeviceRoutes, TicketAdmission } from './kiosk/kiosk-devices.js';
 import { attachInsights, type Insights } from './insights/attach-insights.js';
 import { attachCare, type Care } from './care/index.js';
 import { attachFeedback, type Feedback } from './feedback/index.js';
@@ -25,6 +29,10 @@ import { registerApi } from './http/api.js';
 import { createHttpServer } from './http/http-server.js';
 import { loadBuiltPages, registerPages } from './http/pages.js';
 import { attachStream, type StreamServer } from './http/stream.js';
+import { addressSet } from './http/client-address.js';
+import { OriginGuard } from './http/origin-guard.js';
+import { EventRetention } from './event-retention.js';
+import { StorageWatch } from './storage-watch.js';
 import { rowErrorReporter, type Logger } from './logger.js';
 import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
 import { LiveConfig } from './live-config.js';
@@ -71,6 +79,13 @@ export interface BranchApp {
   configuration: BranchConfiguration;
   http: FastifyInstance;
   stream: StreamServer;
+  /** Moves old events that head office holds out of the log (docs/security.md). */
+  retention: EventRetention;
+  /**
+   * The branch's store, for what runs beside the queue rather than through it: the uploader
+   * (syncAcked / setSyncAcked), maintenance tools and tests. Queue changes go through the service.
+   */
+  store: BranchStore;
   /** Ticket printer, card and ID readers, the device lab (issue #3). */
   kiosk: Kiosk;
   /** Counter displays, lobby board, call pads (issue #4). */
@@ -87,6 +102,11 @@ export interface BranchApp {
   close(): Promise<void>;
 }
 
+/** The sign-in settings of a configuration's security section. */
+function authSettings(security: LoadedConfig['file']['security']): AuthSettings {
+  return { ...security, loginsPerMinutePerAddress: security.limits.loginsPerMinutePerAddress };
+}
+
 export const VERSION = PACKAGE_VERSION;
 
 export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp> {
@@ -96,8 +116,20 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
   const fileConfig = loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH);
   // So are the pages: a kiosk must never get a page whose script is missing.
   const pages = loadBuiltPages(opts.pagesDir ?? BUILT_PAGES_DIR);
-  const db = openDatabase(join(opts.dataDir, 'branch.db'));
-  const store = createBranchStore(db, { reportRowError: rowErrorReporter(log) });
+  const dbPath = join(opts.dataDir, 'branch.db');
+  const db = openDatabase(dbPath);
+  // A stop after the database files changed left the numbers issued so far: continue after them.
+  const restored = (() => {
+    try {
+      return applyNumberingGuard(db, dbPath);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  })();
+  if (restored) log.warn({ file: restored.file, raised: restored.raised }, 'numbering restored after the database files had changed: lost numbers are skipped, never issued again');
+  const storageWatch = new StorageWatch(log);
+  const store = createBranchStore(db, { reportRowError: rowErrorReporter(log), onStorageHalt: storageWatch.onHalt });
   try {
     const versions = createConfigStore(db, { reportRowError: rowErrorReporter(log) });
     // The base is what head office last sent, else the file; in force is the back office's edit
@@ -106,7 +138,16 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const config = new LiveConfig(configInForce(base, versions, log));
     const hub = new EventHub(log);
     const service = new BranchService(store, config.queue, hub, clock, log);
-    const auth = new Auth(store, config.file.security, (staffId, until) => service.record([draft('staff.login_locked', clock(), { staffId, until })]));
+    const security = config.file.security;
+    const auth = new Auth(
+      store,
+      authSettings(security),
+      {
+        trustedAddresses: addressSet(security.kioskAddresses),
+        onLocked: (staffId, until, address) => service.record([draft('staff.login_locked', clock(), { staffId, until, address })]),
+      },
+    );
+
     const configuration = new BranchConfiguration({
       service,
       live: config,
@@ -117,7 +158,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     configuration.recordStart();
     config.onChange((c) => {
       service.updateConfig(c.queue);
-      auth.updateSettings(c.file.security);
+      auth.updateSettings(authSettings(c.file.security));
     });
 
     let credentialsFile: string | undefined;
@@ -128,7 +169,17 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const devices = new DeviceRegistry(log);
     devices.bind(service);
 
-    const http = createHttpServer(log, { durable: () => service.durable() });
+    const limits = security.limits;
+    let port = opts.port;
+    const origins = new OriginGuard({ port: () => port, allowedHosts: security.allowedHosts, publicBaseUrl: config.file.publicBaseUrl });
+    const http = createHttpServer(log, {
+      durable: () => service.durable(),
+      admit: (req) => origins.check(req),
+      requestTimeoutMs: limits.requestTimeoutSeconds * 1000,
+      connectionsPerAddress: limits.connectionsPerAddress,
+      connections: limits.connections,
+      trustedAddresses: addressSet(security.kioskAddresses),
+    });
     // The customer file links visits through the kiosk's card reads (care is attached below).
     let sync: Sync | undefined;
     const late: { care?: Care } = {};
@@ -146,14 +197,22 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       publicBaseUrl: () => sync?.publicBaseUrl(),
       onTicketIdentity: (ticketId, who) => late.care?.customers.ticketIdentified(ticketId, who),
     });
+    const kioskDevices = new KioskDevices(createKioskDeviceStore(db, { reportRowError: rowErrorReporter(log) }));
+    registerKioskDeviceRoutes(http, { devices: kioskDevices, auth, clock, log });
     registerApi(http, {
       service,
       auth,
       devices,
       kiosk: kiosk.ticketHooks,
       version: VERSION,
-      ticketRateLimitPerMinute: opts.ticketRateLimitPerMinute ?? config.file.security.ticketRateLimitPerMinute,
+      admission: new TicketAdmission(kioskDevices, addressSet(security.kioskAddresses), {
+        perSource: opts.ticketRateLimitPerMinute ?? security.ticketRateLimitPerMinute,
+        // The override (benchmarks, tests) lifts the branch's limit with the per-kiosk one.
+        perBranch: Math.max(limits.ticketsPerMinutePerBranch, opts.ticketRateLimitPerMinute ?? 0),
+        requireKioskKey: security.requireKioskKey,
+      }),
       startedAt: Date.now(),
+      storage: storageWatch,
     });
     const alertSettings = {
       idleGraceMinutes: config.file.alerts.idleGraceMinutes,
@@ -198,9 +257,20 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     registerPages(http, pages);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     await http.listen({ port: opts.port, host: opts.host });
-    const stream = attachStream(http.server, service, log);
+    const stream = attachStream({
+      server: http.server,
+      log: service,
+      hub,
+      logger: log,
+      limits: { clients: limits.streamClients, clientsPerAddress: limits.streamClientsPerAddress, replayEvents: limits.replayEvents },
+      trustedAddresses: addressSet(config.file.security.kioskAddresses),
+      isStaffToken: (token) => auth.isLive(token, clock()),
+      admit: (req) => origins.check(req, true),
+      view: eventView,
+    });
+    const retention = new EventRetention(store, { dataDir: opts.dataDir, eventDays: config.file.retention.eventDays, clock, log });
     const address = http.server.address();
-    const port = typeof address === 'object' && address ? address.port : opts.port;
+    port = typeof address === 'object' && address ? address.port : opts.port;
     kiosk.listening(port);
     // From here on, the commands of one turn of the event loop share one fsync; every answer
     // waits until what it reports is durable (createHttpServer's onSend hook).
@@ -210,6 +280,9 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     insights.start();
     feedback.start();
     care.start();
+    insights.alerts.addSource(() => storageWatch.alerts());
+    storageWatch.start(store);
+    retention.start();
     sync?.start(() => insights.alerts.list());
 
     return {
@@ -222,6 +295,8 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       configuration,
       http,
       stream,
+      retention,
+      store,
       calling,
       kiosk,
       insights,
@@ -233,6 +308,8 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       async close() {
         await sync?.stop();
         service.stop();
+        storageWatch.stop();
+        retention.stop();
         insights.stop();
         await feedback.stop();
         care.stop();

@@ -28,7 +28,6 @@ export class BranchService {
   private readonly runner: CommandRunner;
   private rolloverTimer: NodeJS.Timeout | undefined;
   /** The newest event handed to listeners: later ones are in a batch not yet durable. */
-  private publishedUpTo: number;
 
   constructor(
     private readonly store: BranchStore,
@@ -39,18 +38,13 @@ export class BranchService {
   ) {
     this.engine = this.loadEngine();
     this.store.setMeta('branch_id', config.branch.id);
-    this.publishedUpTo = store.lastEventId();
     this.runner = new CommandRunner({
       engine: this.engine,
       store,
       branchId: config.branch.id,
       clock,
       log,
-      publish: (events) => {
-        const last = events.at(-1);
-        if (last) this.publishedUpTo = last.id;
-        hub.publish(events);
-      },
+      publish: (events) => hub.publish(events),
       newDay: (_day, at) => {
         saveEstimatorState(store, this.engine.estimatorState());
         store.deleteIdempotentBefore(at - IDEMPOTENCY_TTL_MS);
@@ -93,7 +87,10 @@ export class BranchService {
    * waiting for its fsync (head office's uploader reads no further).
    */
   durableEventId(): number {
-    return this.publishedUpTo;
+    // Without a batch waiting, everything in the log is durable (also what maintenance tools
+    // appended without the service).
+    const pending = this.runner.firstPendingEventId();
+    return pending === undefined ? this.store.lastEventId() : pending - 1;
   }
 
   /** Commits what is waiting for the end of this turn of the event loop now (closing). */
@@ -242,12 +239,24 @@ export class BranchService {
    * published: events of a batch not yet durable reach the stream's subscribers when it is.
    */
   eventsAfter(afterId: number, limit: number): BranchEvent[] {
-    return this.store.eventsAfter(afterId, limit).filter((e) => e.id <= this.publishedUpTo);
+    const upto = this.durableEventId();
+    return this.store.eventsAfter(afterId, limit).filter((e) => e.id <= upto);
+  }
+
+  /** The log between two event ids (the stream's paged replay). */
+  eventsBetween(afterId: number, uptoId: number): BranchEvent[] {
+    // Like eventsAfter: only what has been published (durable).
+    return this.store.eventsBetween(afterId, Math.min(uptoId, this.durableEventId()));
   }
 
   /** The id of the newest event in the log. */
   lastEventId(): number {
     return this.store.lastEventId();
+  }
+
+  /** The newest event of a type (the stream's replay floor: the latest day.closed). */
+  latestEventIdOfType(type: BranchEvent['type']): number | undefined {
+    return this.store.latestEventIdOfType(type);
   }
 
   /** Tickets still waiting, called or being served, in the engine's order. */
@@ -334,7 +343,8 @@ export class BranchService {
     });
   }
 
-  queueView() {
+  /** The queue as the lobby screen shows it; staff ids only for `staff` (a signed-in caller). */
+  queueView(staff = false) {
     const now = this.clock();
     return {
       branch: this.branchId,
@@ -363,7 +373,7 @@ export class BranchService {
           status: st.status,
           state: st.status === 'open' ? (cur ? 'serving' : 'idle') : st.status,
           pauseReason: st.pauseReason,
-          staffId: st.staffId,
+          staffId: staff ? st.staffId : undefined,
           since: st.since ? new Date(st.since).toISOString() : undefined,
           services: c.services,
           currentTicket: cur ? publicTicket(cur) : null,
@@ -371,6 +381,19 @@ export class BranchService {
         };
       }),
     };
+  }
+
+  /**
+   * GET /api/tickets/:id for anyone on the LAN: the ticket's view on its own business day (or
+   * while it is still active); afterwards nobody needs it, so it answers TICKET_EXPIRED.
+   */
+  ticketPage(id: string) {
+    const live = this.engine.ticket(id);
+    const stored = live ? undefined : this.store.ticket(id);
+    if (stored && stored.businessDay < this.engine.businessDay) {
+      throw new DomainError('TICKET_EXPIRED', `This ticket was for ${stored.businessDay}; a ticket's page works on its own business day only.`);
+    }
+    return this.ticketView(id);
   }
 
   /** Tickets of this business day (or another day's) still waiting or at a counter for a service. */
@@ -458,12 +481,12 @@ export function counterStateView(c: CounterState) {
   };
 }
 
+/** A ticket on the lobby screen and the customer's phone: no segment, no staff id. */
 export function publicTicket(t: Ticket) {
   return {
     id: t.id,
     number: t.number,
     serviceCode: t.serviceCode,
-    segment: t.segment,
     status: t.status,
     issuedAt: new Date(t.issuedAt).toISOString(),
     calledAt: t.calledAt ? new Date(t.calledAt).toISOString() : undefined,
@@ -472,6 +495,7 @@ export function publicTicket(t: Ticket) {
   };
 }
 
+/** The answer to whoever issued the ticket (the kiosk prints the segment, e.g. priority help). */
 export function issuedTicket(t: Ticket) {
   return {
     id: t.id,
@@ -489,6 +513,7 @@ export function issuedTicket(t: Ticket) {
 export function counterTicket(t: Ticket, now: number) {
   return {
     ...publicTicket(t),
+    segment: t.segment,
     waitedSeconds: Math.max(0, Math.round(((t.calledAt ?? now) - t.queuedAt) / 1000)),
     callReason: t.callReason,
     transferredFrom: t.transferredFrom,

@@ -100,6 +100,11 @@ export class CommandRunner {
     return this.batch?.settled ?? Promise.resolve();
   }
 
+  /** The id of the first event of the batch not yet committed, if it has one (it and later ones are not durable yet). */
+  firstPendingEventId(): number | undefined {
+    return this.batch?.events.find((es) => es.length > 0)?.[0]?.id;
+  }
+
   /**
    * Commits the open batch now (closing, or a caller that must know); throws the storage error
    * when it cannot be committed. The batch of a turn of the event loop commits by itself.

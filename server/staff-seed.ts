@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { QueueConfig, StaffRole } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
 import type { Auth } from './auth.js';
+import { pinWeakness } from './pin-policy.js';
 
 export interface Credential {
   staffId: string;
@@ -21,7 +22,13 @@ export interface Credential {
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
 export const INITIAL_ADMIN_FILE = 'initial-admin.json';
 
-const pin = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
+/** A random six-digit PIN that the PIN policy accepts. */
+function pin(): string {
+  for (;;) {
+    const p = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    if (!pinWeakness(p, 6)) return p;
+  }
+}
 
 export function demoAccounts(config: QueueConfig): Omit<Credential, 'pin'>[] {
   return [

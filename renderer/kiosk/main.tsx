@@ -11,6 +11,7 @@ import { errorText } from '../shared/error-text.js';
 import { openStream, type StreamState } from '../shared/stream.js';
 import '../shared/base.css';
 import './kiosk.css';
+import { adoptKioskKeyFromAddress, kioskKeyHeader } from './kiosk-key.js';
 import { readOptions } from './options.js';
 import { qrDataUrl } from './qr.js';
 import { TEXT, type Lang, type Words } from './text.js';
@@ -309,7 +310,7 @@ function Kiosk() {
     if (priority) body.segment = 'priority';
     if (card && Date.parse(card.expiresAt) > Date.now()) body.identityToken = card.identityToken;
     try {
-      const ticket = await act<Issued>('POST', '/api/tickets', { body, idempotencyKey: newIdempotencyKey(), deadlineMs: ISSUE_DEADLINE_MS, timeoutMs: ATTEMPT_TIMEOUT_MS });
+      const ticket = await act<Issued>('POST', '/api/tickets', { body, idempotencyKey: newIdempotencyKey(), deadlineMs: ISSUE_DEADLINE_MS, timeoutMs: ATTEMPT_TIMEOUT_MS, headers: kioskKeyHeader() });
       const qr = await qrDataUrl(`${ticketBase.replace(/\/+$/, '')}/t/${encodeURIComponent(ticket.id)}`);
       setCard(null);
       setPriority(false);
@@ -434,4 +435,5 @@ function Kiosk() {
   );
 }
 
+adoptKioskKeyFromAddress();
 render(<Kiosk />, document.getElementById('app')!);

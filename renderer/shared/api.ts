@@ -44,7 +44,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Gives up on an attempt that got no answer in this long (a cable pulled mid-request). */
   timeoutMs?: number;
-  /** Further request headers (e.g. If-None-Match: * to create only). */
+  /** Further request headers (e.g. If-None-Match: * to create only, the kiosk's X-Kiosk-Key). */
   headers?: Record<string, string>;
 }
 

@@ -52,7 +52,14 @@ function TicketPage() {
           return;
         }
       } catch (e) {
-        if (alive) setError(e instanceof ApiError && e.status === 404 ? '没有这张号票 · No such ticket' : '暂时无法连接 · Cannot reach the branch right now');
+        if (!alive) return;
+        setError(
+          e instanceof ApiError && e.status === 404
+            ? '没有这张号票 · No such ticket'
+            : e instanceof ApiError && e.status === 410
+              ? '这张号票已过期，号票仅当天有效 · This ticket was for an earlier day; a ticket works on its own day only'
+              : '暂时无法连接 · Cannot reach the branch right now',
+        );
       }
     };
     void load();

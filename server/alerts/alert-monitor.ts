@@ -40,6 +40,7 @@ export class AlertMonitor {
   private unsubscribe: (() => void) | undefined;
   private evaluating = false;
   private pending: NodeJS.Immediate | undefined;
+  private readonly sources: (() => AlertRecord[])[] = [];
   readonly settings: AlertSettings;
 
   constructor(
@@ -142,7 +143,15 @@ export class AlertMonitor {
   /** Alerts nobody has acknowledged (active or already cleared), or all since `since`. */
   list(opts: { since?: number } = {}): ReturnType<typeof alertView>[] {
     const rows = opts.since !== undefined ? this.store.alertsSince(opts.since) : this.store.unacknowledgedAlerts();
-    return rows.map(alertView);
+    return [...this.sources.flatMap((s) => s()), ...rows].map(alertView);
+  }
+
+  /**
+   * Alerts kept outside the database, for conditions under which nothing can be saved (the
+   * database files changed under the service). Listed first; they cannot be acknowledged.
+   */
+  addSource(source: () => AlertRecord[]): void {
+    this.sources.push(source);
   }
 
   acknowledge(id: string, staffId: string): ReturnType<typeof alertView> {

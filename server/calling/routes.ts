@@ -43,7 +43,7 @@ export function registerCallingRoutes(
     const p = auth.authenticate(req.headers.authorization, now());
     const { counter } = parseInput(counterParams, req.params, 'counter');
     if (!service.queueConfig.counters.some((c) => c.id === counter)) throw new DomainError('UNKNOWN_COUNTER', `There is no counter ${counter}.`);
-    requireCounterAccess(p, counter);
+    requireCounterAccess(p, counter, service.counterState(counter));
     return service.counterView(counter);
   });
 

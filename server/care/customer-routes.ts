@@ -90,7 +90,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { service: Br
     const p = staff(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
     if (!service.queueConfig.counters.some((c) => c.id === counter)) throw new DomainError('UNKNOWN_COUNTER', `There is no counter ${counter}.`);
-    requireCounterAccess(p, counter);
+    requireCounterAccess(p, counter, service.counterState(counter));
     const ticketId = service.counterState(counter).currentTicketId;
     const view = ticketId ? desk.tellerView(ticketId) : null;
     return { customer: view ? { ...view, notes: view.notes.map((n) => ({ ...n, at: new Date(n.at).toISOString() })) } : null };

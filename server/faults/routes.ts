@@ -25,7 +25,7 @@ export function registerFaultRoutes(app: FastifyInstance, deps: { service: Branc
   app.post('/api/counters/:counter/fault', async (req, reply) => {
     const p = auth.authenticate(req.headers.authorization, service.clock());
     const { counter } = parseInput(counterParams, req.params, 'counter');
-    requireCounterAccess(p, counter);
+    requireCounterAccess(p, counter, service.counterState(counter));
     const raw = req.headers['idempotency-key'];
     const idem = raw === undefined ? undefined : { key: parseInput(idempotencyKey, raw, 'Idempotency-Key header'), staffId: p.staff.id };
     const answer = service.pause(counter, FAULT_PAUSE_REASON, { staffId: p.staff.id }, idem);

@@ -127,7 +127,7 @@ export function registerFeedbackRoutes(
     const p = staff(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
     if (!service.queueConfig.counters.some((c) => c.id === counter)) throw new DomainError('UNKNOWN_COUNTER', `There is no counter ${counter}.`);
-    requireCounterAccess(p, counter);
+    requireCounterAccess(p, counter, service.counterState(counter));
     return { request: requestView(feedback.requests.current(counter), true) };
   });
 

@@ -5,9 +5,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../common/errors.js';
-import { hasRole, requireCounterAccess, requireMayOpen, requireRole, type Auth, type Principal } from '../auth.js';
+import { hasRole, holdsCounter, requireCounterAccess, requireMayOpen, requireRole, type Auth, type Principal } from '../auth.js';
 import type { Actor, Answer, BranchService, IdempotencyOptions } from '../branch-service.js';
-import { RateLimiter } from './rate-limit.js';
+import { clientAddress } from './client-address.js';
+import { KIOSK_KEY_HEADER, type TicketAdmission } from '../kiosk/kiosk-devices.js';
 import { parseInput } from './validate.js';
 
 export interface DeviceLister {
@@ -33,8 +34,11 @@ export interface ApiDeps {
   auth: Auth;
   devices: DeviceLister;
   version: string;
-  ticketRateLimitPerMinute: number;
+  /** Who may take a ticket without a staff sign-in, and how many (server/kiosk/kiosk-devices.ts). */
+  admission: TicketAdmission;
   startedAt: number;
+  /** Whether the database can still be written (server/storage-watch.ts). */
+  storage?: { health(): { writable: boolean } };
 }
 
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{8,100}$/, 'must be 8–100 letters, digits or _.:-');
@@ -80,7 +84,6 @@ function send(reply: FastifyReply, answer: Answer): FastifyReply {
 
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   const { service, auth } = deps;
-  const limiter = new RateLimiter(deps.ticketRateLimitPerMinute);
   const now = () => service.clock();
 
   const principal = (req: FastifyRequest): Principal => auth.authenticate(req.headers.authorization, now());
@@ -93,16 +96,20 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   };
   const actor = (p: Principal): Actor => ({ staffId: p.staff.id });
 
-  app.get('/api/health', async () => {
+  app.get('/api/health', async (_req, reply) => {
     const h = service.health();
+    // A service that can no longer save (its database files changed) is not healthy: 503.
+    const storage = deps.storage?.health() ?? { writable: true };
+    if (!storage.writable) reply.code(503);
     return {
-      status: 'ok',
+      status: storage.writable ? 'ok' : 'degraded',
       branch: service.branchId,
       version: deps.version,
       businessDay: h.businessDay,
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
       waiting: h.waiting,
       lastEventId: h.lastEventId,
+      storage,
     };
   });
 
@@ -123,18 +130,24 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/tickets', async (req, reply) => {
     const body = parseInput(ticketBody, req.body);
     const p = optionalPrincipal(req);
+    let source: string | undefined;
     if (!p) {
-      const wait = limiter.take(req.ip, now());
-      if (wait > 0) {
-        reply.header('Retry-After', String(wait));
-        throw new DomainError('RATE_LIMITED', `Too many tickets from this device; try again in ${wait} s.`);
+      const key = req.headers[KIOSK_KEY_HEADER];
+      const admitted = deps.admission.admit(clientAddress(req.ip), typeof key === 'string' ? key : undefined, now());
+      if ('refused' in admitted) {
+        if (admitted.retryAfter !== undefined) reply.header('Retry-After', String(admitted.retryAfter));
+        throw admitted.refused;
       }
+      source = admitted.source;
       if (body.segment && !SELF_SERVICE_SEGMENTS.has(body.segment)) {
         throw new DomainError('FORBIDDEN', `Segment "${body.segment}" is set by staff or a card, not chosen at the kiosk.`);
       }
+    } else if (body.segment && !SELF_SERVICE_SEGMENTS.has(body.segment) && !hasRole(p, 'lobby', 'supervisor', 'admin')) {
+      // Who is a VIP is the lobby staff's call (or a card's), not the counter's.
+      throw new DomainError('FORBIDDEN', `Segment "${body.segment}" is given by lobby staff, supervisors or a card; ${p.staff.id} is ${p.staff.roles.join(', ')}.`);
     }
     const channel = body.channel ?? (p ? 'lobby' : 'kiosk');
-    const idemOpts = idem(req, p?.staff.id ?? `ip:${req.ip}`);
+    const idemOpts = idem(req, p?.staff.id ?? source ?? `ip:${req.ip}`);
     let segment = body.segment;
     if (body.identityToken) {
       if (!deps.kiosk) throw new DomainError('NO_CARD_READERS', 'This service reads no cards; leave out identityToken.');
@@ -153,7 +166,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     return send(reply, answer);
   });
 
-  app.get('/api/tickets/:id', async (req) => service.ticketView(parseInput(ticketParams, req.params, 'ticket id').id));
+  app.get('/api/tickets/:id', async (req) => service.ticketPage(parseInput(ticketParams, req.params, 'ticket id').id));
 
   app.post('/api/tickets/:id/rejoin', async (req, reply) => {
     const p = principal(req);
@@ -170,7 +183,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     return send(reply, service.cancel(id, body.reason ?? 'cancelled_by_staff', actor(p)));
   });
 
-  app.get('/api/queue', async () => service.queueView());
+  app.get('/api/queue', async (req) => service.queueView(optionalPrincipal(req) !== undefined));
 
   app.get('/api/devices', async () => deps.devices.list());
 
@@ -178,7 +191,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post('/api/auth/login', async (req) => {
     const body = parseInput(loginBody, req.body);
-    const { token, staff, expiresAt } = await auth.login(body.staffId, body.pin, now());
+    const { token, staff, expiresAt } = await auth.login(body.staffId, body.pin, clientAddress(req.ip), now());
     let counter: string | null = null;
     if (body.counter) {
       const p = auth.authenticate(`Bearer ${token}`, now());
@@ -212,9 +225,24 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
 
   // ---------------------------------------------------------------- counters
 
+  /**
+   * The counter access check against the counter's holder now. A session whose counter was
+   * closed or handed on forgets it, so the teller can open another.
+   */
+  function atCounter(p: Principal, counterId: string): void {
+    const state = service.counterState(counterId);
+    try {
+      requireCounterAccess(p, counterId, state);
+    } catch (e) {
+      if (p.session.counterId === counterId && !holdsCounter(p, state)) auth.setCounter(p, null);
+      throw e;
+    }
+  }
+
   function openCounter(p: Principal, counterId: string) {
     requireMayOpen(p, counterId);
-    if (p.session.counterId && p.session.counterId !== counterId && !hasRole(p, 'supervisor', 'admin')) {
+    const current = p.session.counterId;
+    if (current && current !== counterId && !hasRole(p, 'supervisor', 'admin') && holdsCounter(p, service.counterState(current))) {
       throw new DomainError('FORBIDDEN', `You are signed in at counter ${p.session.counterId}; close it before opening ${counterId}.`);
     }
     const answer = service.openCounter(counterId, actor(p));
@@ -222,7 +250,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     return answer;
   }
 
-  app.get('/api/counters', async () => service.queueView().counters);
+  app.get('/api/counters', async (req) => service.queueView(optionalPrincipal(req) !== undefined).counters);
 
   app.post('/api/counters/:counter/open', async (req, reply) => {
     const p = principal(req);
@@ -233,7 +261,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/counters/:counter/close', async (req, reply) => {
     const p = principal(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
-    requireCounterAccess(p, counter);
+    atCounter(p, counter);
     const answer = service.closeCounter(counter, actor(p));
     if (p.session.counterId === counter) auth.setCounter(p, null);
     return send(reply, answer);
@@ -245,7 +273,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     app.post(`/api/counters/:counter/${name}`, async (req, reply) => {
       const p = principal(req);
       const { counter } = parseInput(counterParams, req.params, 'counter');
-      requireCounterAccess(p, counter);
+      atCounter(p, counter);
       return send(reply, run(counter, p, req.body, idem(req, p.staff.id)));
     });
   };
@@ -261,7 +289,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/counters/:counter/pause', async (req, reply) => {
     const p = principal(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
-    requireCounterAccess(p, counter);
+    atCounter(p, counter);
     const { reason } = parseInput(pauseBody, req.body);
     return send(reply, service.pause(counter, reason, actor(p), idem(req, p.staff.id)));
   });
@@ -269,7 +297,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/counters/:counter/resume', async (req, reply) => {
     const p = principal(req);
     const { counter } = parseInput(counterParams, req.params, 'counter');
-    requireCounterAccess(p, counter);
+    atCounter(p, counter);
     return send(reply, service.resume(counter, actor(p), idem(req, p.staff.id)));
   });
 }

@@ -9,7 +9,7 @@
  *   satisfaction mean 5-point rating of the group's tickets (null when none was rated), ratings: how many
  *   interruptions  the period's system faults at the counters (server/faults/interruptions.ts)
  */
-import { addDays } from '../../common/local-time.js';
+import { addDays, isoDay, utcDate } from '../../common/local-time.js';
 import type { Rating } from '../../core/feedback.js';
 import type { QueueConfig } from '../../core/types.js';
 import type { TicketFact } from '../../db/insights-store.js';
@@ -58,13 +58,14 @@ export function periodRange(period: Period, date: string): { from: string; to: s
   if (period === 'day') return { from: date, to: date };
   if (period === 'week') {
     const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-    const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday = 0
+    const weekday = (new Date(utcDate(y, m, d)).getUTCDay() + 6) % 7; // Monday = 0
     const from = addDays(date, -weekday);
     return { from, to: addDays(from, 6) };
   }
   const from = `${date.slice(0, 7)}-01`;
   const [y, m] = from.split('-').map(Number) as [number, number];
-  const to = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  // Day 0 of the next month is the last day of this one.
+  const to = isoDay(utcDate(y, m + 1, 0));
   return { from, to };
 }
 

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../common/errors.js';
 import type { Auth } from '../auth.js';
+import { addressSet, clientAddress } from '../http/client-address.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { parseInput } from '../http/validate.js';
 import type { Logger } from '../logger.js';
@@ -24,13 +25,14 @@ export function registerStaffExitCheck(
   deps: { auth: Auth; clock: () => number; kioskAddresses: string[]; log: Logger; perMinute?: number },
 ): void {
   const limiter = new RateLimiter(deps.perMinute ?? 10);
-  const kiosk = new Set(deps.kioskAddresses);
+  const kiosk = addressSet(deps.kioskAddresses);
   app.post('/api/kiosk/staff-exit', async (req) => {
-    if (!kiosk.has(req.ip)) throw new DomainError('KIOSK_ONLY', 'The staff exit is checked only for the kiosk itself (security.kioskAddresses).');
-    const wait = limiter.take(req.ip, deps.clock());
+    const address = clientAddress(req.ip);
+    if (!kiosk.has(address)) throw new DomainError('KIOSK_ONLY', 'The staff exit is checked only for the kiosk itself (security.kioskAddresses).');
+    const wait = limiter.take(address, deps.clock());
     if (wait > 0) throw new DomainError('RATE_LIMITED', `Too many tries; try again in ${wait} s.`);
     const body = parseInput(staffExitBody, req.body);
-    const staff = await deps.auth.checkPin(body.staffId, body.pin, deps.clock());
+    const staff = await deps.auth.checkPin(body.staffId, body.pin, address, deps.clock());
     if (!staff.roles.some((r) => r === 'supervisor' || r === 'admin')) {
       deps.log.warn({ staffId: staff.id }, 'kiosk staff exit refused: not a supervisor');
       throw new DomainError('NOT_SUPERVISOR', `${staff.id} is not a supervisor: the kiosk's staff menu needs a supervisor's PIN.`);

@@ -35,7 +35,8 @@ const staffParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'is
 const moveBody = z.object({ serviceCode: z.string().min(1).max(32) }).strict();
 const roles = z.array(z.enum(['teller', 'lobby', 'supervisor', 'admin'])).min(1, 'needs at least one role');
 const counters = z.array(z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'is not a counter id')).max(100);
-const pin = z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits');
+// Length beyond six and strength are the PIN policy's (server/pin-policy.ts): WEAK_PIN says why.
+const pin = z.string().regex(/^\d{6,12}$/, 'must be 6 to 12 digits');
 const staffBody = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _'),

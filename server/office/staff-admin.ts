@@ -69,12 +69,12 @@ export class StaffAdmin {
     if (existing) this.requireMayManage(by, existing.roles);
     this.requireMayManage(by, input.roles);
     this.checkCounters(input.counters);
-    const pinHash = await this.deps.auth.hashNewPin(input.pin);
+    const pinHash = await this.deps.auth.hashNewPin(input.pin, input.id);
     const record = { id: input.id, name: input.name, roles: input.roles, counters: input.counters, pinHash, active: input.active };
     if (existing) this.requireKeepsAdmin(existing, record, by);
     const changes = existing ? [...this.changes(existing, record), 'pin: reset'] : [`name: ${input.name}`, `roles: ${list(input.roles)}`, `counters: ${list(input.counters)}`];
     this.write(input.id, existing ? 'updated' : 'created', by, changes, () => this.deps.store.upsertStaff(record));
-    return this.view({ ...record, failedAttempts: 0, lockedUntil: 0 }, this.deps.service.clock());
+    return this.view(record, this.deps.service.clock());
   }
 
   update(id: string, patch: StaffPatch, by: Principal): StaffView {
@@ -100,7 +100,7 @@ export class StaffAdmin {
   async resetPin(id: string, pin: string, by: Principal): Promise<StaffView> {
     const existing = this.require(id);
     this.requireMayManage(by, existing.roles);
-    const pinHash = await this.deps.auth.hashNewPin(pin);
+    const pinHash = await this.deps.auth.hashNewPin(pin, id);
     const next = { ...existing, pinHash };
     this.write(id, 'pin_reset', by, ['pin: reset'], () => this.deps.store.updateStaff(next));
     return this.view(next, this.deps.service.clock());
@@ -110,7 +110,9 @@ export class StaffAdmin {
     const existing = this.require(id);
     this.requireMayManage(by, existing.roles);
     const now = this.deps.service.clock();
-    this.write(id, 'unlocked', by, ['sign-in lock: lifted'], () => void this.deps.auth.unlock(id, by, now));
+    // The locks live in memory (server/login-guard.ts); the event records who lifted them.
+    const { unlockedAddresses } = this.deps.auth.unlock(id, now);
+    this.write(id, 'unlocked', by, [`sign-in lock: lifted (${unlockedAddresses} device${unlockedAddresses === 1 ? '' : 's'})`], () => undefined);
     return this.view(this.require(id), now);
   }
 
@@ -135,7 +137,7 @@ export class StaffAdmin {
     if (beyond.length) throw new DomainError('FORBIDDEN', `Accounts with the role ${beyond.join(', ')} are managed by an admin.`);
   }
 
-  private requireKeepsAdmin(before: StaffRecord, after: Omit<StaffRecord, 'failedAttempts' | 'lockedUntil'>, by: Principal): void {
+  private requireKeepsAdmin(before: StaffRecord, after: StaffRecord, by: Principal): void {
     if (before.id === by.staff.id) {
       if (!after.active) throw new DomainError('FORBIDDEN', 'You cannot deactivate your own account; ask another supervisor or admin.');
       const lost = before.roles.filter((r) => (r === 'admin' || r === 'supervisor') && !after.roles.includes(r));
@@ -155,7 +157,7 @@ export class StaffAdmin {
     if (unknown.length) throw new DomainError('UNKNOWN_COUNTER', `There is no counter ${unknown.join(', ')} at this branch.`);
   }
 
-  private changes(before: StaffRecord, after: Omit<StaffRecord, 'failedAttempts' | 'lockedUntil'>): string[] {
+  private changes(before: StaffRecord, after: StaffRecord): string[] {
     const out: string[] = [];
     if (before.name !== after.name) out.push(`name: ${before.name} → ${after.name}`);
     if (list(before.roles) !== list(after.roles)) out.push(`roles: ${list(before.roles)} → ${list(after.roles)}`);

@@ -231,8 +231,11 @@ describe('who may act at a counter', () => {
     assertError(await post(b, `/api/counters/${'9'.repeat(17)}/next`, s01), 400, 'VALIDATION_FAILED');
   });
 
-  test('GET /api/counters lists every counter with its state', async () => {
-    const r = await b.api('GET', '/api/counters');
+  test('GET /api/counters lists every counter with its state; staff ids only for staff', async () => {
+    const anonymous = await b.api('GET', '/api/counters');
+    assert.equal(anonymous.body[0].status, 'open');
+    assert.equal(anonymous.body[0].staffId, undefined);
+    const r = await b.api('GET', '/api/counters', { token: await b.login('S01') });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.map((c: { id: string }) => c.id), ['1', '2', '3', '4', '5', '6', '7', '8']);
     const c1 = r.body[0];

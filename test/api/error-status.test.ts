@@ -15,7 +15,7 @@ import { captureLogs } from '../support/logs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Codes of the command line and start-up: they stop the program, they never reach a client.
-const NOT_OVER_HTTP = new Set(['HELP', 'BAD_ARGUMENTS']);
+const NOT_OVER_HTTP = new Set(['HELP', 'BAD_ARGUMENTS', 'PAGES_NOT_BUILT']);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -47,7 +47,8 @@ describe('GET /api/tickets/:id (the mobile ticket page)', () => {
     assert.equal(v0.serviceCode, 'A');
     assert.deepEqual(v0.serviceName, { zh: '现金业务', en: 'Cash' });
     assert.equal(v0.status, 'waiting');
-    assert.equal(v0.segment, 'regular');
+    assert.equal(v0.segment, undefined, 'the public page shows no segment');
+    assert.equal(v0.staffId, undefined);
     assert.equal(v0.issuedAt, new Date(MONDAY_10AM).toISOString());
     assert.equal(v0.ahead, 3);
     assert.ok(v0.estimate.minMinutes <= v0.estimate.maxMinutes);
@@ -154,7 +155,10 @@ describe('queue, services, health, devices, config, events', () => {
     await b.api('POST', '/api/counters/6/open', { token: s01 });
     await b.api('POST', '/api/counters/6/pause', { token: s01, body: { reason: 'meal' } });
 
-    const r = await b.api('GET', '/api/queue');
+    // The lobby screen's view names no staff; a signed-in caller sees who is at each counter.
+    const anonymous = await b.api('GET', '/api/queue');
+    assert.ok(anonymous.body.counters.every((c: { staffId?: string }) => c.staffId === undefined));
+    const r = await b.api('GET', '/api/queue', { token: s01 });
     assert.equal(r.status, 200);
     assert.equal(r.body.branch, 'demo-001');
     assert.equal(r.body.businessDay, '2025-03-03');

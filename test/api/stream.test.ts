@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import type { TestBranch } from '../support/branch.js';
+import { publicEvent } from '../../core/public-view.js';
+import type { BranchEvent } from '../../core/events.js';
 import { eventsAfter, issue, startBranch } from './support.js';
 
 interface StreamEvent {
@@ -73,6 +75,11 @@ class StreamClient {
   }
 }
 
+/** The log's events as an anonymous stream client gets them. */
+function publicForm(events: BranchEvent[]): StreamEvent[] {
+  return events.map(publicEvent).filter((e): e is StreamEvent => e !== undefined);
+}
+
 /** The HTTP status with which the server refuses a WebSocket upgrade. */
 function refusedStatus(b: TestBranch, path: string): Promise<number> {
   const ws = new WebSocket(`${b.url.replace('http', 'ws')}${path}`);
@@ -130,9 +137,10 @@ describe('WebSocket /api/stream', () => {
       assert.equal(issued.data.ticket?.number, 'A001');
       const called = client.events.find((e) => e.type === 'ticket.called')!;
       assert.equal(called.data.counterId, '1');
-      // The same events, byte for byte in content, as the log holds.
-      const log = await eventsAfter(b, client.events[0]!.id - 1, supervisor);
+      // The same events, in content, as the log holds, in their public form (no staff ids).
+      const log = publicForm(await eventsAfter(b, client.events[0]!.id - 1, supervisor));
       assert.deepEqual(client.events, log.slice(0, client.events.length));
+      assert.equal(called.data.staffId, undefined, 'an anonymous client sees no staff id');
       // Queue events carry a gap-free per-stream sequence.
       const queue = client.events.filter((e) => e.stream === 'queue');
       for (let i = 1; i < queue.length; i++) assert.equal(queue[i]!.seq, queue[i - 1]!.seq + 1);
@@ -153,7 +161,7 @@ describe('WebSocket /api/stream', () => {
     await issue(b, 'B');
     await issue(b, 'E');
     await b.api('POST', '/api/counters/3/next', { token: t03 });
-    const missed = await eventsAfter(b, seenUpTo, supervisor);
+    const missed = publicForm(await eventsAfter(b, seenUpTo, supervisor));
     assert.ok(missed.length >= 4);
 
     const second = await StreamClient.open(b, `?after=${seenUpTo}`);

@@ -66,7 +66,7 @@ describe('call pad and LED displays over ptys', () => {
     const numbers = await issue(branch, 'B', 3);
     assert.equal(await pad.press(3, 'next'), true, 'the service acked the key');
     const q = await waitUntil(async () => {
-      const c = (await branch.api('GET', '/api/queue')).body.counters.find((x: { id: string }) => x.id === '3');
+      const c = (await branch.api('GET', '/api/queue', { token: teller })).body.counters.find((x: { id: string }) => x.id === '3');
       return c.currentTicket?.number === numbers[0] ? c : undefined;
     }, 'the call');
     assert.equal(q.staffId, 'T03', 'the pad acted as the staff signed in at the counter');

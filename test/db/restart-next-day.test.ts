@@ -19,8 +19,11 @@ test('a service down over midnight closes the day before at start and numbers th
   try {
     const fresh = await second.api('POST', '/api/tickets', { body: { serviceCode: 'A' } });
     assert.equal(fresh.body.number, 'A001');
+    // The customer's page of the day before has expired; the ticket itself was cancelled.
     const old = await second.api('GET', `/api/tickets/${left.body.id}`);
-    assert.equal(old.body.status, 'cancelled');
+    assert.equal(old.status, 410);
+    assert.equal(old.body.error.code, 'TICKET_EXPIRED');
+    assert.equal(second.app.store.ticket(left.body.id)?.status, 'cancelled');
     const queue = await second.api('GET', '/api/queue');
     assert.equal(queue.body.services.find((s: { code: string }) => s.code === 'A').waiting, 1);
   } finally {
