@@ -210,6 +210,9 @@ describe('database files changed under an in-process service', () => {
   test("another program's write lock: STORAGE_BUSY at once, the event loop never stalls, and writes resume when it lets go", async () => {
     b = await startBranch();
     const other = new Database(join(b.dataDir, 'branch.db'));
+    // The service runs in this process: its start-up batch must be committed before this
+    // thread blocks on the lock, or the batch could not commit until the lock timed out.
+    await b.app.service.durable();
     const delay = monitorEventLoopDelay({ resolution: 5 });
     try {
       other.exec('BEGIN IMMEDIATE');
