@@ -38,7 +38,7 @@ async function enroll(hq: HqApp, branch: string): Promise<string> {
   return ((await res.json()) as { credential: string }).credential;
 }
 
-interface UploadRun {
+export interface UploadRun {
   events: number;
   seconds: number;
   batchMs: number[];
@@ -47,7 +47,7 @@ interface UploadRun {
 }
 
 /** `streams` branches each upload their events in batches, all at once; 429s wait Retry-After and retry. */
-async function upload(hq: HqApp, prefix: string, streams: number, perStream: number, batch: number): Promise<UploadRun> {
+export async function upload(hq: HqApp, prefix: string, streams: number, perStream: number, batch: number): Promise<UploadRun> {
   const creds = await Promise.all(Array.from({ length: streams }, (_, i) => enroll(hq, `${prefix}-${i}`)));
   const work = creds.map((c, i) => ({ cred: c, events: queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000) }));
   const batchMs: number[] = [];
@@ -86,7 +86,7 @@ function csvOf(branch: string, events: BranchEvent[]): string {
 }
 
 /** The same rows (same generator, same count) with one COPY per batch-sized chunk per stream, same table and indexes. */
-async function rawCopy(hq: HqApp, prefix: string, streams: number, perStream: number): Promise<number> {
+export async function rawCopy(hq: HqApp, prefix: string, streams: number, perStream: number): Promise<number> {
   const chunks = Array.from({ length: streams }, (_, i) => csvOf(`${prefix}-${i}`, queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000)));
   const t0 = performance.now();
   await Promise.all(chunks.map((csv) => hq.store.db.copyCsv('events', ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'], csv)));

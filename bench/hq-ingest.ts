@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:hq-ingest`: only head office's ingest beside a raw COPY of the same rows, on
+ * PostgreSQL (fsync on) and PGlite, repeated BENCH_HQ_ROUNDS times in alternation so a shared
+ * machine's load falls on both alike. The ratio ingest/COPY is the figure to compare.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHqApp } from '../hq/app.js';
+import { silentLogger } from '../server/logger.js';
+import { pgliteDataDir } from '../test/support/hq.js';
+import { startPostgres } from '../test/support/postgres.js';
+import { rawCopy, upload } from './hq.js';
+import { loadLine } from './machine.js';
+import { ms, percentile, progress, table } from './stats.js';
+
+const num = (name: string, fallback: number) => {
+  const v = process.env[name];
+  const n = v === undefined ? fallback : Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
+  return n;
+};
+const EVENTS = num('BENCH_HQ_EVENTS', 60_000);
+const BATCH = num('BENCH_HQ_BATCH', 400);
+const ROUNDS = num('BENCH_HQ_ROUNDS', 2);
+const STREAMS = num('BENCH_HQ_STREAMS', 8);
+const SKIP_PGLITE = process.env.BENCH_HQ_PGLITE === '0';
+
+async function main(): Promise<void> {
+  const rows: string[][] = [];
+  const pg = await startPostgres({ durable: true });
+  const dirs: string[] = [];
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'bench-hq-'));
+      dirs.push(dataDir);
+      const hq = await startHqApp({ dataDir, databaseUrl: await pg.createDatabase(), port: 0, host: '127.0.0.1', log: silentLogger, enrollPerMinute: 100_000 });
+      try {
+        progress(`round ${round}: PostgreSQL ingest, ${EVENTS} events, batches of ${BATCH}, ${STREAMS} branches at once (${loadLine()})`);
+        await upload(hq, `warm${round}`, 2, BATCH * 4, BATCH);
+        const run = await upload(hq, `pg${round}`, STREAMS, Math.floor(EVENTS / STREAMS), BATCH);
+        const copy = await rawCopy(hq, `copy${round}`, STREAMS, Math.floor(EVENTS / STREAMS));
+        const rate = run.events / run.seconds;
+        rows.push([`${round}`, 'PostgreSQL', `${rate.toFixed(0)} /s`, `${copy.toFixed(0)} /s`, `${((rate / copy) * 100).toFixed(0)} %`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), loadavg()[0]!.toFixed(1)]);
+      } finally {
+        await hq.close();
+      }
+      if (SKIP_PGLITE) continue;
+      const pglDir = await pgliteDataDir();
+      dirs.push(pglDir);
+      const lite = await startHqApp({ dataDir: pglDir, port: 0, host: '127.0.0.1', log: silentLogger, enrollPerMinute: 100_000 });
+      try {
+        const total = Math.floor(EVENTS / 3);
+        progress(`round ${round}: PGlite ingest, ${total} events`);
+        const run = await upload(lite, `pgl${round}`, 4, Math.floor(total / 4), BATCH);
+        const copy = await rawCopy(lite, `pglcopy${round}`, 4, Math.floor(total / 4));
+        const rate = run.events / run.seconds;
+        rows.push([`${round}`, 'PGlite', `${rate.toFixed(0)} /s`, `${copy.toFixed(0)} /s`, `${((rate / copy) * 100).toFixed(0)} %`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), loadavg()[0]!.toFixed(1)]);
+      } finally {
+        await lite.close();
+      }
+    }
+  } finally {
+    await pg.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+  console.log(table(['round', 'database', 'ingest', 'raw COPY', 'ingest/COPY', 'batch p50', 'batch p99', 'load 1 min'], rows));
+}
+
+await main();
