@@ -24,6 +24,7 @@ const EVENTS = num('BENCH_HQ_EVENTS', 60_000);
 const BATCH = num('BENCH_HQ_BATCH', 400);
 const ROUNDS = num('BENCH_HQ_ROUNDS', 2);
 const STREAMS = num('BENCH_HQ_STREAMS', 8);
+const POOL = process.env.BENCH_HQ_POOL ? num('BENCH_HQ_POOL', 8) : undefined;
 const SKIP_PGLITE = process.env.BENCH_HQ_PGLITE === '0';
 
 async function main(): Promise<void> {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       const dataDir = mkdtempSync(join(tmpdir(), 'bench-hq-'));
       dirs.push(dataDir);
-      const hq = await startHqApp({ dataDir, databaseUrl: await pg.createDatabase(), port: 0, host: '127.0.0.1', log: silentLogger, enrollPerMinute: 100_000 });
+      const hq = await startHqApp({ dataDir, databaseUrl: await pg.createDatabase(), poolSize: POOL, port: 0, host: '127.0.0.1', log: silentLogger, enrollPerMinute: 100_000 });
       try {
         progress(`round ${round}: PostgreSQL ingest, ${EVENTS} events, batches of ${BATCH}, ${STREAMS} branches at once (${loadLine()})`);
         await upload(hq, `warm${round}`, 2, BATCH * 4, BATCH);

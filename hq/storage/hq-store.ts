@@ -100,13 +100,24 @@ function ticketsOf(e: BranchEvent): Ticket[] {
   return out;
 }
 
+/** One CSV field, quoted: text as it is with quotes doubled (an unquoted empty field would be NULL). */
+function csvText(v: string): string {
+  return `"${v.replaceAll('"', '""')}"`;
+}
+
+const EVENT_COLUMNS = ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'] as const;
+
+/**
+ * The batch's new events with COPY: the caller has locked the stream and kept only events past
+ * its head, so every row is new and COPY (one statement, text the server parses once, no array
+ * literals to build and unpack) does the job of a multi-row INSERT at a fraction of the cost.
+ * The unique index still refuses a duplicate, failing the whole transaction.
+ */
 async function insertEvents(tx: SqlRunner, branch: string, stream: string, events: BranchEvent[]): Promise<void> {
-  await tx.query(
-    `INSERT INTO events (branch, stream, seq, type, v, at, data)
-     SELECT $1, $2, u.seq, u.type, u.v, u.at, u.data
-     FROM unnest($3::bigint[], $4::text[], $5::int[], $6::timestamptz[], $7::jsonb[]) AS u(seq, type, v, at, data)`,
-    [branch, stream, events.map((e) => e.seq), events.map((e) => e.type), events.map((e) => e.v), events.map((e) => e.at), events.map((e) => JSON.stringify(e.data))],
-  );
+  const prefix = `${csvText(branch)},${csvText(stream)},`;
+  let csv = '';
+  for (const e of events) csv += `${prefix}${e.seq},${csvText(e.type)},${e.v},${csvText(e.at)},${csvText(JSON.stringify(e.data))}\n`;
+  await tx.copyCsv('events', EVENT_COLUMNS, csv);
 }
 
 async function projectTickets(tx: SqlRunner, branch: string, events: BranchEvent[]): Promise<void> {

@@ -2,7 +2,7 @@
  * The embedded default: PGlite keeps a whole PostgreSQL in this process with its files in the
  * data folder. It has one connection, so transactions run one at a time; PGlite queues them.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { DomainError } from '../../common/errors.js';
 import type { SqlDatabase, SqlParam, SqlRunner } from './sql.js';
@@ -16,12 +16,15 @@ export async function openPglite(dir: string | undefined): Promise<SqlDatabase> 
   } catch (e) {
     throw new DomainError('DATABASE_OPEN_FAILED', `Cannot open the embedded database in ${dir ?? 'memory'}: ${(e as Error).message}. Is another head-office server using this data folder?`);
   }
-  const run = (q: Pick<PGlite, 'query' | 'exec'>): SqlRunner => ({
+  const run = (q: Pick<PGlite, 'query' | 'exec'> | Transaction): SqlRunner => ({
     async query(text: string, params: readonly SqlParam[] = []) {
       return (await q.query<Record<string, unknown>>(text, params as unknown[])).rows;
     },
     async exec(text: string) {
       await q.exec(text);
+    },
+    async copyCsv(table, columns, csv) {
+      await q.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
     },
   });
   return {
@@ -29,9 +32,6 @@ export async function openPglite(dir: string | undefined): Promise<SqlDatabase> 
     concurrency: 1,
     ...run(db),
     transaction: (fn) => db.transaction((tx) => fn(run(tx))),
-    async copyCsv(table, columns, csv) {
-      await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
-    },
     close: () => db.close(),
   };
 }

@@ -28,6 +28,15 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
       // Without parameters pg uses the simple protocol, which runs several statements.
       await c.query(text);
     },
+    async copyCsv(table, columns, csv) {
+      // COPY needs one connection for its whole stream: a pool lends one for the duration.
+      const client = c instanceof pg.Pool ? await c.connect() : c;
+      try {
+        await pipeline(Readable.from([csv]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`)));
+      } finally {
+        if (client !== c) (client as pg.PoolClient).release();
+      }
+    },
   });
   return {
     kind: 'postgres',
@@ -43,14 +52,6 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;
-      } finally {
-        client.release();
-      }
-    },
-    async copyCsv(table, columns, csv) {
-      const client = await pool.connect();
-      try {
-        await pipeline(Readable.from([csv]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`)));
       } finally {
         client.release();
       }

@@ -10,14 +10,17 @@ export interface SqlRunner {
   query(text: string, params?: readonly SqlParam[]): Promise<Record<string, unknown>[]>;
   /** Runs several statements with no parameters (migrations, partition upkeep). */
   exec(text: string): Promise<void>;
+  /**
+   * Loads rows with COPY FROM STDIN in CSV: one statement however many rows, no parameter
+   * limit, and the server parses the text once. Inside a transaction it is part of it.
+   */
+  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
 }
 
 export interface SqlDatabase extends SqlRunner {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `fn` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
-  /** Loads rows with COPY FROM STDIN in CSV (benchmarks compare the ingest path with it). */
-  copyCsv(table: string, columns: string[], csv: string): Promise<void>;
   /** How many transactions can run at once (the ingest admission limit follows it). */
   readonly concurrency: number;
   close(): Promise<void>;

@@ -44,6 +44,19 @@ describe.each(BACKENDS)('HQ ingest on %s', (backend) => {
     expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 305 }, (_, i) => i + 1));
   });
 
+  it('stores text with quotes, commas, new lines, backslashes and Chinese exactly as sent', async () => {
+    const cred = await enroll('b-text');
+    const events = queueEvents('b-text', 1, 3);
+    const called = events[1]!.data as { reason: { text: string } };
+    called.reason.text = '叫号 "A001", 窗口 1\nline two \\ back\\slash, tab\there';
+    expect((await send(cred, 'queue', events)).body.ackSeq).toBe(3);
+    const stored = await hq.store.events('b-text', 'queue', 0, 10);
+    expect(stored.map((e) => e.data)).toEqual(events.map((e) => e.data));
+    expect(stored.map((e) => [e.type, e.at.toISOString()])).toEqual(events.map((e) => [e.type, e.at]));
+    // The same batch again is recognised as held, byte for byte.
+    expect((await send(cred, 'queue', events)).body).toEqual({ stream: 'queue', ackSeq: 3, inserted: 0, duplicates: 3 });
+  });
+
   it('is idempotent on (stream, seq): replays and overlaps change nothing', async () => {
     const cred = await enroll('b-dedupe');
     const events = queueEvents('b-dedupe', 1, 90);
