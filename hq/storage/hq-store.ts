@@ -174,11 +174,16 @@ export function createHqStore(db: SqlDatabase) {
      */
     async ingest(branch: string, stream: StreamName, events: BranchEvent[]): Promise<IngestResult> {
       return db.transaction(async (tx) => {
-        const h = await tx.query(
-          `INSERT INTO streams (branch, stream) VALUES ($1, $2)
-           ON CONFLICT (branch, stream) DO UPDATE SET head = streams.head RETURNING head`,
-          [branch, stream],
-        );
+        // A stream that has a row is locked without writing it (FOR UPDATE leaves no dead row);
+        // its first batch makes the row, and a second first batch racing it waits on the insert.
+        let h = await tx.query('SELECT head FROM streams WHERE branch = $1 AND stream = $2 FOR UPDATE', [branch, stream]);
+        if (h.length === 0) {
+          h = await tx.query(
+            `INSERT INTO streams (branch, stream) VALUES ($1, $2)
+             ON CONFLICT (branch, stream) DO UPDATE SET head = streams.head RETURNING head`,
+            [branch, stream],
+          );
+        }
         const head = num.parse(h[0]?.head);
         const first = events[0]!.seq;
         const last = events.at(-1)!.seq;
@@ -204,7 +209,9 @@ export function createHqStore(db: SqlDatabase) {
           await projectTickets(tx, branch, fresh);
           await tx.query('UPDATE streams SET head = $3, updated_at = now() WHERE branch = $1 AND stream = $2', [branch, stream, last]);
         }
-        await tx.query('UPDATE branches SET last_sync_at = now() WHERE id = $1', [branch]);
+        // "Last sync" is shown to the second: a busy branch's row is rewritten once a second at
+        // most, not once a batch (each rewrite leaves a dead row and holds the row's lock).
+        await tx.query("UPDATE branches SET last_sync_at = now() WHERE id = $1 AND (last_sync_at IS NULL OR last_sync_at < now() - interval '1 second')", [branch]);
         return { kind: 'ok', ackSeq: Math.max(head, last), inserted: fresh.length, duplicates };
       });
     },
