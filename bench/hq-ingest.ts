@@ -10,7 +10,8 @@ import { startHqApp } from '../hq/app.js';
 import { silentLogger } from '../server/logger.js';
 import { pgliteDataDir } from '../test/support/hq.js';
 import { startPostgres } from '../test/support/postgres.js';
-import { rawCopy, upload } from './hq.js';
+import { clusterCpuSeconds, processCpuSeconds } from './cpu-time.js';
+import { rawCopy, upload, type CpuUse } from './hq.js';
 import { loadLine } from './machine.js';
 import { ms, percentile, progress, table } from './stats.js';
 
@@ -27,6 +28,9 @@ const STREAMS = num('BENCH_HQ_STREAMS', 8);
 const POOL = process.env.BENCH_HQ_POOL ? num('BENCH_HQ_POOL', 8) : undefined;
 const SKIP_PGLITE = process.env.BENCH_HQ_PGLITE === '0';
 
+/** CPU per event: this process (head office, the simulated branches, PGlite) + PostgreSQL. */
+const cpu = (c: CpuUse) => (c.dbUs > 0 ? `${c.nodeUs.toFixed(0)} + ${c.dbUs.toFixed(0)} µs` : `${c.nodeUs.toFixed(0)} µs`);
+
 async function main(): Promise<void> {
   const rows: string[][] = [];
   const pg = await startPostgres({ durable: true });
@@ -39,10 +43,11 @@ async function main(): Promise<void> {
       try {
         progress(`round ${round}: PostgreSQL ingest, ${EVENTS} events, batches of ${BATCH}, ${STREAMS} branches at once (${loadLine()})`);
         await upload(hq, `warm${round}`, 2, BATCH * 4, BATCH);
-        const run = await upload(hq, `pg${round}`, STREAMS, Math.floor(EVENTS / STREAMS), BATCH);
-        const copy = await rawCopy(hq, `copy${round}`, STREAMS, Math.floor(EVENTS / STREAMS));
+        const meter = () => ({ node: processCpuSeconds(), db: clusterCpuSeconds(pg.dataDir) });
+        const run = await upload(hq, `pg${round}`, STREAMS, Math.floor(EVENTS / STREAMS), BATCH, meter);
+        const copy = await rawCopy(hq, `copy${round}`, STREAMS, Math.floor(EVENTS / STREAMS), meter);
         const rate = run.events / run.seconds;
-        rows.push([`${round}`, 'PostgreSQL', `${rate.toFixed(0)} /s`, `${copy.toFixed(0)} /s`, `${((rate / copy) * 100).toFixed(0)} %`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), loadavg()[0]!.toFixed(1)]);
+        rows.push([`${round}`, 'PostgreSQL', `${rate.toFixed(0)} /s`, `${copy.rate.toFixed(0)} /s`, `${((rate / copy.rate) * 100).toFixed(0)} %`, cpu(run.cpu), cpu(copy.cpu), ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), loadavg()[0]!.toFixed(1)]);
       } finally {
         await hq.close();
       }
@@ -53,10 +58,11 @@ async function main(): Promise<void> {
       try {
         const total = Math.floor(EVENTS / 3);
         progress(`round ${round}: PGlite ingest, ${total} events`);
-        const run = await upload(lite, `pgl${round}`, 4, Math.floor(total / 4), BATCH);
-        const copy = await rawCopy(lite, `pglcopy${round}`, 4, Math.floor(total / 4));
+        const meter = () => ({ node: processCpuSeconds(), db: 0 });
+        const run = await upload(lite, `pgl${round}`, 4, Math.floor(total / 4), BATCH, meter);
+        const copy = await rawCopy(lite, `pglcopy${round}`, 4, Math.floor(total / 4), meter);
         const rate = run.events / run.seconds;
-        rows.push([`${round}`, 'PGlite', `${rate.toFixed(0)} /s`, `${copy.toFixed(0)} /s`, `${((rate / copy) * 100).toFixed(0)} %`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), loadavg()[0]!.toFixed(1)]);
+        rows.push([`${round}`, 'PGlite', `${rate.toFixed(0)} /s`, `${copy.rate.toFixed(0)} /s`, `${((rate / copy.rate) * 100).toFixed(0)} %`, cpu(run.cpu), cpu(copy.cpu), ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), loadavg()[0]!.toFixed(1)]);
       } finally {
         await lite.close();
       }
@@ -65,7 +71,7 @@ async function main(): Promise<void> {
     await pg.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
-  console.log(table(['round', 'database', 'ingest', 'raw COPY', 'ingest/COPY', 'batch p50', 'batch p99', 'load 1 min'], rows));
+  console.log(table(['round', 'database', 'ingest', 'raw COPY', 'ingest/COPY', 'CPU/event ingest', 'CPU/event COPY', 'batch p50', 'batch p99', 'load 1 min'], rows));
 }
 
 await main();

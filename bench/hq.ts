@@ -38,22 +38,40 @@ async function enroll(hq: HqApp, branch: string): Promise<string> {
   return ((await res.json()) as { credential: string }).credential;
 }
 
+/** CPU seconds so far of this process and of the database server (0 when it runs in this process). */
+export type CpuMeter = () => { node: number; db: number };
+const noCpu: CpuMeter = () => ({ node: 0, db: 0 });
+
+export interface CpuUse {
+  /** Microseconds of CPU per event in this process (head office and the simulated branches). */
+  nodeUs: number;
+  /** Microseconds of CPU per event in PostgreSQL's processes. */
+  dbUs: number;
+}
+
+function cpuSince(meter: CpuMeter, start: { node: number; db: number }, events: number): CpuUse {
+  const now = meter();
+  return { nodeUs: ((now.node - start.node) * 1e6) / events, dbUs: ((now.db - start.db) * 1e6) / events };
+}
+
 export interface UploadRun {
   events: number;
   seconds: number;
+  cpu: CpuUse;
   batchMs: number[];
   refused: number;
   dropped: number;
 }
 
 /** `streams` branches each upload their events in batches, all at once; 429s wait Retry-After and retry. */
-export async function upload(hq: HqApp, prefix: string, streams: number, perStream: number, batch: number): Promise<UploadRun> {
+export async function upload(hq: HqApp, prefix: string, streams: number, perStream: number, batch: number, meter: CpuMeter = noCpu): Promise<UploadRun> {
   const creds = await Promise.all(Array.from({ length: streams }, (_, i) => enroll(hq, `${prefix}-${i}`)));
   const work = creds.map((c, i) => ({ cred: c, events: queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000) }));
   const batchMs: number[] = [];
   let refused = 0;
   let dropped = 0;
   const t0 = performance.now();
+  const cpu0 = meter();
   await Promise.all(
     work.map(async (w) => {
       for (let k = 0; k < w.events.length; ) {
@@ -77,7 +95,8 @@ export async function upload(hq: HqApp, prefix: string, streams: number, perStre
       }
     }),
   );
-  return { events: streams * perStream, seconds: (performance.now() - t0) / 1000, batchMs, refused, dropped };
+  const seconds = (performance.now() - t0) / 1000;
+  return { events: streams * perStream, seconds, cpu: cpuSince(meter, cpu0, streams * perStream), batchMs, refused, dropped };
 }
 
 function csvOf(branch: string, events: BranchEvent[]): string {
@@ -85,12 +104,17 @@ function csvOf(branch: string, events: BranchEvent[]): string {
   return events.map((e) => [q(branch), e.stream, e.seq, e.type, e.v, e.at, q(JSON.stringify(e.data))].join(',')).join('\n') + '\n';
 }
 
-/** The same rows (same generator, same count) with one COPY per batch-sized chunk per stream, same table and indexes. */
-export async function rawCopy(hq: HqApp, prefix: string, streams: number, perStream: number): Promise<number> {
+/**
+ * The same rows (same generator, same count) with COPY into the same table and indexes, each
+ * stream's rows in one COPY (one transaction), all streams at once: the floor for loading them.
+ */
+export async function rawCopy(hq: HqApp, prefix: string, streams: number, perStream: number, meter: CpuMeter = noCpu): Promise<{ rate: number; cpu: CpuUse }> {
   const chunks = Array.from({ length: streams }, (_, i) => csvOf(`${prefix}-${i}`, queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000)));
   const t0 = performance.now();
+  const cpu0 = meter();
   await Promise.all(chunks.map((csv) => hq.store.db.copyCsv('events', ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'], csv)));
-  return (streams * perStream) / ((performance.now() - t0) / 1000);
+  const rate = (streams * perStream) / ((performance.now() - t0) / 1000);
+  return { rate, cpu: cpuSince(meter, cpu0, streams * perStream) };
 }
 
 export async function printHqBench(): Promise<void> {
@@ -108,7 +132,7 @@ export async function printHqBench(): Promise<void> {
         progress(`HQ ingest into PostgreSQL: ${EVENTS} events, batches of ${BATCH}, ${streams} branches at once`);
         await upload(hq, 'warm', 2, BATCH * 4, BATCH);
         const run = await upload(hq, 'pg', streams, Math.floor(EVENTS / streams), BATCH);
-        const copy = await rawCopy(hq, 'copy', streams, Math.floor(EVENTS / streams));
+        const copy = (await rawCopy(hq, 'copy', streams, Math.floor(EVENTS / streams))).rate;
         const rate = run.events / run.seconds;
         rows.push(['PostgreSQL: ingest over HTTP (validate, dedupe, insert, tickets)', `${run.events}`, `${rate.toFixed(0)} /s`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), '>= 25,000 /s', rate >= 25_000 ? 'met' : 'MISSED']);
         rows.push(['PostgreSQL: raw COPY of the same rows, same table', `${run.events}`, `${copy.toFixed(0)} /s`, '', '', '(floor)', `ingest = ${((rate / copy) * 100).toFixed(0)}% of COPY`]);
@@ -164,7 +188,7 @@ export async function printHqBench(): Promise<void> {
         const total = Math.floor(EVENTS / 3);
         progress(`HQ ingest into PGlite: ${total} events, batches of ${BATCH}`);
         const run = await upload(hq, 'pgl', 4, Math.floor(total / 4), BATCH);
-        const copy = await rawCopy(hq, 'pglcopy', 4, Math.floor(total / 4));
+        const copy = (await rawCopy(hq, 'pglcopy', 4, Math.floor(total / 4))).rate;
         const rate = run.events / run.seconds;
         rows.push(['PGlite (embedded): ingest over HTTP', `${run.events}`, `${rate.toFixed(0)} /s`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), '(embedded default)', '']);
         rows.push(['PGlite (embedded): raw COPY of the same rows', `${run.events}`, `${copy.toFixed(0)} /s`, '', '', '(floor)', `ingest = ${((rate / copy) * 100).toFixed(0)}% of COPY`]);

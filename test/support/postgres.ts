@@ -14,6 +14,8 @@ export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
 export interface TestPostgres {
   port: number;
+  /** The cluster's data directory (its postmaster.pid names the server process). */
+  dataDir: string;
   /** Creates an empty database and returns its URL. */
   createDatabase(): Promise<string>;
   stop(): Promise<void>;
@@ -39,8 +41,8 @@ function run(argv: string[]): void {
   execFileSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** Starts a cluster. `durable` keeps fsync on (benchmarks); tests run without it. */
-export async function startPostgres(opts: { durable?: boolean } = {}): Promise<TestPostgres> {
+/** Starts a cluster. `durable` keeps fsync on (benchmarks); tests run without it. `settings` are extra `-c name=value`. */
+export async function startPostgres(opts: { durable?: boolean; settings?: Record<string, string> } = {}): Promise<TestPostgres> {
   if (!existsSync(join(PG_BIN, 'initdb'))) throw new Error(`PostgreSQL 15 is not installed at ${PG_BIN}: apt-get install postgresql (or set PG_BIN)`);
   const dir = mkdtempSync(join(tmpdir(), 'hq-pg-'));
   if (process.getuid?.() === 0) {
@@ -52,12 +54,14 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
   run(asPostgres(join(PG_BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale', 'C']));
   const port = await freePort();
   const settings = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses='127.0.0.1'", '-c max_connections=300', '-c shared_buffers=256MB'];
+  for (const [k, v] of Object.entries(opts.settings ?? {})) settings.push(`-c ${k}=${v}`);
   if (!opts.durable) settings.push('-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off');
   run(asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', data, '-o', settings.join(' '), '-l', join(dir, 'log'), '-w', '-t', '60', 'start']));
   let n = 0;
   const admin = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: 1 });
   return {
     port,
+    dataDir: data,
     async createDatabase() {
       const name = `t${process.pid}_${++n}`;
       await admin.query(`CREATE DATABASE ${name}`);
