@@ -8,7 +8,7 @@ import { DomainError } from '../../common/errors.js';
 import type { BranchEvent, StreamName } from '../../core/events.js';
 import { ticketStatusSchema, type Ticket } from '../../core/types.js';
 import { newCredential, newEnrollmentCode, newOperatorToken, normalizeEnrollmentCode, secretHash } from '../secrets.js';
-import type { SqlDatabase, SqlRunner } from './sql.js';
+import { copyField, type SqlDatabase, type SqlRunner } from './sql.js';
 
 const num = z.coerce.number();
 const time = z.coerce.date();
@@ -100,11 +100,6 @@ function ticketsOf(e: BranchEvent): Ticket[] {
   return out;
 }
 
-/** One CSV field, quoted: text as it is with quotes doubled (an unquoted empty field would be NULL). */
-function csvText(v: string): string {
-  return `"${v.replaceAll('"', '""')}"`;
-}
-
 const EVENT_COLUMNS = ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'] as const;
 
 /**
@@ -114,10 +109,15 @@ const EVENT_COLUMNS = ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'] as 
  * The unique index still refuses a duplicate, failing the whole transaction.
  */
 async function insertEvents(tx: SqlRunner, branch: string, stream: string, events: BranchEvent[]): Promise<void> {
-  const prefix = `${csvText(branch)},${csvText(stream)},`;
-  let csv = '';
-  for (const e of events) csv += `${prefix}${e.seq},${csvText(e.type)},${e.v},${csvText(e.at)},${csvText(JSON.stringify(e.data))}\n`;
-  await tx.copyCsv('events', EVENT_COLUMNS, csv);
+  await tx.copyRows('events', EVENT_COLUMNS, eventRows(branch, stream, events));
+}
+
+/** The rows of EVENT_COLUMNS in COPY's text format. */
+export function eventRows(branch: string, stream: string, events: readonly BranchEvent[]): string {
+  const prefix = `${copyField(branch)}\t${copyField(stream)}\t`;
+  let rows = '';
+  for (const e of events) rows += `${prefix}${e.seq}\t${copyField(e.type)}\t${e.v}\t${copyField(e.at)}\t${copyField(JSON.stringify(e.data))}\n`;
+  return rows;
 }
 
 async function projectTickets(tx: SqlRunner, branch: string, events: BranchEvent[]): Promise<void> {

@@ -147,6 +147,14 @@ export const HQ_MIGRATIONS: HqMigration[] = [
       CREATE INDEX alarms_branch ON alarms (branch);
     `,
   },
+  {
+    version: 2,
+    name: 'room on ticket pages for their next states',
+    // A ticket's row is rewritten as it is called and completed; none of those columns is
+    // indexed, so with free room on its page PostgreSQL writes the new version beside the old
+    // one (a HOT update) without touching the indexes. Applies to pages written from now on.
+    sql: `ALTER TABLE tickets SET (fillfactor = 70);`,
+  },
 ];
 
 export async function migrate(db: SqlDatabase): Promise<number> {

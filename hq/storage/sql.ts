@@ -11,10 +11,11 @@ export interface SqlRunner {
   /** Runs several statements with no parameters (migrations, partition upkeep). */
   exec(text: string): Promise<void>;
   /**
-   * Loads rows with COPY FROM STDIN in CSV: one statement however many rows, no parameter
-   * limit, and the server parses the text once. Inside a transaction it is part of it.
+   * Loads rows with COPY FROM STDIN in PostgreSQL's text format (`rows` as copyRow makes them):
+   * one statement however many rows, no parameter limit, and the server parses the text once.
+   * Inside a transaction it is part of it.
    */
-  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
+  copyRows(table: string, columns: readonly string[], rows: string): Promise<void>;
 }
 
 export interface SqlDatabase extends SqlRunner {
@@ -30,4 +31,21 @@ export interface SqlDatabase extends SqlRunner {
 export function sqlState(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+const COPY_SPECIAL = /[\\\n\r\t]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * One field in COPY's text format: backslash, new line, carriage return and tab escaped (the
+ * only characters it treats specially); most fields have none and pass through untouched.
+ */
+export function copyField(v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  return COPY_SPECIAL.test(v) ? v.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!) : v;
+}
+
+/** One row in COPY's text format, new line included. */
+export function copyRow(fields: readonly (string | number)[]): string {
+  return fields.map(copyField).join('\t') + '\n';
 }
