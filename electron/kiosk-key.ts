@@ -7,8 +7,9 @@
  * The file is what enrolment answers (`POST /api/kiosk-devices` → `{ "id", "name", "key" }`,
  * saved as it came), or the key alone on one line.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import type { ShellLog } from './log-files.js';
 import type { BeforeSendHeadersDetails, SessionPort } from './ports.js';
 
 export const KIOSK_KEY_HEADER = 'X-Kiosk-Key';
@@ -72,6 +73,19 @@ export function readKioskKey(file: string, required: boolean): KioskKey | undefi
   return parsed.data;
 }
 
+/**
+ * Whether other accounts on the PC can read the key file (POSIX permission bits; Windows keeps a
+ * user's app data private by its ACLs, which these bits do not show).
+ */
+export function keyFileReadableByOthers(file: string, platform: NodeJS.Platform): boolean {
+  if (platform === 'win32') return false;
+  try {
+    return (statSync(file).mode & 0o044) !== 0;
+  } catch {
+    return false;
+  }
+}
+
 export interface KioskKeyTarget {
   /** The branch service's origin (http://127.0.0.1:PORT) while it runs. */
   origin: string | undefined;
@@ -105,7 +119,16 @@ export function withKioskKey(details: BeforeSendHeadersDetails, key: string, tar
   return headers;
 }
 
-/** Installs the session's one before-send-headers listener. */
-export function attachKioskKey(session: SessionPort, key: string, target: () => KioskKeyTarget): void {
-  session.webRequest.onBeforeSendHeaders((details, callback) => callback({ requestHeaders: withKioskKey(details, key, target()) }));
+/**
+ * Installs the session's one before-send-headers listener, and tells the shell log when the
+ * service refuses the key (revoked, or the kiosk enrolled again elsewhere): the customers are
+ * told to ask staff, and IT reads here why.
+ */
+export function attachKioskKey(session: SessionPort, key: KioskKey, target: () => KioskKeyTarget, log: ShellLog): void {
+  session.webRequest.onBeforeSendHeaders((details, callback) => callback({ requestHeaders: withKioskKey(details, key.key, target()) }));
+  session.webRequest.onCompleted((details) => {
+    if (details.statusCode === 401 && isKioskTicketRequest(details, target())) {
+      log.error('the branch service refused the kiosk key: it was revoked or replaced; enrol the kiosk again and replace its key file', { kioskId: key.id });
+    }
+  });
 }

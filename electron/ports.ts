@@ -128,6 +128,13 @@ export interface BeforeSendHeadersDetails {
   requestHeaders: Record<string, string>;
 }
 
+export interface CompletedDetails {
+  url: string;
+  method: string;
+  webContentsId?: number;
+  statusCode: number;
+}
+
 export interface SessionPort {
   setPermissionRequestHandler(handler: PermissionRequestHandler): void;
   setPermissionCheckHandler(handler: PermissionCheckHandler): void;
@@ -138,6 +145,7 @@ export interface SessionPort {
   readonly webRequest: {
     onHeadersReceived(listener: (details: HeadersReceivedDetails, callback: (response: { responseHeaders?: Record<string, string[] | string> }) => void) => void): void;
     onBeforeSendHeaders(listener: (details: BeforeSendHeadersDetails, callback: (response: { requestHeaders?: Record<string, string> }) => void) => void): void;
+    onCompleted(listener: (details: CompletedDetails) => void): void;
   };
 }
 

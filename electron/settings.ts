@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { KIOSK_KEY_FILE_NAME, KioskKeyError, readKioskKey, type KioskKey } from './kiosk-key.js';
+import { KIOSK_KEY_FILE_NAME, KioskKeyError, keyFileReadableByOthers, readKioskKey, type KioskKey } from './kiosk-key.js';
 import type { ScreenChoice } from './screens.js';
 
 const settingsSchema = z
@@ -71,6 +71,7 @@ export interface ShellConfig {
   /** Where the kiosk's key is kept, and the key once the kiosk is enrolled. */
   kioskKeyFile?: string;
   kioskKey?: KioskKey;
+  kioskKeyReadableByOthers?: boolean;
 }
 
 export class SettingsError extends Error {
@@ -179,7 +180,7 @@ export function loadShellConfig(
     screens: { kiosk: (values['kiosk-screen'] as string | undefined) ?? s.screens.kiosk, lobby: (values['lobby-screen'] as string | undefined) ?? s.screens.lobby },
     startTimeoutMs: s.service.startTimeoutSeconds * 1000,
     kioskKeyFile,
-    ...(kioskKey ? { kioskKey } : {}),
+    ...(kioskKey ? { kioskKey, kioskKeyReadableByOthers: keyFileReadableByOthers(kioskKeyFile, env.platform) } : {}),
   };
 }
 

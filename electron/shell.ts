@@ -92,12 +92,20 @@ export function startShell(ports: ElectronPorts, config: ShellConfig, paths: She
   // The kiosk's ticket requests carry its key; without one the service counts them by address.
   if (config.kioskKey) {
     const key = config.kioskKey;
-    attachKioskKey(ports.session, key.key, () => {
-      const kiosk = windows.get('kiosk');
-      const live = kiosk && !kiosk.isDestroyed() && !kiosk.webContents.isDestroyed() ? kiosk.webContents : undefined;
-      return { origin: origin(), kioskContentsId: live?.id, kioskPageUrl: live?.getURL() };
-    });
+    attachKioskKey(
+      ports.session,
+      key,
+      () => {
+        const kiosk = windows.get('kiosk');
+        const live = kiosk && !kiosk.isDestroyed() && !kiosk.webContents.isDestroyed() ? kiosk.webContents : undefined;
+        return { origin: origin(), kioskContentsId: live?.id, kioskPageUrl: live?.getURL() };
+      },
+      log,
+    );
     log.info('kiosk key loaded', { kioskId: key.id, file: config.kioskKeyFile });
+    if (config.kioskKeyFile && config.kioskKeyReadableByOthers) {
+      log.warn('the kiosk key file can be read by other accounts on this PC; make it readable by the kiosk user only (chmod 600)', { file: config.kioskKeyFile });
+    }
   } else if (config.kioskKeyFile) {
     log.warn('kiosk not enrolled: its tickets count as those of its address', { keyFile: config.kioskKeyFile });
   }

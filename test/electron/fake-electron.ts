@@ -10,6 +10,7 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 import type {
   AppPort,
   BeforeSendHeadersDetails,
+  CompletedDetails,
   DisplayInfo,
   ElectronPorts,
   ForkOptionsPort,
@@ -232,7 +233,9 @@ export class FakeSession extends EventEmitter implements SessionPort {
   readonly webRequest = {
     onHeadersReceived: (l: NonNullable<FakeSession['headersListener']>) => void (this.headersListener = l),
     onBeforeSendHeaders: (l: NonNullable<FakeSession['beforeSendListener']>) => void (this.beforeSendListener = l),
+    onCompleted: (l: NonNullable<FakeSession['completedListener']>) => void (this.completedListener = l),
   };
+  completedListener: ((d: CompletedDetails) => void) | undefined;
   /** The headers a request goes out with, after the shell's listener (if any) has seen it. */
   sendHeaders(d: BeforeSendHeadersDetails): Record<string, string> {
     if (!this.beforeSendListener) return d.requestHeaders;

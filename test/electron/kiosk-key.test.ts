@@ -5,7 +5,7 @@
  * page in the kiosk window, another request or another origin.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KIOSK_KEY_FILE_NAME, KioskKeyError, readKioskKey } from '../../electron/kiosk-key.js';
@@ -77,8 +77,15 @@ describe('the key file', () => {
     // Not enrolled yet: the kiosk starts and counts as its address.
     expect(loadShellConfig(['--settings', empty], env).kioskKey).toBeUndefined();
     expect(loadShellConfig(['--settings', empty], env).kioskKeyFile).toBe(join(userData, KIOSK_KEY_FILE_NAME));
-    writeFileSync(join(userData, KIOSK_KEY_FILE_NAME), JSON.stringify({ id: 'K1', name: 'Kiosk 1', key: KEY }));
+    const keyFile = join(userData, KIOSK_KEY_FILE_NAME);
+    writeFileSync(keyFile, JSON.stringify({ id: 'K1', name: 'Kiosk 1', key: KEY }));
     expect(loadShellConfig(['--settings', empty], env).kioskKey).toEqual({ id: 'K1', name: 'Kiosk 1', key: KEY });
+    // Readable by other accounts: noted (the shell log warns), still used.
+    chmodSync(keyFile, 0o644);
+    expect(loadShellConfig(['--settings', empty], env).kioskKeyReadableByOthers).toBe(true);
+    chmodSync(keyFile, 0o600);
+    expect(loadShellConfig(['--settings', empty], env).kioskKeyReadableByOthers).toBe(false);
+    expect(loadShellConfig(['--settings', empty], { ...env, platform: 'win32' as const }).kioskKeyReadableByOthers).toBe(false);
 
     const elsewhere = file('elsewhere.yaml', `kioskKey:\n  file: keys/k9.json\n  required: true\n`);
     expect(codeOf(() => loadShellConfig(['--settings', elsewhere], env))).toBe('KIOSK_KEY_MISSING');
@@ -137,6 +144,23 @@ describe('the kiosk page’s ticket requests carry the key', () => {
     await kiosk.loadURL('http://127.0.0.1:8081/kiosk');
     expect(t.fe.session.sendHeaders(post(kiosk.id, 'http://127.0.0.1:8081/api/tickets'))['X-Kiosk-Key']).toBe(KEY);
     expect(t.fe.session.sendHeaders(post(kiosk.id))).not.toHaveProperty('X-Kiosk-Key');
+  });
+
+  test('a refused key is an error in the shell log for IT; other refusals and other windows are not', async () => {
+    const t = startTestShell({ kioskKey: { id: 'K1', key: KEY }, kioskKeyReadableByOthers: true, kioskKeyFile: '/home/kiosk/kiosk-key.json' });
+    await t.serviceReady();
+    const done = (webContentsId: number, statusCode: number, url = `${APP}/api/tickets`) => t.fe.session.completedListener!({ url, method: 'POST', webContentsId, statusCode });
+    const refusals = () => t.log.entries.filter((e) => e.level === 'error' && /refused the kiosk key/.test(e.msg));
+    done(t.kiosk().webContents.id, 201);
+    done(t.kiosk().webContents.id, 429);
+    done(t.lobby()!.webContents.id, 401);
+    done(t.kiosk().webContents.id, 401, `${APP}/api/kiosk/staff-exit`);
+    expect(refusals()).toHaveLength(0);
+    done(t.kiosk().webContents.id, 401);
+    expect(refusals()).toHaveLength(1);
+    expect(refusals()[0]!.fields).toEqual({ kioskId: 'K1' });
+    expect(t.log.entries.some((e) => e.level === 'warn' && /can be read by other accounts/.test(e.msg))).toBe(true);
+    expect(JSON.stringify(t.log.entries)).not.toContain(KEY);
   });
 
   test('a kiosk not yet enrolled installs no listener and says so in the log', () => {

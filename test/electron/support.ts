@@ -23,7 +23,7 @@ export interface TestShell {
   serviceReady(port?: number): Promise<void>;
 }
 
-export function startTestShell(o: { displays?: DisplayInfo[]; kioskMode?: boolean; fetch?: typeof fetch; kioskKey?: KioskKey; kioskKeyFile?: string } = {}): TestShell {
+export function startTestShell(o: { displays?: DisplayInfo[]; kioskMode?: boolean; fetch?: typeof fetch; kioskKey?: KioskKey; kioskKeyFile?: string; kioskKeyReadableByOthers?: boolean } = {}): TestShell {
   const fe = fakeElectron(o.displays ?? [TOUCH, TV]);
   const timers = new ManualTimers();
   const log = memoryLog();
@@ -39,6 +39,7 @@ export function startTestShell(o: { displays?: DisplayInfo[]; kioskMode?: boolea
     startTimeoutMs: 60_000,
     ...(o.kioskKeyFile ? { kioskKeyFile: o.kioskKeyFile } : {}),
     ...(o.kioskKey ? { kioskKey: o.kioskKey } : {}),
+    ...(o.kioskKeyReadableByOthers ? { kioskKeyReadableByOthers: true } : {}),
   };
   const shell = startShell(
     fe.ports,
