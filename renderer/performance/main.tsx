@@ -9,7 +9,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import '../shared/base.css';
 import '../dashboard/dashboard.css';
 import './performance.css';
-import { ApiError, api, getToken } from '../shared/api.js';
+import { ApiError, api } from '../shared/api.js';
+import { PeriodPicker, saveCsv, usePeriod } from '../shared/period-picker.js';
 import { SignedIn, type Me } from '../shared/signed-in.js';
 import type { PerformanceRow } from '../../server/feedback/performance.js';
 
@@ -168,13 +169,12 @@ function Mine({ row }: { row: PerformanceRow }) {
 }
 
 function Performance({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
-  const [period, setPeriod] = useState('day');
-  const [date, setDate] = useState('');
+  const choice = usePeriod();
+  const { period, query } = choice;
   const [rows, setRows] = useState<PerformanceRow[] | null>(null);
   const [services, setServices] = useState<Config['services']>([]);
   const [error, setError] = useState('');
   const all = me.roles.includes('supervisor') || me.roles.includes('admin');
-  const query = `period=${period}${date ? `&date=${date}` : ''}`;
 
   const load = useCallback(async () => {
     try {
@@ -191,14 +191,8 @@ function Performance({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   }, []);
 
   const downloadCsv = async () => {
-    const res = await fetch(`/api/performance?${query}&format=csv`, { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
-    if (!res.ok) return setError(`CSV: ${res.status}`);
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `performance-${period}-${rows?.[0]?.from ?? ''}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const failed = await saveCsv(`/api/performance?${query}&format=csv`, `performance-${period}-${rows?.[0]?.from ?? ''}.csv`);
+    if (failed) setError(`CSV: ${failed}`);
   };
 
   const groupTitle = (key: string) =>
@@ -228,22 +222,7 @@ function Performance({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           退出 · Sign out
         </button>
       </header>
-      <form class="controls no-print" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          周期 · Period{' '}
-          <select value={period} onChange={(e) => setPeriod(e.currentTarget.value)} name="period">
-            <option value="day">日 · Day</option>
-            <option value="week">周 · Week</option>
-            <option value="month">月 · Month</option>
-          </select>
-        </label>
-        <label>
-          日期 · Date <input type="date" name="date" value={date} onInput={(e) => setDate(e.currentTarget.value)} />
-        </label>
-        <button type="button" onClick={() => void downloadCsv()}>
-          导出 CSV · Export CSV
-        </button>
-      </form>
+      <PeriodPicker choice={choice} onCsv={() => void downloadCsv()} />
       {error && (
         <p class="error" role="alert">
           {error}
