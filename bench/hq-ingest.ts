@@ -13,19 +13,13 @@ import { startPostgres } from '../test/support/postgres.js';
 import { clusterCpuSeconds, processCpuSeconds } from './cpu-time.js';
 import { rawCopy, upload, type CpuUse } from './hq.js';
 import { loadLine } from './machine.js';
-import { ms, percentile, progress, table } from './stats.js';
+import { envCount, ms, percentile, progress, table } from './stats.js';
 
-const num = (name: string, fallback: number) => {
-  const v = process.env[name];
-  const n = v === undefined ? fallback : Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
-  return n;
-};
-const EVENTS = num('BENCH_HQ_EVENTS', 60_000);
-const BATCH = num('BENCH_HQ_BATCH', 400);
-const ROUNDS = num('BENCH_HQ_ROUNDS', 2);
-const STREAMS = num('BENCH_HQ_STREAMS', 8);
-const POOL = process.env.BENCH_HQ_POOL ? num('BENCH_HQ_POOL', 8) : undefined;
+const EVENTS = envCount('BENCH_HQ_EVENTS', 60_000);
+const BATCH = envCount('BENCH_HQ_BATCH', 400);
+const ROUNDS = envCount('BENCH_HQ_ROUNDS', 2);
+const STREAMS = envCount('BENCH_HQ_STREAMS', 8);
+const POOL = process.env.BENCH_HQ_POOL ? envCount('BENCH_HQ_POOL', 8) : undefined;
 const SKIP_PGLITE = process.env.BENCH_HQ_PGLITE === '0';
 
 /** CPU per event: this process (head office, the simulated branches, PGlite) + PostgreSQL. */

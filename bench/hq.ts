@@ -14,20 +14,13 @@ import { queueEvents } from '../test/support/hq-events.js';
 import { pgliteDataDir } from '../test/support/hq.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { startTestBranch } from '../test/support/branch.js';
-import { ms, percentile, progress, table } from './stats.js';
+import { envCount, ms, percentile, progress, table } from './stats.js';
 import { draft, type BranchEvent } from '../core/events.js';
 import { copyRow } from '../hq/storage/sql.js';
 
-const num = (name: string, fallback: number) => {
-  const v = process.env[name];
-  const n = v === undefined ? fallback : Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
-  return n;
-};
-
-const EVENTS = num('BENCH_HQ_EVENTS', 60_000);
-const BATCH = num('BENCH_HQ_BATCH', 400);
-const BRANCHES = num('BENCH_HQ_BRANCHES', 200);
+const EVENTS = envCount('BENCH_HQ_EVENTS', 60_000);
+const BATCH = envCount('BENCH_HQ_BATCH', 400);
+const BRANCHES = envCount('BENCH_HQ_BRANCHES', 200);
 
 // Keep-alive connections like a branch's uploader; node:http costs this shared process less CPU than fetch.
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });

@@ -40,3 +40,11 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/** A positive whole number from the environment, or `fallback` when unset. */
+export function envCount(name: string, fallback: number): number {
+  const v = process.env[name];
+  const n = v === undefined ? fallback : Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
+  return n;
+}
