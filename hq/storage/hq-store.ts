@@ -105,7 +105,8 @@ const EVENT_COLUMNS = ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'] as 
 /**
  * The batch's new events with COPY: the caller has locked the stream and kept only events past
  * its head, so every row is new and COPY (one statement, text the server parses once, no array
- * literals to build and unpack) does the job of a multi-row INSERT at a fraction of the cost.
+ * literals to build and unpack) does the job of a multi-row INSERT with less work on both sides
+ * (docs/hq-scale.md has the figures).
  * The unique index still refuses a duplicate, failing the whole transaction.
  */
 async function insertEvents(tx: SqlRunner, branch: string, stream: string, events: BranchEvent[]): Promise<void> {
@@ -113,7 +114,7 @@ async function insertEvents(tx: SqlRunner, branch: string, stream: string, event
 }
 
 /** The rows of EVENT_COLUMNS in COPY's text format. */
-export function eventRows(branch: string, stream: string, events: readonly BranchEvent[]): string {
+function eventRows(branch: string, stream: string, events: readonly BranchEvent[]): string {
   const prefix = `${copyField(branch)}\t${copyField(stream)}\t`;
   let rows = '';
   for (const e of events) rows += `${prefix}${e.seq}\t${copyField(e.type)}\t${e.v}\t${copyField(e.at)}\t${copyField(JSON.stringify(e.data))}\n`;
