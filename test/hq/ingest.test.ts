@@ -144,6 +144,8 @@ describe.each(BACKENDS)('HQ ingest on %s', (backend) => {
     const facts = await hq.store.ticketFacts('2026-06-15', '2026-06-15', 'b-sum');
     expect(facts).toHaveLength(10);
     expect(facts.every((f) => f.status === 'done' && f.calledAt !== null && f.endedAt !== null)).toBe(true);
+    expect(facts[0]).toMatchObject({ branch: 'b-sum', businessDay: '2026-06-15', serviceCode: 'CASH', segment: 'regular', issuedAt: at, calledAt: at + 1000, endedAt: at + 2000 });
+    expect(facts[0]).toMatchObject({ startedAt: null, counterId: '1', staffId: 'T01', rejoins: 0, transferredFrom: null, estMin: 5, estMax: 10 });
     const s = await hqApi(hq.url, 'GET', '/api/branches/b-sum/summary?date=2026-06-15', { token: operator });
     expect(s.status).toBe(200);
     expect(s.body).toMatchObject({ ticketsIssued: 10, events: 34, lastSeq: 30, streams: { queue: 30, device: 4 } });
