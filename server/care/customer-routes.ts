@@ -3,8 +3,9 @@
  * follow-ups"). Staff only; a file is reached through the ticket that carried the customer's card
  * read (the card's number and hash never leave the service):
  * - POST /api/tickets/:id/customer/consent, …/do-not-contact: what the customer agreed to.
- * - GET /api/counters/:counter/customer: what the teller sees of the customer being served
- *   (only with the history consent; the teller of that counter).
+ * - GET /api/counters/:counter/customer: the customer panel of that counter's teller: whether
+ *   the ticket came with a card read, the file's consents, and only with the history consent
+ *   the preferences, notes and visits.
  * - PUT /api/customers/:id/preferences, POST /api/customers/:id/notes, DELETE …/notes/:note.
  * - GET /api/customers/:id/export and POST /api/customers/:id/erase: supervisors, on request.
  * - POST /api/care/retention/run: admins run the daily job now.
@@ -35,17 +36,23 @@ const attemptBody = z.object({ outcome: followUpOutcomeSchema, note: z.string().
 const assignBody = z.object({ ownerId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not a staff id') }).strict();
 const eraseBody = z.object({ confirm: z.literal(true, 'confirm the erasure with "confirm": true') }).strict();
 
+const iso = (t: number) => new Date(t).toISOString();
+
+/** A file's consents as staff see them: granted or withdrawn, when, how and by whom. */
+function consentsView(f: CustomerFile) {
+  const consent = (c: CustomerFile['consents']['history']) => (c ? { granted: c.granted, at: iso(c.at), how: c.how, by: c.by } : null);
+  return { history: consent(f.consents.history), followUp: consent(f.consents.followUp), marketing: consent(f.consents.marketing) };
+}
+
 /** A file as staff see it: masked, with consents; never the hash. */
 export function fileView(f: CustomerFile | null) {
   if (!f) return { file: null };
-  const iso = (t: number) => new Date(t).toISOString();
-  const consent = (c: CustomerFile['consents']['history']) => (c ? { granted: c.granted, at: iso(c.at), how: c.how, by: c.by } : null);
   return {
     file: {
       id: f.id,
       identityKind: f.identityKind,
       maskedTail: f.maskedTail,
-      consents: { history: consent(f.consents.history), followUp: consent(f.consents.followUp), marketing: consent(f.consents.marketing) },
+      consents: consentsView(f),
       doNotContact: f.doNotContact?.set === true,
       phone: f.contact?.phone,
       preferences: f.preferences,
@@ -56,10 +63,10 @@ export function fileView(f: CustomerFile | null) {
 
 const followUpView = (f: FollowUp & { phone?: string; maskedTail?: string }) => ({
   ...f,
-  createdAt: new Date(f.createdAt).toISOString(),
-  dueAt: new Date(f.dueAt).toISOString(),
-  closedAt: f.closedAt === undefined ? undefined : new Date(f.closedAt).toISOString(),
-  attempts: f.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+  createdAt: iso(f.createdAt),
+  dueAt: iso(f.dueAt),
+  closedAt: f.closedAt === undefined ? undefined : iso(f.closedAt),
+  attempts: f.attempts.map((a) => ({ ...a, at: iso(a.at) })),
 });
 
 export function registerCustomerRoutes(app: FastifyInstance, deps: { service: BranchService; auth: Auth; desk: CustomerDesk }): void {
@@ -92,8 +99,22 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { service: Br
     if (!service.queueConfig.counters.some((c) => c.id === counter)) throw new DomainError('UNKNOWN_COUNTER', `There is no counter ${counter}.`);
     requireCounterAccess(p, counter, service.counterState(counter));
     const ticketId = service.counterState(counter).currentTicketId;
-    const view = ticketId ? desk.tellerView(ticketId) : null;
-    return { customer: view ? { ...view, notes: view.notes.map((n) => ({ ...n, at: new Date(n.at).toISOString() })) } : null };
+    const ticket = ticketId ? service.ticketRecord(ticketId) : undefined;
+    if (!ticket) return { ticket: null, identified: false, consents: null, doNotContact: false, customer: null };
+    const { identified, file, history } = desk.counterView(ticket.id);
+    return {
+      ticket: { id: ticket.id, number: ticket.number },
+      identified,
+      consents: file ? consentsView(file) : null,
+      doNotContact: file?.doNotContact?.set === true,
+      customer: history
+        ? {
+            ...history,
+            notes: history.notes.map((n) => ({ ...n, at: iso(n.at) })),
+            recentVisits: history.recentVisits.map((v) => ({ ...v, at: iso(v.at) })),
+          }
+        : null,
+    };
   });
 
   app.put('/api/customers/:id/preferences', async (req) => {
