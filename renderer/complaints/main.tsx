@@ -307,6 +307,7 @@ function Book({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         <span class="muted">
           {me.name} ({me.staffId})
         </span>
+        <a href="/followups">客户回访 · Follow-up calls</a>
         <button
           onClick={() => {
             void api('POST', '/api/auth/logout').catch(() => undefined);

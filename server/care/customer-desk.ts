@@ -262,7 +262,7 @@ export class CustomerDesk {
   }
 
   /** A member of staff's list: their own open follow-ups; supervisors and the lobby manager all open ones. */
-  followUps(actor: StaffActor): (FollowUp & { phone?: string; maskedTail?: string; doNotContact: boolean; addressAs?: string; contactTime?: string })[] {
+  followUps(actor: StaffActor): (FollowUp & { ticketNumber: string | undefined; phone?: string; maskedTail?: string; doNotContact: boolean; addressAs?: string; contactTime?: string })[] {
     const all = actor.roles.some((r) => r === 'lobby' || r === 'supervisor' || r === 'admin');
     return this.store.followUps({ status: 'open', ...(all ? {} : { ownerId: actor.staffId }) }).map((f) => {
       const file = this.store.file(f.customerId);
@@ -271,6 +271,7 @@ export class CustomerDesk {
       const prefs = file && hasConsent(file, 'history') ? file.preferences : {};
       return {
         ...f,
+        ticketNumber: this.service.ticketRecord(f.ticketId)?.number,
         doNotContact: dnc,
         ...(file?.contact && !dnc ? { phone: file.contact.phone } : {}),
         ...(file ? { maskedTail: file.maskedTail } : {}),

@@ -17,7 +17,7 @@ import { DomainError } from '../../common/errors.js';
 import type { StaffActor } from '../../core/complaints.js';
 import { consentMethodSchema } from '../../core/consent.js';
 import { phoneSchema, preferencesSchema, type CustomerFile } from '../../core/customer-file.js';
-import { followUpOutcomeSchema, type FollowUp } from '../../core/followups.js';
+import { followUpOutcomeSchema, followUpTiming, type FollowUp } from '../../core/followups.js';
 import { requireCounterAccess, requireRole, type Auth, type Principal } from '../auth.js';
 import type { BranchService } from '../branch-service.js';
 import { parseInput } from '../http/validate.js';
@@ -61,8 +61,9 @@ export function fileView(f: CustomerFile | null) {
   };
 }
 
-const followUpView = (f: FollowUp & { phone?: string; maskedTail?: string }) => ({
+const followUpView = (f: FollowUp & { phone?: string; maskedTail?: string }, now: number) => ({
   ...f,
+  ...(f.status === 'open' ? { timing: followUpTiming(f, now) } : {}),
   createdAt: iso(f.createdAt),
   dueAt: iso(f.dueAt),
   closedAt: f.closedAt === undefined ? undefined : iso(f.closedAt),
@@ -158,13 +159,20 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { service: Br
     return desk.purgeExpired();
   });
 
-  app.get('/api/followups', async (req) => desk.followUps(actorOf(staff(req))).map(followUpView));
+  app.get('/api/followups', async (req) => {
+    const actor = actorOf(staff(req));
+    const now = service.clock();
+    return desk
+      .followUps(actor)
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .map((f) => followUpView(f, now));
+  });
 
   app.post('/api/followups/:id/attempt', async (req) => {
     const p = staff(req);
     const { id } = parseInput(idParams, req.params, 'follow-up id');
     const b = parseInput(attemptBody, req.body);
-    return followUpView(desk.attempt(id, b.outcome, b.note, actorOf(p)));
+    return followUpView(desk.attempt(id, b.outcome, b.note, actorOf(p)), service.clock());
   });
 
   app.post('/api/followups/:id/assign', async (req) => {
@@ -172,6 +180,6 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { service: Br
     const { id } = parseInput(idParams, req.params, 'follow-up id');
     const b = parseInput(assignBody, req.body);
     if (!auth.listStaff().some((s) => s.id === b.ownerId && s.active)) throw new DomainError('UNKNOWN_OWNER', `There is no active member of staff ${b.ownerId}.`);
-    return followUpView(desk.assign(id, b.ownerId, actorOf(p)));
+    return followUpView(desk.assign(id, b.ownerId, actorOf(p)), service.clock());
   });
 }
