@@ -119,7 +119,7 @@ describe('customer panel and follow-up list', () => {
     await callNext(t);
     assert.equal(await panelState(), 'history');
     assert.equal(await console6.textContent('[data-testid=visit-count]'), '1');
-    assert.match((await console6.textContent('.visits')) ?? '', /D\d{3} 个人贷款|D\d{3}/);
+    assert.match((await console6.textContent('.visits')) ?? '', /D\d{3} 个人贷款 · Personal loans/);
     assert.match((await console6.textContent('[data-testid=notes]')) ?? '', /关注贷款提前还款/);
     await console6.fill('input[name=note]', '偏好上午办理');
     await console6.click('form.note button[type=submit]');
