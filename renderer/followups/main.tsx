@@ -14,7 +14,9 @@ import '../dashboard/dashboard.css';
 import './followups.css';
 import { ApiError, api } from '../shared/api.js';
 import { errorLine } from '../shared/error-text.js';
+import { Options } from '../shared/options.js';
 import { SignedIn, type Me } from '../shared/signed-in.js';
+import { ErrorNote, StaffHeader } from '../shared/staff-header.js';
 
 type Timing = 'upcoming' | 'due' | 'overdue';
 interface FollowUpView {
@@ -119,11 +121,7 @@ function Task({ f, me, services, onDone }: { f: FollowUpView; me: Me; services: 
           <label>
             结果 · Outcome
             <select name="outcome" value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
-              {OUTCOMES.map(([k, l]) => (
-                <option key={k} value={k}>
-                  {l}
-                </option>
-              ))}
+              <Options list={OUTCOMES} />
             </select>
           </label>
           <label>
@@ -144,11 +142,7 @@ function Task({ f, me, services, onDone }: { f: FollowUpView; me: Me; services: 
           <button type="submit">分配 · Assign</button>
         </form>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
     </article>
   );
 }
@@ -176,22 +170,10 @@ function FollowUps({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const count = (t: Timing) => (list ?? []).filter((f) => f.timing === t).length;
   return (
     <main class="dash followups" data-ready={list ? '1' : undefined}>
-      <header>
-        <h1>客户回访 · Follow-up calls</h1>
-        <span class="muted">
-          {me.name} ({me.staffId})
-        </span>
+      <StaffHeader title="客户回访 · Follow-up calls" me={me} onSignOut={onSignOut}>
         <a href="/teller">柜员叫号 · Teller console</a>
         <a href="/complaints">投诉与意见 · Complaints</a>
-        <button
-          onClick={() => {
-            void api('POST', '/api/auth/logout').catch(() => undefined);
-            onSignOut();
-          }}
-        >
-          退出 · Sign out
-        </button>
-      </header>
+      </StaffHeader>
       <p class="summary" data-testid="summary">
         逾期 {count('overdue')} · 今日 {count('due')} · 未到期 {count('upcoming')} — Overdue {count('overdue')}, due {count('due')}, upcoming {count('upcoming')}
       </p>
@@ -207,11 +189,7 @@ function FollowUps({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           {done}
         </p>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
       {list && shown.length === 0 && <p class="muted">没有需要回访的客户 · No follow-up calls to make</p>}
       <div class="tasks">
         {shown.map((f) => (

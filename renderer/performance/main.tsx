@@ -11,6 +11,7 @@ import '../dashboard/dashboard.css';
 import './performance.css';
 import { ApiError, api, getToken } from '../shared/api.js';
 import { SignedIn, type Me } from '../shared/signed-in.js';
+import { StaffHeader } from '../shared/staff-header.js';
 import type { PerformanceRow } from '../../server/feedback/performance.js';
 
 interface Config {
@@ -213,21 +214,7 @@ function Performance({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 
   return (
     <main class="dash performance">
-      <header>
-        <h1>{all ? '柜员绩效 · Staff performance' : '我的绩效 · My performance'}</h1>
-        <span class="muted">
-          {me.name} ({me.staffId})
-        </span>
-        <button
-          class="no-print"
-          onClick={() => {
-            void api('POST', '/api/auth/logout').catch(() => undefined);
-            onSignOut();
-          }}
-        >
-          退出 · Sign out
-        </button>
-      </header>
+      <StaffHeader title={all ? '柜员绩效 · Staff performance' : '我的绩效 · My performance'} me={me} onSignOut={onSignOut} />
       <form class="controls no-print" onSubmit={(e) => e.preventDefault()}>
         <label>
           周期 · Period{' '}

@@ -10,6 +10,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../shared/api.js';
 import { errorLine } from '../shared/error-text.js';
+import { Options } from '../shared/options.js';
+import { ErrorNote } from '../shared/staff-header.js';
 
 type ConsentKind = 'history' | 'followUp' | 'marketing';
 interface ConsentView {
@@ -98,11 +100,7 @@ function ConsentForm({ view, how, setHow, onSaved }: { view: CounterCustomer; ho
         <label>
           方式 · How given
           <select name="how" value={how} onChange={(e) => setHow(e.currentTarget.value)}>
-            {HOW.map(([k, l]) => (
-              <option key={k} value={k}>
-                {l}
-              </option>
-            ))}
+            <Options list={HOW} />
           </select>
         </label>
         {needsPhone && (
@@ -113,11 +111,7 @@ function ConsentForm({ view, how, setHow, onSaved }: { view: CounterCustomer; ho
         )}
         <button type="submit">记录 · Record</button>
       </fieldset>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
     </form>
   );
 }
@@ -200,11 +194,7 @@ function History({ c, services, onSaved }: { c: CustomerView; services: Map<stri
         </label>
         <button type="submit">保存备注 · Save note</button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
     </div>
   );
 }
@@ -253,9 +243,7 @@ export function CustomerPanel({ counterId, ticketId, services }: { counterId: st
   if (error && !view) {
     return (
       <section class="customer" aria-label="customer">
-        <p class="error" role="alert">
-          {error}
-        </p>
+        <ErrorNote text={error} />
       </section>
     );
   }
@@ -291,11 +279,7 @@ export function CustomerPanel({ counterId, ticketId, services }: { counterId: st
           {saved}
         </p>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
     </section>
   );
 }

@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { signInTeller } from '../calling/support.js';
+import { openPage, signInOnPage } from '../support/staff-pages.js';
 
 // A Tuesday, 10:00 in Shanghai: counter 6 (VIP: wealth and loans first) is open.
 const START = Date.UTC(2026, 4, 12, 2, 0);
@@ -23,19 +24,8 @@ describe('after the counter: rating, complaint, follow-up, performance', () => {
   let browser: Browser;
   const errors: string[] = [];
 
-  const page = async (width: number, height: number) => {
-    const p = await (await browser.newContext({ viewport: { width, height } })).newPage();
-    p.on('pageerror', (e) => errors.push(e.message));
-    return p;
-  };
-  /** Signs in on a staff page behind the shared sign-in form. */
-  const signIn = async (p: Page, path: string, staffId: string) => {
-    const c = b.credentials.find((x) => x.staffId === staffId)!;
-    await p.goto(`${b.url}${path}`);
-    await p.fill('input[name=staffId]', staffId);
-    await p.fill('input[name=pin]', c.pin);
-    await p.click('button[type=submit]');
-  };
+  const page = (width: number, height: number) => openPage(browser, { width, height }, errors);
+  const signIn = (p: Page, path: string, staffId: string) => signInOnPage(p, b, path, staffId);
 
   beforeAll(async () => {
     b = await startTestBranch({ manualClock: START });

@@ -15,6 +15,7 @@ import { axe, blocking } from '../support/axe.js';
 import { launchBrowser } from '../support/browser.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { signInTeller } from '../calling/support.js';
+import { openPage, signInOnPage } from '../support/staff-pages.js';
 
 // A Tuesday, 10:00 in Shanghai: counter 6 (VIP: wealth and loans first) is open.
 const START = Date.UTC(2026, 4, 12, 2, 0);
@@ -29,12 +30,8 @@ describe('customer panel and follow-up list', () => {
   let sup: string;
   const errors: string[] = [];
 
-  const page = async (width: number, height: number) => {
-    // bypassCSP only so that axe can be injected; the pages run as served.
-    const p = await (await browser.newContext({ viewport: { width, height }, bypassCSP: true })).newPage();
-    p.on('pageerror', (e) => errors.push(e.message));
-    return p;
-  };
+  // bypassCSP only so that axe can be injected; the pages run as served.
+  const page = (width: number, height: number) => openPage(browser, { width, height }, errors, { bypassCSP: true });
   const take = async (serviceCode: string, pan?: string) => {
     const identityToken = pan ? (await b.api('POST', '/api/kiosk/identity', { body: { pan } })).body.identityToken : undefined;
     const t = await b.api('POST', '/api/tickets', { body: { serviceCode, ...(identityToken ? { identityToken } : {}) } });
@@ -146,12 +143,8 @@ describe('customer panel and follow-up list', () => {
 
   it('the follow-up list: upcoming after the loan, due a week later with the phone; the outcome ends it', async () => {
     const list = await page(1366, 900);
-    const cred = b.credentials.find((c) => c.staffId === 'T06')!;
     const signIn = async () => {
-      await list.goto(`${b.url}/followups`);
-      await list.fill('input[name=staffId]', 'T06');
-      await list.fill('input[name=pin]', cred.pin);
-      await list.click('button[type=submit]');
+      await signInOnPage(list, b, '/followups', 'T06');
       await list.waitForSelector('main.followups[data-ready="1"]');
     };
     await signIn();
