@@ -12,6 +12,7 @@ import { api } from '../shared/api.js';
 import { errorLine } from '../shared/error-text.js';
 import { Options } from '../shared/options.js';
 import { ErrorNote } from '../shared/staff-header.js';
+import { NEEDS, PreferencesForm, TIMES, type Preferences } from './preferences-form.js';
 
 type ConsentKind = 'history' | 'followUp' | 'marketing';
 interface ConsentView {
@@ -23,7 +24,7 @@ interface ConsentView {
 interface CustomerView {
   customerId: string;
   maskedTail: string;
-  preferences: { addressAs?: string; language?: 'zh' | 'en'; needs?: string[]; contactTime?: string };
+  preferences: Preferences;
   notes: { id: string; at: string; by: string; text: string }[];
   visits: number;
   recentVisits: { at: string; number?: string; serviceCode?: string }[];
@@ -48,15 +49,6 @@ const HOW = [
   ['paper_form', '书面签字 · Signed form'],
   ['other', '其他 · Other'],
 ] as const;
-const NEEDS: Record<string, string> = {
-  large_print: '大字 · large print',
-  hearing: '听力 · hearing',
-  vision: '视力 · vision',
-  mobility: '行动 · mobility',
-  interpreter: '翻译 · interpreter',
-  quiet_room: '安静房间 · quiet room',
-};
-const TIMES: Record<string, string> = { morning: '上午 · mornings', afternoon: '下午 · afternoons', evening: '晚上 · evenings', any: '任何时间 · any time' };
 const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 
 function ConsentForm({ view, how, setHow, onSaved }: { view: CounterCustomer; how: string; setHow: (how: string) => void; onSaved: (text: string) => void }) {
@@ -163,6 +155,7 @@ function History({ c, services, onSaved }: { c: CustomerView; services: Map<stri
         <dt>产品信息 · Product information</dt>
         <dd data-testid="may-market">{c.mayMarket ? '可以介绍 · may be offered' : '不得介绍 · do not offer'}</dd>
       </dl>
+      <PreferencesForm key={JSON.stringify(p)} customerId={c.customerId} prefs={p} onSaved={onSaved} />
       <h3>
         来访 · Visits <span data-testid="visit-count">{c.visits}</span>
       </h3>

@@ -3,7 +3,7 @@
  * service (the bank's rule 一(六)), customers swiping their cards at the kiosk. An anonymous
  * ticket says it has no file; a card with no file shows nothing personal; the teller records the
  * customer's consent from the panel (how it was given, the phone for follow-up calls), then a
- * note; on the next visit the panel shows the file: masked card, visits, the note. A customer with
+ * note and how to address them; on the next visit the panel shows the file: masked card, visits, the note. A customer with
  * only follow-up consent shows no history and takes no note. After the loan, the follow-up shows
  * as upcoming, then due a week later on the teller's list, with the phone; the outcome recorded
  * there ends it. Do-not-contact set from the panel takes a task off the list. Both pages pass axe.
@@ -102,6 +102,14 @@ describe('customer panel and follow-up list', () => {
     await console6.waitForFunction(() => document.querySelector('[data-testid=notes]')?.textContent?.includes('关注贷款提前还款'));
     assert.match((await console6.textContent('[data-testid=notes]')) ?? '', /T06/);
 
+    await console6.click('details.preferences summary');
+    await console6.fill('[data-testid=preferences-form] input[name=addressAs]', '王先生');
+    await console6.selectOption('[data-testid=preferences-form] select[name=contactTime]', 'morning');
+    await console6.check('[data-testid=preferences-form] input[name=need-large_print]');
+    await console6.click('[data-testid=preferences-form] button[type=submit]');
+    await console6.waitForFunction(() => document.querySelector('[data-testid=address-as]')?.textContent === '王先生');
+    assert.match((await console6.textContent('[data-testid=customer-history] dl')) ?? '', /大字 · large print.*上午 · mornings/s);
+
     const file = (await events('customer.consent_recorded')).map((d) => [d.consent, d.granted, d.how, d.by]);
     assert.deepEqual(file, [
       ['history', true, 'paper_form', 'T06'],
@@ -116,6 +124,7 @@ describe('customer panel and follow-up list', () => {
     await callNext(t);
     assert.equal(await panelState(), 'history');
     assert.equal(await console6.textContent('[data-testid=visit-count]'), '1');
+    assert.equal(await console6.textContent('[data-testid=address-as]'), '王先生', 'how to address the customer, as recorded last time');
     assert.match((await console6.textContent('.visits')) ?? '', /D\d{3} 个人贷款 · Personal loans/);
     assert.match((await console6.textContent('[data-testid=notes]')) ?? '', /关注贷款提前还款/);
     await console6.fill('input[name=note]', '偏好上午办理');
@@ -168,7 +177,8 @@ describe('customer panel and follow-up list', () => {
     assert.match((await list.textContent('[data-testid=summary]')) ?? '', /Overdue 0, due 1, upcoming 0/);
     const task = list.locator('article.task[data-timing=due]');
     assert.equal(await task.count(), 1);
-    assert.match((await task.textContent()) ?? '', /•••• 1111/);
+    assert.match((await task.textContent()) ?? '', /王先生 · •••• 1111/);
+    assert.match((await task.textContent()) ?? '', /上午 · mornings/, 'the customer’s best time to call');
     assert.match((await task.textContent()) ?? '', /个人贷款|Loan/i);
     assert.equal(await task.locator('[data-testid=phone]').textContent(), '138 0013 8000');
     assert.deepEqual(blocking(await axe(list)), [], 'the follow-up list passes axe');
