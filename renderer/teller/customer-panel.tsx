@@ -49,6 +49,7 @@ const HOW = [
   ['paper_form', '书面签字 · Signed form'],
   ['other', '其他 · Other'],
 ] as const;
+const HOW_TEXT: Record<string, string> = { ...Object.fromEntries(HOW), kiosk: '取号机 · Kiosk', mobile: '手机 · Phone' };
 const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 
 function ConsentForm({ view, how, setHow, onSaved }: { view: CounterCustomer; how: string; setHow: (how: string) => void; onSaved: (text: string) => void }) {
@@ -82,7 +83,7 @@ function ConsentForm({ view, how, setHow, onSaved }: { view: CounterCustomer; ho
               {c.zh} · {c.en}
               {v && (
                 <small data-consent={c.kind}>
-                  {v.granted ? '已同意 · given' : '已撤回 · withdrawn'} {when(v.at)} ({v.how}
+                  {v.granted ? '已同意 · given' : '已撤回 · withdrawn'} {when(v.at)} ({HOW_TEXT[v.how] ?? v.how}
                   {v.by ? `, ${v.by}` : ''})
                 </small>
               )}
@@ -95,6 +96,11 @@ function ConsentForm({ view, how, setHow, onSaved }: { view: CounterCustomer; ho
             <Options list={HOW} />
           </select>
         </label>
+        {current('history') && !want.history && (
+          <p class="warn" data-testid="history-withdrawn">
+            撤回后将删除该客户的来访记录、偏好和备注 · Withdrawing deletes the customer’s visits, preferences and notes
+          </p>
+        )}
         {needsPhone && (
           <label>
             电话 · Phone

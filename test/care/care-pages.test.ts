@@ -93,7 +93,7 @@ describe('customer panel and follow-up list', () => {
     await console6.waitForSelector('[data-testid=customer-panel][data-state=history]');
     assert.match((await console6.textContent('[data-testid=customer-saved]')) ?? '', /Consent recorded/);
     assert.equal(await console6.textContent('[data-testid=masked-tail]'), '•••• 1111');
-    assert.match((await console6.textContent('[data-consent=followUp]')) ?? '', /given .*paper_form, T06/);
+    assert.match((await console6.textContent('[data-consent=followUp]')) ?? '', /given .*Signed form, T06/);
     assert.equal(await console6.isChecked('[data-testid=consent-form] input[name=marketing]'), false);
     assert.match((await console6.textContent('[data-testid=may-market]')) ?? '', /do not offer/, 'no product information without marketing consent');
 
@@ -130,6 +130,10 @@ describe('customer panel and follow-up list', () => {
     await console6.fill('input[name=note]', '偏好上午办理');
     await console6.click('form.note button[type=submit]');
     await console6.waitForFunction(() => document.querySelectorAll('[data-testid=notes] li').length === 2);
+    await console6.uncheck('[data-testid=consent-form] input[name=history]');
+    assert.match((await console6.textContent('[data-testid=history-withdrawn]')) ?? '', /deletes the customer’s visits, preferences and notes/, 'the teller is warned before withdrawing');
+    await console6.check('[data-testid=consent-form] input[name=history]');
+    assert.equal(await console6.locator('[data-testid=history-withdrawn]').count(), 0);
     const violations = blocking(await axe(console6));
     assert.deepEqual(violations, [], 'the console with its customer panel passes axe');
     await complete();
