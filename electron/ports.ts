@@ -120,6 +120,21 @@ export interface HeadersReceivedDetails {
   responseHeaders?: Record<string, string[]>;
 }
 
+export interface BeforeSendHeadersDetails {
+  url: string;
+  method: string;
+  /** The web contents that sent it (absent for the browser's own requests). */
+  webContentsId?: number;
+  requestHeaders: Record<string, string>;
+}
+
+export interface CompletedDetails {
+  url: string;
+  method: string;
+  webContentsId?: number;
+  statusCode: number;
+}
+
 export interface SessionPort {
   setPermissionRequestHandler(handler: PermissionRequestHandler): void;
   setPermissionCheckHandler(handler: PermissionCheckHandler): void;
@@ -129,6 +144,8 @@ export interface SessionPort {
   on(event: 'select-hid-device' | 'select-serial-port' | 'select-usb-device', listener: (e: Preventable, details: unknown, callback: (id?: string) => void) => void): unknown;
   readonly webRequest: {
     onHeadersReceived(listener: (details: HeadersReceivedDetails, callback: (response: { responseHeaders?: Record<string, string[] | string> }) => void) => void): void;
+    onBeforeSendHeaders(listener: (details: BeforeSendHeadersDetails, callback: (response: { requestHeaders?: Record<string, string> }) => void) => void): void;
+    onCompleted(listener: (details: CompletedDetails) => void): void;
   };
 }
 

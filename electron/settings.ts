@@ -9,6 +9,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { KIOSK_KEY_FILE_NAME, KioskKeyError, keyFileReadableByOthers, readKioskKey, type KioskKey } from './kiosk-key.js';
 import type { ScreenChoice } from './screens.js';
 
 const settingsSchema = z
@@ -40,6 +41,15 @@ const settingsSchema = z
       })
       .strict()
       .prefault({}),
+    kioskKey: z
+      .object({
+        /** The enrolled kiosk's key file; default: kiosk-key.json in the app's user data. */
+        file: z.string().min(1).optional(),
+        /** true: the kiosk does not start without its key (set once the kiosk is enrolled). */
+        required: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     /** true: the locked kiosk. false: ordinary windows with developer tools (never on a branch kiosk). */
     kiosk: z.boolean().default(true),
     /** Start the kiosk when its user logs in. */
@@ -58,10 +68,19 @@ export interface ShellConfig {
   autostart: boolean;
   screens: ScreenChoice;
   startTimeoutMs: number;
+  /** Where the kiosk's key is kept, and the key once the kiosk is enrolled. */
+  kioskKeyFile?: string;
+  kioskKey?: KioskKey;
+  kioskKeyReadableByOthers?: boolean;
 }
 
 export class SettingsError extends Error {
-  readonly code = 'BAD_SETTINGS';
+  constructor(
+    message: string,
+    readonly code: 'BAD_SETTINGS' | KioskKeyError['code'] = 'BAD_SETTINGS',
+  ) {
+    super(message);
+  }
 }
 
 export const SHELL_USAGE = `Usage: branch-queue-kiosk [--settings FILE] [--service FILE] [--data DIR] [--config FILE]
@@ -143,6 +162,14 @@ export function loadShellConfig(
     ...s.service.args,
     ...passThrough,
   ];
+  const kioskKeyFile = s.kioskKey.file ? path(s.kioskKey.file) : join(env.userData, KIOSK_KEY_FILE_NAME);
+  let kioskKey: KioskKey | undefined;
+  try {
+    kioskKey = readKioskKey(kioskKeyFile, s.kioskKey.required);
+  } catch (e) {
+    if (e instanceof KioskKeyError) throw new SettingsError(e.message, e.code);
+    throw e;
+  }
   return {
     settingsFile: existsSync(file) ? file : undefined,
     serviceEntry: path((values.service as string | undefined) ?? s.service.entry ?? join(env.mainDir, '..', 'server', 'main.js')),
@@ -152,6 +179,8 @@ export function loadShellConfig(
     autostart: values['no-autostart'] ? false : s.autostart,
     screens: { kiosk: (values['kiosk-screen'] as string | undefined) ?? s.screens.kiosk, lobby: (values['lobby-screen'] as string | undefined) ?? s.screens.lobby },
     startTimeoutMs: s.service.startTimeoutSeconds * 1000,
+    kioskKeyFile,
+    ...(kioskKey ? { kioskKey, kioskKeyReadableByOthers: keyFileReadableByOthers(kioskKeyFile, env.platform) } : {}),
   };
 }
 

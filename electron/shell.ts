@@ -6,6 +6,7 @@
  */
 import type { StaffAction } from './channels.js';
 import { guardSession, guardWebContents, SHELL_SCHEME } from './hardening.js';
+import { attachKioskKey } from './kiosk-key.js';
 import type { RotatingFile, ShellLog } from './log-files.js';
 import type { ElectronPorts } from './ports.js';
 import { ServiceSupervisor, type ServiceStatus } from './service-supervisor.js';
@@ -87,6 +88,27 @@ export function startShell(ports: ElectronPorts, config: ShellConfig, paths: She
     log,
     timers: deps.timers,
   });
+
+  // The kiosk's ticket requests carry its key; without one the service counts them by address.
+  if (config.kioskKey) {
+    const key = config.kioskKey;
+    attachKioskKey(
+      ports.session,
+      key,
+      () => {
+        const kiosk = windows.get('kiosk');
+        const live = kiosk && !kiosk.isDestroyed() && !kiosk.webContents.isDestroyed() ? kiosk.webContents : undefined;
+        return { origin: origin(), kioskContentsId: live?.id, kioskPageUrl: live?.getURL() };
+      },
+      log,
+    );
+    log.info('kiosk key loaded', { kioskId: key.id, file: config.kioskKeyFile });
+    if (config.kioskKeyFile && config.kioskKeyReadableByOthers) {
+      log.warn('the kiosk key file can be read by other accounts on this PC; make it readable by the kiosk user only (chmod 600)', { file: config.kioskKeyFile });
+    }
+  } else if (config.kioskKeyFile) {
+    log.warn('kiosk not enrolled: its tickets count as those of its address', { keyFile: config.kioskKeyFile });
+  }
 
   // The touch screen and the lobby TV stay on all day.
   const blocker = ports.powerSaveBlocker.start('prevent-display-sleep');

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ConfigFile } from '../../config/schema.js';
 import { ApiError, api } from '../shared/api.js';
 import { errorLine } from '../shared/error-text.js';
+import { ListEditor } from './list-editor.js';
 import { localTime, type BranchInfo } from './shared.js';
 
 interface Current {
@@ -133,138 +134,108 @@ export function ConfigSection({ info, onApplied }: { info: BranchInfo; onApplied
 
         <fieldset>
           <legend>业务 · Services</legend>
-          <table class="grid-form">
-            <thead>
-              <tr>
-                <th>代码 Code</th>
-                <th>字头 Prefix</th>
-                <th>中文名 Name zh</th>
-                <th>English name</th>
-                <th>目标等候(分) Target wait</th>
-                <th>办理时长(分) Typical service</th>
-                <th>每日上限 Daily cap</th>
-                <th>开放 Offered</th>
-                <th>自助提示 Self-service hints (中文 | English)</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {draft.services.map((s, i) => (
-                <tr key={i} data-service-row={s.code}>
-                  <td>
-                    <input name="code" size={4} value={s.code} readOnly={current.config.services.some((x) => x.code === s.code)} onInput={(e) => setService(i, (x) => void (x.code = e.currentTarget.value.toUpperCase()))} />
-                  </td>
-                  <td>
-                    <input name="prefix" size={2} value={s.prefix} onInput={(e) => setService(i, (x) => void (x.prefix = e.currentTarget.value.toUpperCase()))} />
-                  </td>
-                  <td>
-                    <input name="nameZh" value={s.name.zh} onInput={(e) => setService(i, (x) => void (x.name.zh = e.currentTarget.value))} />
-                  </td>
-                  <td>
-                    <input name="nameEn" value={s.name.en} onInput={(e) => setService(i, (x) => void (x.name.en = e.currentTarget.value))} />
-                  </td>
-                  <td>
-                    <input name="targetWaitMinutes" type="number" min={1} max={240} value={s.targetWaitMinutes} onInput={(e) => setService(i, (x) => void (x.targetWaitMinutes = Number(e.currentTarget.value)))} />
-                  </td>
-                  <td>
-                    <input name="typicalServiceMinutes" type="number" min={1} max={240} value={s.typicalServiceMinutes} onInput={(e) => setService(i, (x) => void (x.typicalServiceMinutes = Number(e.currentTarget.value)))} />
-                  </td>
-                  <td>
-                    <input name="dailyCap" type="number" min={1} value={s.dailyCap ?? ''} onInput={(e) => setService(i, (x) => void (x.dailyCap = num(e.currentTarget.value)))} />
-                  </td>
-                  <td>
-                    <input name="enabled" type="checkbox" checked={s.enabled} onChange={(e) => setService(i, (x) => void (x.enabled = e.currentTarget.checked))} />
-                  </td>
-                  <td>
-                    <textarea
-                      name="selfService"
-                      rows={2}
-                      value={s.selfService.map((h) => `${h.zh} | ${h.en}`).join('\n')}
-                      onChange={(e) =>
-                        setService(i, (x) => {
-                          x.selfService = e.currentTarget.value
-                            .split('\n')
-                            .map((line) => line.split('|').map((p) => p.trim()))
-                            .filter(([zh]) => zh)
-                            .map(([zh, en]) => ({ zh: zh!, en: en ?? '' }));
-                        })
-                      }
-                    />
-                  </td>
-                  <td>
-                    <button type="button" aria-label={`remove service ${s.code}`} onClick={() => edit((d) => void d.services.splice(i, 1))}>
-                      删除 · Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <button
-            type="button"
-            data-action="add-service"
-            onClick={() => edit((d) => void d.services.push({ code: '', prefix: '', name: { zh: '', en: '' }, range: [1, 999], targetWaitMinutes: 15, typicalServiceMinutes: 5, selfService: [], enabled: true }))}
-          >
-            添加业务 · Add a service
-          </button>
+          <ListEditor
+            items={draft.services}
+            headers={['代码 Code', '字头 Prefix', '中文名 Name zh', 'English name', '目标等候(分) Target wait', '办理时长(分) Typical service', '每日上限 Daily cap', '开放 Offered', '自助提示 Self-service hints (中文 | English)']}
+            rowAttribute="data-service-row"
+            rowId={(s) => s.code}
+            cells={(s, i) => (
+              <>
+                <td>
+                  <input name="code" size={4} value={s.code} readOnly={current.config.services.some((x) => x.code === s.code)} onInput={(e) => setService(i, (x) => void (x.code = e.currentTarget.value.toUpperCase()))} />
+                </td>
+                <td>
+                  <input name="prefix" size={2} value={s.prefix} onInput={(e) => setService(i, (x) => void (x.prefix = e.currentTarget.value.toUpperCase()))} />
+                </td>
+                <td>
+                  <input name="nameZh" value={s.name.zh} onInput={(e) => setService(i, (x) => void (x.name.zh = e.currentTarget.value))} />
+                </td>
+                <td>
+                  <input name="nameEn" value={s.name.en} onInput={(e) => setService(i, (x) => void (x.name.en = e.currentTarget.value))} />
+                </td>
+                <td>
+                  <input name="targetWaitMinutes" type="number" min={1} max={240} value={s.targetWaitMinutes} onInput={(e) => setService(i, (x) => void (x.targetWaitMinutes = Number(e.currentTarget.value)))} />
+                </td>
+                <td>
+                  <input name="typicalServiceMinutes" type="number" min={1} max={240} value={s.typicalServiceMinutes} onInput={(e) => setService(i, (x) => void (x.typicalServiceMinutes = Number(e.currentTarget.value)))} />
+                </td>
+                <td>
+                  <input name="dailyCap" type="number" min={1} value={s.dailyCap ?? ''} onInput={(e) => setService(i, (x) => void (x.dailyCap = num(e.currentTarget.value)))} />
+                </td>
+                <td>
+                  <input name="enabled" type="checkbox" checked={s.enabled} onChange={(e) => setService(i, (x) => void (x.enabled = e.currentTarget.checked))} />
+                </td>
+                <td>
+                  <textarea
+                    name="selfService"
+                    rows={2}
+                    value={s.selfService.map((h) => `${h.zh} | ${h.en}`).join('\n')}
+                    onChange={(e) =>
+                      setService(i, (x) => {
+                        x.selfService = e.currentTarget.value
+                          .split('\n')
+                          .map((line) => line.split('|').map((p) => p.trim()))
+                          .filter(([zh]) => zh)
+                          .map(([zh, en]) => ({ zh: zh!, en: en ?? '' }));
+                      })
+                    }
+                  />
+                </td>
+              </>
+            )}
+            removeLabel={(s) => `remove service ${s.code}`}
+            onRemove={(i) => edit((d) => void d.services.splice(i, 1))}
+            addAction="add-service"
+            addLabel="添加业务 · Add a service"
+            onAdd={() => edit((d) => void d.services.push({ code: '', prefix: '', name: { zh: '', en: '' }, range: [1, 999], targetWaitMinutes: 15, typicalServiceMinutes: 5, selfService: [], enabled: true }))}
+          />
         </fieldset>
 
         <fieldset>
           <legend>窗口 · Counters</legend>
-          <table class="grid-form">
-            <thead>
-              <tr>
-                <th>编号 Id</th>
-                <th>中文名 Name zh</th>
-                <th>English name</th>
-                <th>主办业务 Primary</th>
-                <th>兼办业务 Secondary</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {draft.counters.map((c, i) => (
-                <tr key={i} data-counter-row={c.id}>
-                  <td>
-                    <input name="counterId" size={3} value={c.id} readOnly={current.config.counters.some((x) => x.id === c.id)} onInput={(e) => setCounter(i, (x) => void (x.id = e.currentTarget.value))} />
+          <ListEditor
+            items={draft.counters}
+            headers={['编号 Id', '中文名 Name zh', 'English name', '主办业务 Primary', '兼办业务 Secondary']}
+            rowAttribute="data-counter-row"
+            rowId={(c) => c.id}
+            cells={(c, i) => (
+              <>
+                <td>
+                  <input name="counterId" size={3} value={c.id} readOnly={current.config.counters.some((x) => x.id === c.id)} onInput={(e) => setCounter(i, (x) => void (x.id = e.currentTarget.value))} />
+                </td>
+                <td>
+                  <input name="counterZh" value={c.name?.zh ?? ''} onInput={(e) => setCounter(i, (x) => void (x.name = { zh: e.currentTarget.value, en: x.name?.en ?? '' }))} />
+                </td>
+                <td>
+                  <input name="counterEn" value={c.name?.en ?? ''} onInput={(e) => setCounter(i, (x) => void (x.name = { zh: x.name?.zh ?? '', en: e.currentTarget.value }))} />
+                </td>
+                {(['primary', 'secondary'] as const).map((level) => (
+                  <td key={level} class="checks">
+                    {draft.services.map((s) => (
+                      <label key={s.code}>
+                        <input
+                          type="checkbox"
+                          name={`${level}-${s.code}`}
+                          checked={c[level].includes(s.code)}
+                          onChange={(e) =>
+                            setCounter(i, (x) => {
+                              x[level] = e.currentTarget.checked ? [...x[level], s.code] : x[level].filter((v) => v !== s.code);
+                            })
+                          }
+                        />
+                        {s.code}
+                      </label>
+                    ))}
                   </td>
-                  <td>
-                    <input name="counterZh" value={c.name?.zh ?? ''} onInput={(e) => setCounter(i, (x) => void (x.name = { zh: e.currentTarget.value, en: x.name?.en ?? '' }))} />
-                  </td>
-                  <td>
-                    <input name="counterEn" value={c.name?.en ?? ''} onInput={(e) => setCounter(i, (x) => void (x.name = { zh: x.name?.zh ?? '', en: e.currentTarget.value }))} />
-                  </td>
-                  {(['primary', 'secondary'] as const).map((level) => (
-                    <td key={level} class="checks">
-                      {draft.services.map((s) => (
-                        <label key={s.code}>
-                          <input
-                            type="checkbox"
-                            name={`${level}-${s.code}`}
-                            checked={c[level].includes(s.code)}
-                            onChange={(e) =>
-                              setCounter(i, (x) => {
-                                x[level] = e.currentTarget.checked ? [...x[level], s.code] : x[level].filter((v) => v !== s.code);
-                              })
-                            }
-                          />
-                          {s.code}
-                        </label>
-                      ))}
-                    </td>
-                  ))}
-                  <td>
-                    <button type="button" aria-label={`remove counter ${c.id}`} onClick={() => edit((d) => void d.counters.splice(i, 1))}>
-                      删除 · Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <button type="button" data-action="add-counter" onClick={() => edit((d) => void d.counters.push({ id: '', name: { zh: '', en: '' }, primary: [], secondary: [], devices: {} }))}>
-            添加窗口 · Add a counter
-          </button>
+                ))}
+              </>
+            )}
+            removeLabel={(c) => `remove counter ${c.id}`}
+            onRemove={(i) => edit((d) => void d.counters.splice(i, 1))}
+            addAction="add-counter"
+            addLabel="添加窗口 · Add a counter"
+            onAdd={() => edit((d) => void d.counters.push({ id: '', name: { zh: '', en: '' }, primary: [], secondary: [], devices: {} }))}
+          />
         </fieldset>
 
         <fieldset>
@@ -328,12 +299,12 @@ export function ConfigSection({ info, onApplied }: { info: BranchInfo; onApplied
             <p>没有改动 · Nothing changed</p>
           ) : (
             <>
-              <p>已生效 · Applied:</p>
-              <ul>
-                {result.changes.map((c) => (
-                  <li key={c}>{c}</li>
-                ))}
-              </ul>
+                  <p>已生效 · Applied:</p>
+                  <ul>
+                    {result.changes.map((c) => (
+                      <li key={c}>{c}</li>
+                    ))}
+                  </ul>
             </>
           )}
           {result.restartNeeded.length > 0 && <p>以下设置在服务下次启动时生效 · These take effect at the next start: {result.restartNeeded.join('; ')}</p>}

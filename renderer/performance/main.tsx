@@ -9,7 +9,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import '../shared/base.css';
 import '../dashboard/dashboard.css';
 import './performance.css';
-import { ApiError, api, getToken } from '../shared/api.js';
+import { ApiError, api } from '../shared/api.js';
+import { PeriodPicker, saveCsv, usePeriod } from '../shared/period-picker.js';
 import { SignedIn, type Me } from '../shared/signed-in.js';
 import { StaffHeader } from '../shared/staff-header.js';
 import type { PerformanceRow } from '../../server/feedback/performance.js';
@@ -169,13 +170,12 @@ function Mine({ row }: { row: PerformanceRow }) {
 }
 
 function Performance({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
-  const [period, setPeriod] = useState('day');
-  const [date, setDate] = useState('');
+  const choice = usePeriod();
+  const { period, query } = choice;
   const [rows, setRows] = useState<PerformanceRow[] | null>(null);
   const [services, setServices] = useState<Config['services']>([]);
   const [error, setError] = useState('');
   const all = me.roles.includes('supervisor') || me.roles.includes('admin');
-  const query = `period=${period}${date ? `&date=${date}` : ''}`;
 
   const load = useCallback(async () => {
     try {
@@ -192,14 +192,8 @@ function Performance({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   }, []);
 
   const downloadCsv = async () => {
-    const res = await fetch(`/api/performance?${query}&format=csv`, { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
-    if (!res.ok) return setError(`CSV: ${res.status}`);
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `performance-${period}-${rows?.[0]?.from ?? ''}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const failed = await saveCsv(`/api/performance?${query}&format=csv`, `performance-${period}-${rows?.[0]?.from ?? ''}.csv`);
+    if (failed) setError(`CSV: ${failed}`);
   };
 
   const groupTitle = (key: string) =>
@@ -215,22 +209,7 @@ function Performance({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   return (
     <main class="dash performance">
       <StaffHeader title={all ? '柜员绩效 · Staff performance' : '我的绩效 · My performance'} me={me} onSignOut={onSignOut} />
-      <form class="controls no-print" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          周期 · Period{' '}
-          <select value={period} onChange={(e) => setPeriod(e.currentTarget.value)} name="period">
-            <option value="day">日 · Day</option>
-            <option value="week">周 · Week</option>
-            <option value="month">月 · Month</option>
-          </select>
-        </label>
-        <label>
-          日期 · Date <input type="date" name="date" value={date} onInput={(e) => setDate(e.currentTarget.value)} />
-        </label>
-        <button type="button" onClick={() => void downloadCsv()}>
-          导出 CSV · Export CSV
-        </button>
-      </form>
+      <PeriodPicker choice={choice} onCsv={() => void downloadCsv()} />
       {error && (
         <p class="error" role="alert">
           {error}

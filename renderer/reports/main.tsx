@@ -10,6 +10,7 @@ import '../dashboard/dashboard.css';
 import './reports.css';
 import { ApiError, api, getToken, setToken } from '../shared/api.js';
 import { errorLine } from '../shared/error-text.js';
+import { PeriodPicker, saveCsv, usePeriod } from '../shared/period-picker.js';
 import { SignIn } from '../shared/sign-in.js';
 import type { Report, ReportRow } from '../../server/insights/reports.js';
 
@@ -56,14 +57,13 @@ function WaitChart({ rows }: { rows: Row[] }) {
 }
 
 function Reports({ onSignOut }: { onSignOut: () => void }) {
-  const [period, setPeriod] = useState('day');
-  const [date, setDate] = useState('');
+  const choice = usePeriod();
+  const { period, query } = choice;
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState('');
   // Signed in with an account that may not see reports (a lobby manager from the dashboard).
   const [forbidden, setForbidden] = useState(false);
 
-  const query = `period=${period}${date ? `&date=${date}` : ''}`;
   const load = useCallback(async () => {
     try {
       setReport(await api<Report>('GET', `/api/reports?${query}`));
@@ -77,14 +77,8 @@ function Reports({ onSignOut }: { onSignOut: () => void }) {
   useEffect(() => void load(), [load]);
 
   const downloadCsv = async () => {
-    const res = await fetch(`/api/reports?${query}&format=csv`, { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
-    if (!res.ok) return setError(`未能导出 CSV（${res.status}）· CSV export failed (${res.status})`);
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `report-${report?.branch ?? 'branch'}-${period}-${report?.from ?? ''}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    const failed = await saveCsv(`/api/reports?${query}&format=csv`, `report-${report?.branch ?? 'branch'}-${period}-${report?.from ?? ''}.csv`);
+    if (failed) setError(`未能导出 CSV（${failed}）· CSV export failed (${failed})`);
   };
 
   if (forbidden) {
@@ -121,25 +115,11 @@ function Reports({ onSignOut }: { onSignOut: () => void }) {
           看板 · Dashboard
         </a>
       </header>
-      <form class="controls no-print" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          周期 · Period{' '}
-          <select value={period} onChange={(e) => setPeriod(e.currentTarget.value)} name="period">
-            <option value="day">日 · Day</option>
-            <option value="week">周 · Week</option>
-            <option value="month">月 · Month</option>
-          </select>
-        </label>
-        <label>
-          日期 · Date <input type="date" name="date" value={date} onInput={(e) => setDate(e.currentTarget.value)} />
-        </label>
-        <button type="button" onClick={() => void downloadCsv()}>
-          导出 CSV · Export CSV
-        </button>
+      <PeriodPicker choice={choice} onCsv={() => void downloadCsv()}>
         <button type="button" onClick={() => window.print()}>
           打印 · Print
         </button>
-      </form>
+      </PeriodPicker>
       {error && (
         <p class="error" role="alert">
           {error}

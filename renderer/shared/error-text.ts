@@ -29,6 +29,7 @@ const TEXT: Record<string, Bilingual> = {
   NO_CARD_READ: { zh: '此号未在取号机刷卡或身份证，无法建立客户档案', en: 'This ticket was taken without a card or ID read; there is no customer file' },
   FOLLOWUP_CLOSED: { zh: '此回访已结束', en: 'This follow-up is already closed' },
   KIOSK_KEY_INVALID: { zh: '本机未登记，请联系网点主管', en: 'This kiosk is not enrolled; please call the branch supervisor' },
+  KIOSK_KEY_REQUIRED: { zh: '须在已登记的取号机上取号，或由员工登录后取号', en: 'Tickets are taken at an enrolled kiosk or by signed-in staff' },
   TICKET_NOT_STARTED: { zh: '当前客户已叫号但尚未开始办理：请先选择“开始办理”“过号”或“放回队列”', en: 'The customer was called but not started: choose Start, No-show or Put back first' },
   TICKET_AT_COUNTER: { zh: '窗口还有客户未办结，请先办结', en: 'A customer is still at the counter; finish them first' },
   NO_CURRENT_TICKET: { zh: '窗口当前没有客户', en: 'There is no customer at the counter' },
@@ -55,6 +56,14 @@ const TEXT: Record<string, Bilingual> = {
   DEVICE_OFFLINE: { zh: '设备未连接', en: 'The device is not connected' },
 };
 
+// What a customer at the kiosk reads instead: what to do, not how the service is set up.
+const KIOSK_UNAVAILABLE: Bilingual = { zh: '本机暂时不能取号，请联系大堂工作人员', en: 'This kiosk cannot give out numbers right now; please ask a member of staff' };
+const CUSTOMER_TEXT: Record<string, Bilingual> = {
+  RATE_LIMITED: { zh: '取号的人较多，请稍等片刻再取号', en: 'Many numbers are being taken right now; please wait a moment and try again' },
+  KIOSK_KEY_INVALID: KIOSK_UNAVAILABLE,
+  KIOSK_KEY_REQUIRED: KIOSK_UNAVAILABLE,
+};
+
 const GENERIC: Bilingual = { zh: '操作未完成，请稍后再试或联系工作人员', en: 'That did not work; try again or ask a member of staff' };
 
 /** The error's code, or NETWORK / ERROR for anything else. */
@@ -65,7 +74,7 @@ export function errorCode(err: unknown): string {
 /** The error in both languages. Staff pages keep the service's precise English message. */
 export function errorText(err: unknown, opts: { customer?: boolean } = {}): Bilingual {
   const known = TEXT[errorCode(err)];
-  if (opts.customer) return known ?? GENERIC;
+  if (opts.customer) return CUSTOMER_TEXT[errorCode(err)] ?? known ?? GENERIC;
   const server = err instanceof ApiError && err.code !== 'NETWORK' ? err.message : undefined;
   if (known) return { zh: known.zh, en: server ?? known.en };
   return { zh: GENERIC.zh, en: server ?? (err instanceof Error ? err.message : GENERIC.en) };

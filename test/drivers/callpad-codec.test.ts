@@ -4,30 +4,16 @@ import fc from 'fast-check';
 import { CALL_PAD_KEYS, type PadMessage } from '../../drivers/callpad/protocol.js';
 import { padFrameProtocol as pad } from '../../drivers/callpad/protocols/pad-frame.js';
 import { callPadProtocols } from '../../drivers/callpad/registry.js';
+import { anyCuts, chunked, feedChunked, hex, plain } from './codec-support.js';
 
-const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
-
-function chunked(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(bytes.subarray(from, p));
-    from = p;
-  }
-  out.push(bytes.subarray(from));
-  return out;
-}
-
-// fc.record builds null-prototype objects; spread them so deepStrictEqual compares plain objects.
-const keyPress = fc
-  .record({
+const keyPress = plain(
+  fc.record({
     kind: fc.constant('key' as const),
     address: fc.integer({ min: 1, max: 254 }),
     key: fc.constantFrom(...CALL_PAD_KEYS),
     seq: fc.integer({ min: 0, max: 255 }),
-  })
-  .map((k) => ({ ...k }));
+  }),
+);
 const encodeKey = (k: { address: number; key: (typeof CALL_PAD_KEYS)[number]; seq: number }) => pad.encodeKey(k.address, k.key, k.seq);
 
 describe('pad-frame bytes (as documented in docs/devices/call-pads.md)', () => {
@@ -51,9 +37,9 @@ describe('pad-frame bytes (as documented in docs/devices/call-pads.md)', () => {
 describe('pad-frame decoders under fuzzing', () => {
   it('round-trips key presses, whatever the chunking', () => {
     fc.assert(
-      fc.property(fc.array(keyPress, { minLength: 1, maxLength: 10 }), fc.array(fc.nat(), { maxLength: 8 }), (presses, cuts) => {
+      fc.property(fc.array(keyPress, { minLength: 1, maxLength: 10 }), anyCuts(), (presses, cuts) => {
         const parser = pad.createPadParser();
-        const got = chunked(Buffer.concat(presses.map(encodeKey)), cuts).flatMap((c) => parser.feed(c));
+        const got = feedChunked(parser, Buffer.concat(presses.map(encodeKey)), cuts);
         assert.deepEqual(got, presses);
       }),
     );
@@ -61,7 +47,7 @@ describe('pad-frame decoders under fuzzing', () => {
 
   it('never throws on random bytes, either direction, any chunking', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, cuts) => {
+      fc.property(fc.uint8Array({ maxLength: 600 }), anyCuts(), (bytes, cuts) => {
         const fromPad = pad.createPadParser();
         const fromHost = pad.createHostParser();
         for (const c of chunked(bytes, cuts)) {
@@ -79,12 +65,12 @@ describe('pad-frame decoders under fuzzing', () => {
         keyPress,
         fc.nat(),
         keyPress,
-        fc.array(fc.nat(), { maxLength: 6 }),
+        anyCuts(6),
         (garbage, cutFrom, cutAt, good, cuts) => {
           const partial = encodeKey(cutFrom);
           const stream = Buffer.concat([garbage, partial.subarray(0, cutAt % partial.length), encodeKey(good)]);
           const parser = pad.createPadParser();
-          const got: PadMessage[] = chunked(stream, cuts).flatMap((c) => parser.feed(c));
+          const got: PadMessage[] = feedChunked(parser, stream, cuts);
           assert.deepEqual(got.at(-1), good);
         },
       ),

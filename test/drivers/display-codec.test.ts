@@ -7,35 +7,20 @@ import { displayProtocols } from '../../drivers/display/registry.js';
 import { framedProtocol } from '../../drivers/display/protocols/framed.js';
 import { lineProtocol } from '../../drivers/display/protocols/line.js';
 import type { AddressedInstruction, DisplayCommand } from '../../drivers/display/protocol.js';
-
-const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
-
-/** Splits bytes into chunks at random points, as a serial port delivers them. */
-function chunked(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(bytes.subarray(from, p));
-    from = p;
-  }
-  out.push(bytes.subarray(from));
-  return out;
-}
+import { anyCuts, chunked, feedChunked, hex, plain } from './codec-support.js';
 
 const displayText = fc
   .array(fc.constantFrom(...'A017 请到3号窗口欢迎光临理财贵宾-:0123456789'), { maxLength: 20 })
   .map((chars) => chars.join(''));
 
-// fc.record builds null-prototype objects; spread them so deepStrictEqual compares plain objects.
 const instruction = (min: number, max: number): fc.Arbitrary<AddressedInstruction> =>
-  fc
-    .oneof(
-    fc.record({ kind: fc.constant('counter' as const), address: fc.integer({ min, max }), text: displayText, flash: fc.boolean() }),
-    fc.record({ kind: fc.constant('board' as const), address: fc.integer({ min, max }), rows: fc.array(displayText.filter((t) => t !== ''), { maxLength: 5 }) }),
-    fc.record({ kind: fc.constant('clear' as const), address: fc.integer({ min, max }) }),
-    )
-    .map((i) => ({ ...i }));
+  plain(
+    fc.oneof(
+      fc.record({ kind: fc.constant('counter' as const), address: fc.integer({ min, max }), text: displayText, flash: fc.boolean() }),
+      fc.record({ kind: fc.constant('board' as const), address: fc.integer({ min, max }), rows: fc.array(displayText.filter((t) => t !== ''), { maxLength: 5 }) }),
+      fc.record({ kind: fc.constant('clear' as const), address: fc.integer({ min, max }) }),
+    ),
+  );
 
 function expected(i: AddressedInstruction): DisplayCommand {
   if (i.kind === 'counter') return { kind: 'counter', address: i.address, text: i.text, flash: i.flash ?? false };
@@ -109,10 +94,10 @@ for (const protocol of [framedProtocol, lineProtocol]) {
   describe(`${protocol.name} decoders under fuzzing`, () => {
     it('round-trips any instruction, whatever the chunking', () => {
       fc.assert(
-        fc.property(fc.array(instruction(protocol.minAddress, protocol.maxAddress), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 8 }), (instrs, cuts) => {
+        fc.property(fc.array(instruction(protocol.minAddress, protocol.maxAddress), { minLength: 1, maxLength: 5 }), anyCuts(), (instrs, cuts) => {
           const parser = protocol.createCommandParser();
           const bytes = Buffer.concat(instrs.map((i) => protocol.encode(i)));
-          const got = chunked(bytes, cuts).flatMap((c) => parser.feed(c));
+          const got = feedChunked(parser, bytes, cuts);
           assert.deepEqual(got, instrs.map(expected));
         }),
       );
@@ -120,7 +105,7 @@ for (const protocol of [framedProtocol, lineProtocol]) {
 
     it('never throws on random bytes, in any chunking', () => {
       fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, cuts) => {
+        fc.property(fc.uint8Array({ maxLength: 600 }), anyCuts(), (bytes, cuts) => {
           const parser = protocol.createCommandParser();
           const replies = protocol.createReplyParser?.();
           for (const c of chunked(bytes, cuts)) {
@@ -138,13 +123,13 @@ for (const protocol of [framedProtocol, lineProtocol]) {
           instruction(protocol.minAddress, protocol.maxAddress),
           fc.nat(),
           instruction(protocol.minAddress, protocol.maxAddress),
-          fc.array(fc.nat(), { maxLength: 6 }),
+          anyCuts(6),
           (garbage, cutFrom, cutAt, good, cuts) => {
             const partial = protocol.encode(cutFrom);
             const truncated = partial.subarray(0, cutAt % partial.length);
             const parser = protocol.createCommandParser();
             const stream = Buffer.concat([garbage, truncated, protocol.encode(good)]);
-            const got = chunked(stream, cuts).flatMap((c) => parser.feed(c));
+            const got = feedChunked(parser, stream, cuts);
             assert.deepEqual(got.at(-1), expected(good));
           },
         ),

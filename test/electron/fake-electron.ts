@@ -9,6 +9,8 @@ import { PassThrough } from 'node:stream';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type {
   AppPort,
+  BeforeSendHeadersDetails,
+  CompletedDetails,
   DisplayInfo,
   ElectronPorts,
   ForkOptionsPort,
@@ -227,9 +229,21 @@ export class FakeSession extends EventEmitter implements SessionPort {
   checkHandler: PermissionCheckHandler | undefined;
   deviceHandler: ((d: unknown) => boolean) | undefined;
   headersListener: ((d: HeadersReceivedDetails, cb: (r: { responseHeaders?: Record<string, string[] | string> }) => void) => void) | undefined;
+  beforeSendListener: ((d: BeforeSendHeadersDetails, cb: (r: { requestHeaders?: Record<string, string> }) => void) => void) | undefined;
   readonly webRequest = {
     onHeadersReceived: (l: NonNullable<FakeSession['headersListener']>) => void (this.headersListener = l),
+    onBeforeSendHeaders: (l: NonNullable<FakeSession['beforeSendListener']>) => void (this.beforeSendListener = l),
+    onCompleted: (l: NonNullable<FakeSession['completedListener']>) => void (this.completedListener = l),
   };
+  completedListener: ((d: CompletedDetails) => void) | undefined;
+  /** The headers a request goes out with, after the shell's listener (if any) has seen it. */
+  sendHeaders(d: BeforeSendHeadersDetails): Record<string, string> {
+    if (!this.beforeSendListener) return d.requestHeaders;
+    let out: Record<string, string> | undefined;
+    this.beforeSendListener(d, (r) => void (out = r.requestHeaders ?? d.requestHeaders));
+    if (!out) throw new Error('the before-send-headers listener did not answer');
+    return out;
+  }
   setPermissionRequestHandler(h: PermissionRequestHandler): void {
     this.requestHandler = h;
   }

@@ -1,5 +1,6 @@
 /** Starts the kiosk shell on the fake Electron, with hand-moved timers and an in-memory log. */
 import { fileURLToPath } from 'node:url';
+import type { KioskKey } from '../../electron/kiosk-key.js';
 import { memoryLog } from '../../electron/log-files.js';
 import type { DisplayInfo } from '../../electron/ports.js';
 import type { ShellConfig } from '../../electron/settings.js';
@@ -22,7 +23,7 @@ export interface TestShell {
   serviceReady(port?: number): Promise<void>;
 }
 
-export function startTestShell(o: { displays?: DisplayInfo[]; kioskMode?: boolean; fetch?: typeof fetch } = {}): TestShell {
+export function startTestShell(o: { displays?: DisplayInfo[]; kioskMode?: boolean; fetch?: typeof fetch; kioskKey?: KioskKey; kioskKeyFile?: string; kioskKeyReadableByOthers?: boolean } = {}): TestShell {
   const fe = fakeElectron(o.displays ?? [TOUCH, TV]);
   const timers = new ManualTimers();
   const log = memoryLog();
@@ -36,6 +37,9 @@ export function startTestShell(o: { displays?: DisplayInfo[]; kioskMode?: boolea
     autostart: false,
     screens: { kiosk: 'auto', lobby: 'auto' },
     startTimeoutMs: 60_000,
+    ...(o.kioskKeyFile ? { kioskKeyFile: o.kioskKeyFile } : {}),
+    ...(o.kioskKey ? { kioskKey: o.kioskKey } : {}),
+    ...(o.kioskKeyReadableByOthers ? { kioskKeyReadableByOthers: true } : {}),
   };
   const shell = startShell(
     fe.ports,

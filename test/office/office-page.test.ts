@@ -2,7 +2,8 @@
  * The back office page (/office) in headless Chromium on a real branch service, as a supervisor
  * uses it on day one: find a missed ticket and put the customer back in the queue, create a
  * teller who can then sign in at the teller console, and change the branch notice in the
- * settings form, which the kiosk already open in the lobby shows without a restart or a reload.
+ * settings form, which the kiosk already open in the lobby shows without a restart or a reload;
+ * add a service and a counter in the form's list editors, and remove the counter again.
  */
 import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
@@ -116,4 +117,39 @@ test('a notice saved in the settings form shows on the kiosk already open, witho
   const applied = events.filter((e) => e.type === 'config.applied').at(-1)!;
   assert.equal(applied.data.staffId, 'S01');
   assert.ok((applied.data.changes as string[]).some((c) => c.startsWith('lobby.notice')), JSON.stringify(applied.data.changes));
+});
+
+test('services and counters: a row added in the form is saved and applied, and a removed row is gone', async () => {
+  await office.click('[data-tab=config]');
+  await office.locator('[data-action=add-service]').waitFor();
+  const services = await office.locator('tr[data-service-row]').count();
+  await office.click('[data-action=add-service]');
+  const row = office.locator('tr[data-service-row]').nth(services);
+  await row.locator('input[name=code]').fill('j');
+  await row.locator('input[name=prefix]').fill('j');
+  await row.locator('input[name=nameZh]').fill('养老金');
+  await row.locator('input[name=nameEn]').fill('Pensions');
+  // The new row is keyed by what was typed: its code shows in the row's attribute.
+  assert.equal(await row.getAttribute('data-service-row'), 'J');
+
+  await office.click('[data-action=add-counter]');
+  const counter = office.locator('tr[data-counter-row]').last();
+  await counter.locator('input[name=counterId]').fill('9');
+  await counter.locator('input[name=counterZh]').fill('9号窗口');
+  await counter.locator('input[name=counterEn]').fill('Counter 9');
+  await counter.locator('input[name=primary-J]').check();
+  await office.click('[data-action=save-config]');
+  await office.getByTestId('config-result').waitFor();
+  const saved = (await b.api('GET', '/api/office/config', { token: await b.login('S01') })).body.config;
+  assert.deepEqual(saved.services.find((s: { code: string }) => s.code === 'J')?.name, { zh: '养老金', en: 'Pensions' });
+  assert.deepEqual(saved.counters.find((c: { id: string }) => c.id === '9')?.primary, ['J']);
+
+  await office.locator('tr[data-counter-row="9"]').waitFor();
+  await office.getByRole('button', { name: 'remove counter 9' }).click();
+  assert.equal(await office.locator('tr[data-counter-row="9"]').count(), 0);
+  await office.click('[data-action=save-config]');
+  await office.waitForFunction(() => /counters/.test(document.querySelector('[data-testid=config-result]')?.textContent ?? ''));
+  const after = (await b.api('GET', '/api/office/config', { token: await b.login('S01') })).body.config;
+  assert.equal(after.counters.some((c: { id: string }) => c.id === '9'), false);
+  assert.equal(after.services.some((s: { code: string }) => s.code === 'J'), true);
 });

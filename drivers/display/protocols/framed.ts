@@ -9,14 +9,11 @@
  */
 import { z } from 'zod';
 import { MessageParser, parserOptions } from '../../codec/byte-parser.js';
-import { DelimitedParser, stuffFrame } from '../../codec/delimited-parser.js';
-import { crc16Modbus } from '../../codec/checksum.js';
+import { CrcFrameParser, encodeCrcFrame, type CrcFrame } from '../../codec/crc-frame.js';
 import { decodeGb, encodeGb2312Limited } from '../../codec/gb-text.js';
 import type { AddressedInstruction, DisplayCommand, DisplayProtocol, DisplayReply } from '../protocol.js';
 
-export const STX = 0x02;
-export const ETX = 0x03;
-export const DLE = 0x10;
+export { DLE, ETX, STX } from '../../codec/crc-frame.js';
 
 export const CMD = {
   showText: 0x31,
@@ -45,20 +42,11 @@ const MAX_ROW_BYTES = 64;
 /** Largest unescaped body (addr..crc) a display accepts; anything longer is noise. */
 export const FRAMED_MAX_BODY = 4 + 1 + MAX_ROWS * (1 + MAX_ROW_BYTES) + 2;
 
-export interface RawFrame {
-  address: number;
-  command: number;
-  data: Uint8Array;
-}
+export type RawFrame = CrcFrame;
 
+/** A frame with its two-byte length field (a board's rows run past 255 bytes). */
 export function encodeFrame(address: number, command: number, data: Uint8Array = new Uint8Array()): Uint8Array {
-  const body = Buffer.alloc(4 + data.length + 2);
-  body[0] = address & 0xff;
-  body[1] = command & 0xff;
-  body.writeUInt16BE(data.length, 2);
-  body.set(data, 4);
-  body.writeUInt16LE(crc16Modbus(body.subarray(0, 4 + data.length)), 4 + data.length);
-  return stuffFrame(body, { start: STX, end: ETX, escape: DLE });
+  return encodeCrcFrame(2, address, command, data);
 }
 
 const framedParserOptions = z
@@ -81,28 +69,9 @@ export type FramedParserOptions = z.input<typeof framedParserOptions>;
  * frames.on('data', (f: RawFrame) => console.log(f.address, f.command.toString(16), f.data));
  * frames.on('drop', (d: ParserDrop) => console.log('dropped', d.bytes, 'bytes:', d.reason));
  */
-export class FramedParser extends DelimitedParser<RawFrame> {
+export class FramedParser extends CrcFrameParser {
   constructor(options?: FramedParserOptions) {
-    const { maxBodyBytes } = parserOptions('FramedParser', framedParserOptions, options);
-    super({ start: STX, end: ETX, escape: DLE, keepEnd: false, maxBytes: maxBodyBytes, unit: 'frame' });
-  }
-
-  protected check(body: Uint8Array): RawFrame | undefined {
-    if (body.length < 6) {
-      this.discard('frame too short', body);
-      return undefined;
-    }
-    const length = (body[2]! << 8) | body[3]!;
-    if (length !== body.length - 6) {
-      this.discard('length field does not match', body);
-      return undefined;
-    }
-    const crc = body[body.length - 2]! | (body[body.length - 1]! << 8);
-    if (crc !== crc16Modbus(body.subarray(0, body.length - 2))) {
-      this.discard('bad CRC', body);
-      return undefined;
-    }
-    return { address: body[0]!, command: body[1]!, data: body.slice(4, body.length - 2) };
+    super(2, parserOptions('FramedParser', framedParserOptions, options).maxBodyBytes);
   }
 }
 

@@ -10,14 +10,11 @@
  */
 import { z } from 'zod';
 import { MessageParser, parserOptions } from '../../codec/byte-parser.js';
-import { crc16Modbus } from '../../codec/checksum.js';
-import { DelimitedParser, stuffFrame } from '../../codec/delimited-parser.js';
+import { CrcFrameParser, encodeCrcFrame, type CrcFrame } from '../../codec/crc-frame.js';
 import { decodeGb, encodeGb2312Limited } from '../../codec/gb-text.js';
 import { MAX_REASON_KEYS, type EvaluatorHostMessage, type EvaluatorMessage, type EvaluatorProtocol, type EvaluatorScreen, type RatingOutcome } from '../protocol.js';
 
-export const STX = 0x02;
-export const ETX = 0x03;
-export const DLE = 0x10;
+export { DLE, ETX, STX } from '../../codec/crc-frame.js';
 
 export const CMD = {
   ask: 0x51,
@@ -35,11 +32,7 @@ const OUTCOME_CODES: Record<RatingOutcome, number> = { recorded: 0, expired: 1, 
 const OUTCOME_OF_CODE = new Map<number, RatingOutcome>(Object.entries(OUTCOME_CODES).map(([k, v]) => [v, k as RatingOutcome]));
 const CMD_OF_KIND: Record<EvaluatorHostMessage['kind'], number> = { ask: CMD.ask, idle: CMD.idle, ping: CMD.ping, result: CMD.result };
 
-export interface EvalFrame {
-  address: number;
-  command: number;
-  data: Uint8Array;
-}
+export type EvalFrame = CrcFrame;
 
 /** The data lengths each command may carry, [min, max]. */
 const LENGTHS = new Map<number, [number, number]>([
@@ -54,14 +47,9 @@ const LENGTHS = new Map<number, [number, number]>([
 /** Largest body (addr..crc, unstuffed) of any command. */
 const MAX_BODY = 3 + 4 + MAX_TEXT + 2;
 
+/** A frame with its one-byte length field. */
 export function encodeEvalFrame(address: number, command: number, data: Uint8Array = new Uint8Array()): Uint8Array {
-  const body = Buffer.alloc(3 + data.length + 2);
-  body[0] = address & 0xff;
-  body[1] = command & 0xff;
-  body[2] = data.length & 0xff;
-  body.set(data, 3);
-  body.writeUInt16LE(crc16Modbus(body.subarray(0, 3 + data.length)), 3 + data.length);
-  return stuffFrame(body, { start: STX, end: ETX, escape: DLE });
+  return encodeCrcFrame(1, address, command, data);
 }
 
 const evalFrameParserOptions = z
@@ -83,34 +71,16 @@ export type EvalFrameParserOptions = z.input<typeof evalFrameParserOptions>;
  * frames.on('data', (f: EvalFrame) => console.log(f.address, f.command.toString(16), f.data));
  * frames.on('drop', (d: ParserDrop) => console.log('dropped', d.bytes, 'bytes:', d.reason));
  */
-export class EvalFrameParser extends DelimitedParser<EvalFrame> {
+export class EvalFrameParser extends CrcFrameParser {
   constructor(options?: EvalFrameParserOptions) {
-    const { maxBodyBytes } = parserOptions('EvalFrameParser', evalFrameParserOptions, options);
-    super({ start: STX, end: ETX, escape: DLE, keepEnd: false, maxBytes: maxBodyBytes, unit: 'frame' });
+    super(1, parserOptions('EvalFrameParser', evalFrameParserOptions, options).maxBodyBytes);
   }
 
-  protected check(body: Uint8Array): EvalFrame | undefined {
-    if (body.length < 5) {
-      this.discard('frame too short', body);
-      return undefined;
-    }
-    const len = body[2]!;
-    if (len !== body.length - 5) {
-      this.discard('length field does not match', body);
-      return undefined;
-    }
-    const crc = body[body.length - 2]! | (body[body.length - 1]! << 8);
-    if (crc !== crc16Modbus(body.subarray(0, body.length - 2))) {
-      this.discard('bad CRC', body);
-      return undefined;
-    }
-    const command = body[1]!;
-    const range = LENGTHS.get(command);
-    if (!range || len < range[0] || len > range[1]) {
-      this.discard(range ? 'wrong length for its command' : 'unknown command', body);
-      return undefined;
-    }
-    return { address: body[0]!, command, data: body.slice(3, 3 + len) };
+  protected override refuse(frame: EvalFrame): string | undefined {
+    const range = LENGTHS.get(frame.command);
+    if (!range) return 'unknown command';
+    const len = frame.data.length;
+    return len < range[0] || len > range[1] ? 'wrong length for its command' : undefined;
   }
 }
 
