@@ -121,3 +121,11 @@ export function cancelFollowUp(f: FollowUp, reason: FollowUpCancelReason, now: n
   requireOpen(f);
   return { ...f, status: 'cancelled', closedAt: now, cancelReason: reason };
 }
+
+/** Where an open task stands: not yet due, due (the call is to be made), or a day and more late. */
+export type FollowUpTiming = 'upcoming' | 'due' | 'overdue';
+
+export function followUpTiming(f: Pick<FollowUp, 'dueAt'>, now: number): FollowUpTiming {
+  if (now < f.dueAt) return 'upcoming';
+  return now - f.dueAt < DAY_MS ? 'due' : 'overdue';
+}

@@ -12,7 +12,9 @@ import '../shared/base.css';
 import '../dashboard/dashboard.css';
 import './complaints.css';
 import { ApiError, api } from '../shared/api.js';
+import { Options } from '../shared/options.js';
 import { SignedIn, type Me } from '../shared/signed-in.js';
+import { ErrorNote, StaffHeader } from '../shared/staff-header.js';
 
 interface Category {
   code: string;
@@ -116,11 +118,7 @@ function RecordForm({ categories, onDone }: { categories: Category[]; onDone: (c
       <label>
         渠道 · Channel
         <select name="channel" value={v.channel} onChange={set('channel')}>
-          {CHANNELS.map(([k, l]) => (
-            <option key={k} value={k}>
-              {l}
-            </option>
-          ))}
+          <Options list={CHANNELS} />
         </select>
       </label>
       <label>
@@ -139,11 +137,7 @@ function RecordForm({ categories, onDone }: { categories: Category[]; onDone: (c
         <input type="checkbox" name="consent" checked={v.consent} onChange={set('consent')} />
         客户同意就此联系 · Customer agrees to be contacted about it
       </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
       <button type="submit">登记 · Record</button>
     </form>
   );
@@ -241,11 +235,7 @@ function Detail({ c, me, onChanged }: { c: ComplaintView; me: Me; onChanged: (c:
               <input type="checkbox" name="informed" checked={v.informed} onChange={set('informed')} /> 已告知客户 · Customer told
             </label>
             <select name="informedHow" value={v.informedHow} onChange={set('informedHow')}>
-              {INFORMED.map(([k, l]) => (
-                <option key={k} value={k}>
-                  {l}
-                </option>
-              ))}
+              <Options list={INFORMED} />
             </select>
             <button data-action="resolve" onClick={() => void act('resolve', { resolution: v.resolution, customerInformed: v.informed, ...(v.informed ? { informedHow: v.informedHow } : {}) })}>
               解决 · Resolve
@@ -266,11 +256,7 @@ function Detail({ c, me, onChanged }: { c: ComplaintView; me: Me; onChanged: (c:
           </>
         )}
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
     </section>
   );
 }
@@ -302,25 +288,10 @@ function Book({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const sorted = [...list].sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt.localeCompare(b.dueAt));
   return (
     <main class="dash complaints">
-      <header>
-        <h1>投诉与意见 · Complaints and opinions</h1>
-        <span class="muted">
-          {me.name} ({me.staffId})
-        </span>
-        <button
-          onClick={() => {
-            void api('POST', '/api/auth/logout').catch(() => undefined);
-            onSignOut();
-          }}
-        >
-          退出 · Sign out
-        </button>
-      </header>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <StaffHeader title="投诉与意见 · Complaints and opinions" me={me} onSignOut={onSignOut}>
+        <a href="/followups">客户回访 · Follow-up calls</a>
+      </StaffHeader>
+      <ErrorNote text={error} />
       <div class="book">
         <section>
           <label>

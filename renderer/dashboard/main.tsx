@@ -231,6 +231,8 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
             报表 · Reports
           </a>
         )}
+        <a href="/complaints">投诉 · Complaints</a>
+        <a href="/followups">回访 · Follow-ups</a>
         <a href="/office">后台 · Back office</a>
         <button
           type="button"

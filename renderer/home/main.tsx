@@ -9,6 +9,7 @@ const PAGES = [
   ['/dashboard', '网点看板', 'Dashboard'],
   ['/performance', '柜员绩效', 'Staff performance'],
   ['/complaints', '投诉与意见', 'Complaints and opinions'],
+  ['/followups', '客户回访', 'Follow-up calls'],
   ['/evaluator', '评价平板', 'Counter tablet (evaluator)'],
   ['/office', '后台', 'Back office'],
   ['/reports', '报表', 'Reports'],

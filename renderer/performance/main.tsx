@@ -12,6 +12,7 @@ import './performance.css';
 import { ApiError, api } from '../shared/api.js';
 import { PeriodPicker, saveCsv, usePeriod } from '../shared/period-picker.js';
 import { SignedIn, type Me } from '../shared/signed-in.js';
+import { StaffHeader } from '../shared/staff-header.js';
 import type { PerformanceRow } from '../../server/feedback/performance.js';
 
 interface Config {
@@ -207,21 +208,7 @@ function Performance({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 
   return (
     <main class="dash performance">
-      <header>
-        <h1>{all ? '柜员绩效 · Staff performance' : '我的绩效 · My performance'}</h1>
-        <span class="muted">
-          {me.name} ({me.staffId})
-        </span>
-        <button
-          class="no-print"
-          onClick={() => {
-            void api('POST', '/api/auth/logout').catch(() => undefined);
-            onSignOut();
-          }}
-        >
-          退出 · Sign out
-        </button>
-      </header>
+      <StaffHeader title={all ? '柜员绩效 · Staff performance' : '我的绩效 · My performance'} me={me} onSignOut={onSignOut} />
       <PeriodPicker choice={choice} onCsv={() => void downloadCsv()} />
       {error && (
         <p class="error" role="alert">

@@ -15,6 +15,7 @@ import { callReasonText } from './call-reason.js';
 import { answerNote, applyAnswer, applyEvent, changesWaiting, type ActionAnswer, type CounterView } from './counter-state.js';
 import type { Me } from './login.js';
 import { actionId, PendingKeys } from './pending-keys.js';
+import { CustomerPanel } from './customer-panel.js';
 import { changesRating, RatingStatus } from './rating-status.js';
 
 export interface Config {
@@ -283,6 +284,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
   const service = t ? config.services.find((s) => s.code === t.serviceCode) : undefined;
   const segment = t ? config.segments.find((s) => s.code === t.segment) : undefined;
   const reason = pauseReason ? config.pauseReasons.find((r) => r.code === pauseReason) : undefined;
+  const serviceNames = new Map(config.services.map((s) => [s.code, `${s.name.zh} · ${s.name.en}`]));
 
   return (
     <div class="console">
@@ -293,6 +295,10 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
         <div class={`conn ${offlineSince ? 'offline' : 'online'}`} data-testid="conn" role="status">
           {offlineSince ? `网络已断开，正在重连… · Offline since ${clockTime(offlineSince)}, reconnecting` : '在线 · Online'}
         </div>
+        {/* Same tab: the sign-in lives in this tab, and the console recovers the counter on return. */}
+        <a href="/followups" data-testid="followups-link">
+          回访 · Follow-ups
+        </a>
         <button onClick={() => void signOut()} disabled={!!state.ticket} title={state.ticket ? '请先办结当前客户 · Finish the current customer first' : ''}>
           退出 · Sign out
         </button>
@@ -302,7 +308,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
           网络曾中断 {clockTime(lastOutage.from)}–{clockTime(lastOutage.to)}，已恢复 · Was offline {clockTime(lastOutage.from)}–{clockTime(lastOutage.to)}, reconnected
         </div>
       )}
-      <main>
+      <main class={t ? 'with-customer' : ''}>
         <section class="ticket" data-testid="ticket" aria-live="polite">
           {!loaded ? (
             <p>正在加载 · Loading…</p>
@@ -344,6 +350,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
           )}
           <RatingStatus counterId={counterId} changed={ratingChanged} />
         </section>
+        <CustomerPanel counterId={counterId} ticketId={t?.id ?? null} services={serviceNames} />
         <section class="actions">
           {ACTIONS.map((a) => (
             <button key={a.id} data-action={a.id} class={a.id === 'next' ? 'primary big' : 'big'} disabled={busy !== null || !loaded || !a.enabled(state)} onClick={() => press(a)}>

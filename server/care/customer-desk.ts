@@ -16,6 +16,7 @@ import {
   applyDoNotContact,
   applyPreferences,
   hasConsent,
+  isDoNotContact,
   mayMarket,
   requireHistoryConsent,
   type ConsentChange,
@@ -31,6 +32,8 @@ import type { Logger } from '../logger.js';
 import type { ComplaintDesk } from './complaint-desk.js';
 
 const DAY_MS = 86_400_000;
+/** Visits the teller's panel lists (the count covers all of them). */
+const RECENT_VISITS = 10;
 
 /** The customer file's key: a one-way function of the card's keyed identity hash. */
 const fileKeyOf = (identityHash: string): string => createHash('sha256').update(`customer-file\0${identityHash}`).digest('hex');
@@ -198,15 +201,30 @@ export class CustomerDesk {
   tellerView(ticketId: string) {
     const f = this.fileOfTicket(ticketId);
     if (!f || !hasConsent(f, 'history')) return null;
+    const visits = this.store.visits(f.id);
     return {
       customerId: f.id,
       maskedTail: f.maskedTail,
       preferences: f.preferences,
       notes: this.store.notes(f.id).slice(0, 20),
-      visits: this.store.visits(f.id).length,
+      visits: visits.length,
+      recentVisits: visits.slice(0, RECENT_VISITS).map((v) => {
+        const t = this.service.ticketRecord(v.ticketId);
+        return { at: v.at, ...(t ? { number: t.number, serviceCode: t.serviceCode } : {}) };
+      }),
       mayMarket: mayMarket(f),
       doNotContact: f.doNotContact?.set === true,
     };
+  }
+
+  /**
+   * The customer panel of the counter: whether the ticket was taken with a card read (without
+   * one there is no file to keep), the file's consents and do-not-contact flag when there is a
+   * file, and what the history consent allows the teller to see.
+   */
+  counterView(ticketId: string): { identified: boolean; file: CustomerFile | undefined; history: ReturnType<CustomerDesk['tellerView']> } {
+    const identified = this.store.ticketIdentity(ticketId) !== undefined;
+    return { identified, file: identified ? this.fileOfTicket(ticketId) : undefined, history: identified ? this.tellerView(ticketId) : null };
   }
 
   /** Everything kept about one customer, on their request (the export is itself recorded). */
@@ -244,11 +262,22 @@ export class CustomerDesk {
   }
 
   /** A member of staff's list: their own open follow-ups; supervisors and the lobby manager all open ones. */
-  followUps(actor: StaffActor): (FollowUp & { phone?: string; maskedTail?: string })[] {
+  followUps(actor: StaffActor): (FollowUp & { ticketNumber: string | undefined; phone?: string; maskedTail?: string; doNotContact: boolean; addressAs?: string; contactTime?: string })[] {
     const all = actor.roles.some((r) => r === 'lobby' || r === 'supervisor' || r === 'admin');
     return this.store.followUps({ status: 'open', ...(all ? {} : { ownerId: actor.staffId }) }).map((f) => {
       const file = this.store.file(f.customerId);
-      return { ...f, ...(file?.contact ? { phone: file.contact.phone } : {}), ...(file ? { maskedTail: file.maskedTail } : {}) };
+      // Do-not-contact cancels open tasks; should one still be open, its number is not handed out.
+      const dnc = isDoNotContact(file);
+      const prefs = file && hasConsent(file, 'history') ? file.preferences : {};
+      return {
+        ...f,
+        ticketNumber: this.service.ticketRecord(f.ticketId)?.number,
+        doNotContact: dnc,
+        ...(file?.contact && !dnc ? { phone: file.contact.phone } : {}),
+        ...(file ? { maskedTail: file.maskedTail } : {}),
+        ...(prefs.addressAs ? { addressAs: prefs.addressAs } : {}),
+        ...(prefs.contactTime ? { contactTime: prefs.contactTime } : {}),
+      };
     });
   }
 

@@ -3,8 +3,9 @@
  * follow-ups"). Staff only; a file is reached through the ticket that carried the customer's card
  * read (the card's number and hash never leave the service):
  * - POST /api/tickets/:id/customer/consent, …/do-not-contact: what the customer agreed to.
- * - GET /api/counters/:counter/customer: what the teller sees of the customer being served
- *   (only with the history consent; the teller of that counter).
+ * - GET /api/counters/:counter/customer: the customer panel of that counter's teller: whether
+ *   the ticket came with a card read, the file's consents, and only with the history consent
+ *   the preferences, notes and visits.
  * - PUT /api/customers/:id/preferences, POST /api/customers/:id/notes, DELETE …/notes/:note.
  * - GET /api/customers/:id/export and POST /api/customers/:id/erase: supervisors, on request.
  * - POST /api/care/retention/run: admins run the daily job now.
@@ -16,7 +17,7 @@ import { DomainError } from '../../common/errors.js';
 import type { StaffActor } from '../../core/complaints.js';
 import { consentMethodSchema } from '../../core/consent.js';
 import { phoneSchema, preferencesSchema, type CustomerFile } from '../../core/customer-file.js';
-import { followUpOutcomeSchema, type FollowUp } from '../../core/followups.js';
+import { followUpOutcomeSchema, followUpTiming, type FollowUp } from '../../core/followups.js';
 import { requireCounterAccess, requireRole, type Auth, type Principal } from '../auth.js';
 import type { BranchService } from '../branch-service.js';
 import { parseInput } from '../http/validate.js';
@@ -35,17 +36,23 @@ const attemptBody = z.object({ outcome: followUpOutcomeSchema, note: z.string().
 const assignBody = z.object({ ownerId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'is not a staff id') }).strict();
 const eraseBody = z.object({ confirm: z.literal(true, 'confirm the erasure with "confirm": true') }).strict();
 
+const iso = (t: number) => new Date(t).toISOString();
+
+/** A file's consents as staff see them: granted or withdrawn, when, how and by whom. */
+function consentsView(f: CustomerFile) {
+  const consent = (c: CustomerFile['consents']['history']) => (c ? { granted: c.granted, at: iso(c.at), how: c.how, by: c.by } : null);
+  return { history: consent(f.consents.history), followUp: consent(f.consents.followUp), marketing: consent(f.consents.marketing) };
+}
+
 /** A file as staff see it: masked, with consents; never the hash. */
 export function fileView(f: CustomerFile | null) {
   if (!f) return { file: null };
-  const iso = (t: number) => new Date(t).toISOString();
-  const consent = (c: CustomerFile['consents']['history']) => (c ? { granted: c.granted, at: iso(c.at), how: c.how, by: c.by } : null);
   return {
     file: {
       id: f.id,
       identityKind: f.identityKind,
       maskedTail: f.maskedTail,
-      consents: { history: consent(f.consents.history), followUp: consent(f.consents.followUp), marketing: consent(f.consents.marketing) },
+      consents: consentsView(f),
       doNotContact: f.doNotContact?.set === true,
       phone: f.contact?.phone,
       preferences: f.preferences,
@@ -54,12 +61,13 @@ export function fileView(f: CustomerFile | null) {
   };
 }
 
-const followUpView = (f: FollowUp & { phone?: string; maskedTail?: string }) => ({
+const followUpView = (f: FollowUp & { phone?: string; maskedTail?: string }, now: number) => ({
   ...f,
-  createdAt: new Date(f.createdAt).toISOString(),
-  dueAt: new Date(f.dueAt).toISOString(),
-  closedAt: f.closedAt === undefined ? undefined : new Date(f.closedAt).toISOString(),
-  attempts: f.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
+  ...(f.status === 'open' ? { timing: followUpTiming(f, now) } : {}),
+  createdAt: iso(f.createdAt),
+  dueAt: iso(f.dueAt),
+  closedAt: f.closedAt === undefined ? undefined : iso(f.closedAt),
+  attempts: f.attempts.map((a) => ({ ...a, at: iso(a.at) })),
 });
 
 export function registerCustomerRoutes(app: FastifyInstance, deps: { service: BranchService; auth: Auth; desk: CustomerDesk }): void {
@@ -92,8 +100,22 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { service: Br
     if (!service.queueConfig.counters.some((c) => c.id === counter)) throw new DomainError('UNKNOWN_COUNTER', `There is no counter ${counter}.`);
     requireCounterAccess(p, counter, service.counterState(counter));
     const ticketId = service.counterState(counter).currentTicketId;
-    const view = ticketId ? desk.tellerView(ticketId) : null;
-    return { customer: view ? { ...view, notes: view.notes.map((n) => ({ ...n, at: new Date(n.at).toISOString() })) } : null };
+    const ticket = ticketId ? service.ticketRecord(ticketId) : undefined;
+    if (!ticket) return { ticket: null, identified: false, consents: null, doNotContact: false, customer: null };
+    const { identified, file, history } = desk.counterView(ticket.id);
+    return {
+      ticket: { id: ticket.id, number: ticket.number },
+      identified,
+      consents: file ? consentsView(file) : null,
+      doNotContact: file?.doNotContact?.set === true,
+      customer: history
+        ? {
+            ...history,
+            notes: history.notes.map((n) => ({ ...n, at: iso(n.at) })),
+            recentVisits: history.recentVisits.map((v) => ({ ...v, at: iso(v.at) })),
+          }
+        : null,
+    };
   });
 
   app.put('/api/customers/:id/preferences', async (req) => {
@@ -137,13 +159,20 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { service: Br
     return desk.purgeExpired();
   });
 
-  app.get('/api/followups', async (req) => desk.followUps(actorOf(staff(req))).map(followUpView));
+  app.get('/api/followups', async (req) => {
+    const actor = actorOf(staff(req));
+    const now = service.clock();
+    return desk
+      .followUps(actor)
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .map((f) => followUpView(f, now));
+  });
 
   app.post('/api/followups/:id/attempt', async (req) => {
     const p = staff(req);
     const { id } = parseInput(idParams, req.params, 'follow-up id');
     const b = parseInput(attemptBody, req.body);
-    return followUpView(desk.attempt(id, b.outcome, b.note, actorOf(p)));
+    return followUpView(desk.attempt(id, b.outcome, b.note, actorOf(p)), service.clock());
   });
 
   app.post('/api/followups/:id/assign', async (req) => {
@@ -151,6 +180,6 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { service: Br
     const { id } = parseInput(idParams, req.params, 'follow-up id');
     const b = parseInput(assignBody, req.body);
     if (!auth.listStaff().some((s) => s.id === b.ownerId && s.active)) throw new DomainError('UNKNOWN_OWNER', `There is no active member of staff ${b.ownerId}.`);
-    return followUpView(desk.assign(id, b.ownerId, actorOf(p)));
+    return followUpView(desk.assign(id, b.ownerId, actorOf(p)), service.clock());
   });
 }

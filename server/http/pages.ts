@@ -32,6 +32,7 @@ export const PAGES: PageDef[] = [
   { entry: 'evaluator', title: '服务评价 · Rate our service', routes: ['/evaluator'] },
   { entry: 'performance', title: '柜员绩效 · Staff performance', routes: ['/performance'] },
   { entry: 'complaints', title: '投诉与意见 · Complaints and opinions', routes: ['/complaints'] },
+  { entry: 'followups', title: '客户回访 · Follow-up calls', routes: ['/followups'] },
   { entry: 'office', title: '后台 · Back office', routes: ['/office'] },
 ];
 

@@ -6,13 +6,10 @@
  * customer using voice control can say what they see.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
 import { launchBrowser } from '../support/browser.js';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { axe, blocking } from '../support/axe.js';
 
 let b: TestBranch;
 let browser: Browser;
@@ -25,13 +22,6 @@ afterAll(async () => {
   await b.close();
 });
 
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
 async function open(path: string, ready: (p: Page) => Promise<unknown>, viewport = { width: 1080, height: 1920 }): Promise<Page> {
   // The pages' CSP allows only their own scripts; the checker is injected past it, for the test only.
   const context = await browser.newContext({ viewport, bypassCSP: true, reducedMotion: 'reduce' });
@@ -39,25 +29,6 @@ async function open(path: string, ready: (p: Page) => Promise<unknown>, viewport
   await page.goto(`${b.url}${path}`);
   await ready(page);
   return page;
-}
-
-async function axe(page: Page): Promise<Violation[]> {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: unknown[] }> } };
-    return w.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-      // "Label in name" is marked experimental in axe; customers' voice control depends on it.
-      rules: { 'label-content-name-mismatch': { enabled: true } },
-    });
-  });
-  return result.violations as Violation[];
-}
-
-function blocking(violations: Violation[]): string[] {
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'label-content-name-mismatch')
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
 }
 
 const services = (p: Page) => p.getByRole('button', { name: /现金业务|Cash/ }).waitFor();

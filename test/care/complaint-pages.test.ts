@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { startTestBranch, type TestBranch } from '../support/branch.js';
+import { openPage, signInOnPage } from '../support/staff-pages.js';
 
 describe('complaint pages', () => {
   let b: TestBranch;
@@ -17,17 +18,9 @@ describe('complaint pages', () => {
   let teller: string;
   const errors: string[] = [];
 
-  const page = async (width: number, height: number) => {
-    const p = await (await browser.newContext({ viewport: { width, height } })).newPage();
-    p.on('pageerror', (e) => errors.push(e.message));
-    return p;
-  };
+  const page = (width: number, height: number) => openPage(browser, { width, height }, errors);
   const signIn = async (p: Page, staffId: string) => {
-    const c = b.credentials.find((x) => x.staffId === staffId)!;
-    await p.goto(`${b.url}/complaints`);
-    await p.fill('input[name=staffId]', staffId);
-    await p.fill('input[name=pin]', c.pin);
-    await p.click('button[type=submit]');
+    await signInOnPage(p, b, '/complaints', staffId);
     await p.waitForSelector('main.complaints');
   };
   const serve = async () => {

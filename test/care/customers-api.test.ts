@@ -57,13 +57,14 @@ describe('customer files and follow-ups over the LAN API', () => {
   it('no consent: no file, no follow-up after a loan, nothing for the teller to see', async () => {
     const t = await take(CARD_A, 'D');
     await call(t);
-    assert.deepEqual((await b.api('GET', '/api/counters/6/customer', { token: t6 })).body, { customer: null });
+    assert.deepEqual((await b.api('GET', '/api/counters/6/customer', { token: t6 })).body, { ticket: { id: t.id, number: t.number }, identified: true, consents: null, doNotContact: false, customer: null });
     await complete();
     assert.deepEqual(await followUps(), []);
     const noTicket = await b.api('POST', '/api/tickets/no-such/customer/consent', { token: t6, body: { followUp: true, how: 'verbal', phone: '13800000001' } });
     assert.equal(noTicket.status, 404);
     const plain = (await b.api('POST', '/api/tickets', { body: { serviceCode: 'D' } })).body;
     const noCard = await consent(plain.id, { followUp: true, how: 'verbal', phone: '13800000001' });
+    assert.deepEqual((await b.api('GET', '/api/counters/6/customer', { token: t6 })).body, { ticket: null, identified: false, consents: null, doNotContact: false, customer: null }, 'nobody at the counter');
     assert.deepEqual([noCard.status, noCard.body.error.code], [409, 'NO_CARD_READ']);
     await b.api('POST', `/api/tickets/${plain.id}/cancel`, { token: sup, body: {} });
   });
@@ -78,6 +79,9 @@ describe('customer files and follow-ups over the LAN API', () => {
     assert.equal(r.body.file.maskedTail, '•••• 1111');
     assert.equal(r.body.file.consents.followUp.by, 'T06');
     assert.equal(r.body.file.consents.history, null);
+    const panel = (await b.api('GET', '/api/counters/6/customer', { token: t6 })).body;
+    assert.deepEqual([panel.identified, panel.consents.followUp.granted, panel.consents.history, panel.customer], [true, true, null, null], 'consents shown, nothing personal without the history consent');
+    assert.equal(JSON.stringify(panel).includes('138 0000'), false, 'no phone on the panel');
     const note = await b.api('POST', `/api/customers/${r.body.file.id}/notes`, { token: t6, body: { text: '偏好上午联系' } });
     assert.deepEqual([note.status, note.body.error.code], [409, 'CONSENT_REQUIRED']);
     await complete();
@@ -115,6 +119,7 @@ describe('customer files and follow-ups over the LAN API', () => {
     await call(t2);
     const seen = (await b.api('GET', '/api/counters/6/customer', { token: t6 })).body.customer;
     assert.deepEqual([seen.maskedTail, seen.preferences.addressAs, seen.notes.map((x: { text: string }) => x.text), seen.visits], ['•••• 4444', '王女士', ['关注稳健型理财'], 1]);
+    assert.deepEqual(seen.recentVisits.map((v: { number: string; serviceCode: string }) => [v.number, v.serviceCode]), [[t.number, 'C']]);
     assert.equal(JSON.stringify(seen).includes('hash'), false);
     await complete();
     const ex = (await b.api('GET', `/api/customers/${fileB}/export`, { token: sup })).body;

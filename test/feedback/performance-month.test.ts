@@ -2,8 +2,8 @@
  * Staff performance against the event log over a generated month. The simulator writes 31 busy
  * days of March into a real branch database; a branch service is started on it and customers
  * rate a share of their services through the real rating command (the service's clock set to
- * each service's end), and complaints naming tellers are recorded as the complaints part will
- * record them (`complaint.recorded`). GET /api/performance must then give, for the month, a week
+ * each service's end), and some of the unhappy ones complain about the teller through the
+ * complaint desk's record command, the same write path as the complaint book. GET /api/performance must then give, for the month, a week
  * and a day, the figures computed here independently from nothing but the event log: each
  * ticket's last state, the calls with their reasons, the ratings and the complaints.
  */
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { draft } from '../../core/events.js';
+import type { StaffActor } from '../../core/complaints.js';
 import { loadProfile, SAMPLE_PROFILE_PATH } from '../../sim/profile.js';
 import { Random } from '../../sim/random.js';
 import { simulate } from '../../sim/simulator.js';
@@ -104,6 +104,8 @@ describe('staff performance over a generated month', () => {
   let b: TestBranch;
   let sup: string;
   let ratedCount = 0;
+  let complaintCount = 0;
+  const LOBBY: StaffActor = { staffId: 'L01', roles: ['lobby'] };
 
   beforeAll(async () => {
     const run = simulate({ profile, config: loaded.config, seed: 13, days: 31, storage: 'file', dbPath });
@@ -124,7 +126,11 @@ describe('staff performance over a generated month', () => {
       b.app.feedback.ratings.rate(t.id, { score, channel, reasons: score <= 2 ? ['long_wait'] : [] });
       ratedCount++;
       if (score === 1 && rng.next() < 0.5) {
-        b.app.service.record([draft('complaint.recorded', t.endedAt + 900_000, { complaint: { id: `c-${t.id}`, ref: `TS-${t.id}`, kind: 'complaint', category: 'service', channel: 'counter', ticketId: t.id, staffId: ticket.staffId, dueAt: t.endedAt + 5 * 86_400_000, hasContact: false } })]);
+        // The lobby manager records it a quarter of an hour later, as on the complaint book.
+        b.setTime(t.endedAt + 900_000);
+        const c = b.app.care.complaints.record({ kind: 'complaint', category: 'attitude', channel: 'counter', description: '服务态度不好', ticketId: t.id }, LOBBY);
+        assert.equal(c.staffId, ticket.staffId, 'a complaint about staff names the teller who served');
+        complaintCount++;
       }
     }
     b.setTime(Date.UTC(2026, 3, 1, 2, 0));
@@ -175,7 +181,7 @@ describe('staff performance over a generated month', () => {
       if (period === 'month') {
         assert.ok(served > 8000, `a month of a busy branch (${served} served)`);
         assert.equal(ratings, ratedCount);
-        assert.ok(simulated.some((x) => x.complaints > 0), 'complaints are counted');
+        assert.ok(complaintCount > 0 && simulated.reduce((n, x) => n + x.complaints, 0) === complaintCount, 'every complaint is counted for the teller it names');
         assert.ok(simulated.some((x) => x.outOfOrderCalls > 0), 'priority and ageing calls happen');
       }
     });
