@@ -5,6 +5,7 @@
  * HTTP. Times the full call and, separately, the decision alone.
  */
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,12 @@ export interface CallNextResult {
   commit: number[];
   /** The day-rollover check execute runs before each command, ms. */
   rolloverCheck: number[];
+  /**
+   * The floor: one fsync'd SQLite write (WAL, synchronous=FULL, one INSERT in its own
+   * transaction, as the HTTP floor server does), taken right after each timed call so the
+   * disk's slow moments fall on both alike, ms.
+   */
+  floorWrite: number[];
   rssBefore: number;
   rssAfter: number;
   heapAfter: number;
@@ -51,6 +58,11 @@ export function benchCallNext(opts: { waiting: number; calls: number; warmup: nu
   const dir = mkdtempSync(join(tmpdir(), 'bench-next-'));
   const db = openDatabase(join(dir, 'branch.db'));
   const store = createBranchStore(db);
+  const floor = new Database(join(dir, 'floor.db'));
+  floor.pragma('journal_mode = WAL');
+  floor.pragma('synchronous = FULL');
+  floor.exec('CREATE TABLE writes (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, body TEXT NOT NULL)');
+  const floorInsert = floor.prepare('INSERT INTO writes (at, body) VALUES (?, ?)');
   try {
     const start = Date.now();
     const engine = new QueueEngine(config, store.loadSnapshot(''), randomUUID, start);
@@ -88,6 +100,7 @@ export function benchCallNext(opts: { waiting: number; calls: number; warmup: nu
       decision: [],
       commit: [],
       rolloverCheck: [],
+      floorWrite: [],
       rssBefore,
       rssAfter: 0,
       heapAfter: 0,
@@ -111,7 +124,11 @@ export function benchCallNext(opts: { waiting: number; calls: number; warmup: nu
       const started = engine.start(counterId, { staffId: `bench-${counterId}` }, now);
       store.commit(started, branch);
       engine.apply(started);
+      const f0 = process.hrtime.bigint();
+      floorInsert.run(now, counterId);
+      const f1 = process.hrtime.bigint();
       if (i >= opts.warmup) {
+        result.floorWrite.push(Number(f1 - f0) / 1e6);
         result.rolloverCheck.push(Number(t1 - t0) / 1e6);
         result.decision.push(Number(t2 - t1) / 1e6);
         result.commit.push(Number(t3 - t2) / 1e6);
@@ -130,6 +147,7 @@ export function benchCallNext(opts: { waiting: number; calls: number; warmup: nu
     result.heapAfter = process.memoryUsage().heapUsed;
     return result;
   } finally {
+    floor.close();
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }

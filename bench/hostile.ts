@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, startChildServer } from './child-server.js';
+import { COMPILED_SERVICE, REPO_ROOT, startChildServer } from './child-server.js';
 import { concurrent, keepAliveAgent, type Target } from './http-load.js';
 import { ms, msSince, progress, summarize, table } from './stats.js';
 
@@ -119,7 +119,7 @@ export async function printHostileBench(opts: { samples?: number; history?: numb
   progress(`hostile LAN: starting the branch service, ${history} events of history`);
   const server = await startChildServer(
     'branch service',
-    ['server/main.ts', '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dir, '--config', 'bench/bench-branch.yaml', '--log', 'json', '--log-level', 'warn', '--ticket-rate-limit', '1000000'],
+    [...COMPILED_SERVICE, '--demo', '--port', '0', '--host', '127.0.0.1', '--data', dir, '--config', 'bench/bench-branch.yaml', '--log', 'json', '--log-level', 'warn', '--ticket-rate-limit', '1000000'],
     /(http:\/\/127\.0\.0\.1:\d+)/,
   );
   try {

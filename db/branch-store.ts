@@ -165,9 +165,9 @@ export interface BranchStoreOptions {
 /** Every write goes through the guard: refused while the files are not the ones opened, or locked. */
 function guarded(store: BranchStore, guard: WriteGuard): BranchStore {
   const w =
-    <A extends unknown[], R>(f: (...args: A) => R) =>
+    <A extends unknown[], R>(f: (...args: A) => R, files: 'both' | 'before' | 'batched' = 'batched') =>
     (...args: A): R =>
-      guard.write(() => f(...args));
+      guard.write(() => f(...args), files);
   return {
     ...store,
     commit: w(store.commit),
@@ -184,9 +184,9 @@ function guarded(store: BranchStore, guard: WriteGuard): BranchStore {
     setSyncAcked: w(store.setSyncAcked),
     archiveEvents: w(store.archiveEvents),
     // A batch is begun and committed only while the files are the ones opened: the check runs
-    // before COMMIT, and after it like after every write.
-    beginBatch: w(store.beginBatch),
-    commitBatch: w(store.commitBatch),
+    // before BEGIN, and before and after COMMIT; the writes between rely on the COMMIT's check.
+    beginBatch: w(store.beginBatch, 'before'),
+    commitBatch: w(store.commitBatch, 'both'),
     storageProblem: () => guard.problem,
     checkStorage: () => guard.check(),
   };
