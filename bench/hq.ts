@@ -22,10 +22,16 @@ const EVENTS = envCount('BENCH_HQ_EVENTS', 60_000);
 const BATCH = envCount('BENCH_HQ_BATCH', 400);
 const BRANCHES = envCount('BENCH_HQ_BRANCHES', 200);
 
-// Keep-alive connections like a branch's uploader; node:http costs this shared process less CPU than fetch.
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+/**
+ * A branch's uploader: one keep-alive connection (node:http costs this shared process less CPU
+ * than fetch), from its own address as branches have (127.0.x.y all reach this machine's
+ * loopback), so head office's cap on connections per address sees 200 branches, not one client.
+ */
+function branchAgent(i: number): Agent {
+  return new Agent({ keepAlive: true, maxSockets: 1, localAddress: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` });
+}
 
-function post(url: string, token: string, body: string): Promise<{ status: number; retryAfter: number; json: any }> {
+function post(url: string, token: string, body: string, agent: Agent): Promise<{ status: number; retryAfter: number; json: any }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url + '/api/sync/events',
@@ -45,7 +51,9 @@ function post(url: string, token: string, body: string): Promise<{ status: numbe
 async function enroll(hq: HqApp, branch: string): Promise<string> {
   const { code } = await hq.store.createEnrollmentCode(branch, '', 1);
   const res = await fetch(hq.url + '/api/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, installId: `bench-${branch}`, branch }) });
-  return ((await res.json()) as { credential: string }).credential;
+  const body = (await res.json()) as { credential?: string };
+  if (res.status !== 200 || !body.credential) throw new Error(`enrolling ${branch} answered ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
+  return body.credential;
 }
 
 /** CPU seconds so far of this process and of the database server (0 when it runs in this process). */
@@ -75,14 +83,17 @@ export interface UploadRun {
 
 /** `streams` branches each upload their events in batches, all at once; 429s wait Retry-After and retry. */
 export async function upload(hq: HqApp, prefix: string, streams: number, perStream: number, batch: number, meter: CpuMeter = noCpu): Promise<UploadRun> {
-  const creds = await Promise.all(Array.from({ length: streams }, (_, i) => enroll(hq, `${prefix}-${i}`)));
+  // One after another: enrolment is not what is measured, and 200 at once from this one
+  // address would pass head office's cap on connections per address.
+  const creds: string[] = [];
+  for (let i = 0; i < streams; i++) creds.push(await enroll(hq, `${prefix}-${i}`));
   // Each branch serialises its batches on its own machine: done before the clock starts, so
   // this process's CPU is head office's (and the HTTP client's) only.
   const work = creds.map((c, i) => {
     const events = queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000);
     const bodies: string[] = [];
     for (let k = 0; k < events.length; k += batch) bodies.push(JSON.stringify({ stream: 'queue', events: events.slice(k, k + batch) }));
-    return { cred: c, bodies };
+    return { cred: c, bodies, agent: branchAgent(i) };
   });
   const batchMs: number[] = [];
   let refused = 0;
@@ -93,7 +104,7 @@ export async function upload(hq: HqApp, prefix: string, streams: number, perStre
     work.map(async (w) => {
       for (let k = 0; k < w.bodies.length; ) {
         const s = performance.now();
-        const r = await post(hq.url, w.cred, w.bodies[k]!).catch(() => undefined);
+        const r = await post(hq.url, w.cred, w.bodies[k]!, w.agent).catch(() => undefined);
         if (!r) {
           // A reset connection is retried as the uploader would; counted.
           dropped++;
@@ -112,6 +123,7 @@ export async function upload(hq: HqApp, prefix: string, streams: number, perStre
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  for (const w of work) w.agent.destroy();
   return { events: streams * perStream, seconds, cpu: cpuSince(meter, cpu0, streams * perStream), batchMs, refused, dropped };
 }
 

@@ -28,6 +28,8 @@ export function openFileLimit(): number | undefined {
 export interface ConnectionLimits {
   perAddress: number;
   total: number;
+  /** Named in the refusals: "the branch service", "the head-office server". */
+  serviceName?: string;
 }
 
 export function guardConnections(server: Server, limits: ConnectionLimits, trusted: Set<string>, log: Logger): { open(): number } {
@@ -40,16 +42,17 @@ export function guardConnections(server: Server, limits: ConnectionLimits, trust
   const handlers = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
   const refusals = new RefusalLog(log);
+  const service = limits.serviceName ?? 'branch service';
   server.on('connection', (socket: Socket) => {
     const address = clientAddress(socket.remoteAddress);
     if (counts.total >= total) {
       refusals.note(address, 503, 'TOO_MANY_CONNECTIONS', `all addresses together hold ${total}`);
-      refuseSocket(socket, 503, 'TOO_MANY_CONNECTIONS', 'The branch service has too many open connections; try again shortly.', { 'Retry-After': '5' });
+      refuseSocket(socket, 503, 'TOO_MANY_CONNECTIONS', `The ${service} has too many open connections; try again shortly.`, { 'Retry-After': '5' });
       return;
     }
     if (!trusted.has(address) && counts.count(address) >= limits.perAddress) {
       refusals.note(address, 503, 'TOO_MANY_CONNECTIONS', `this address holds ${limits.perAddress}`);
-      refuseSocket(socket, 503, 'TOO_MANY_CONNECTIONS', `This address already holds ${limits.perAddress} connections to the branch service; close some first.`, { 'Retry-After': '5' });
+      refuseSocket(socket, 503, 'TOO_MANY_CONNECTIONS', `This address already holds ${limits.perAddress} connections to the ${service}; close some first.`, { 'Retry-After': '5' });
       return;
     }
     counts.add(address);

@@ -122,7 +122,7 @@ export function createHttpServer(log: Logger, options: HttpServerOptions = {}): 
   // Bodies are JSON only: fastify's default text/plain parser would hand the routes a string,
   // answered with a confusing "expected object" instead of 415.
   app.removeContentTypeParser('text/plain');
-  guardConnections(app.server, { perAddress: opts.connectionsPerAddress, total: opts.connections }, opts.trustedAddresses, log);
+  guardConnections(app.server, { perAddress: opts.connectionsPerAddress, total: opts.connections, serviceName: opts.serviceName }, opts.trustedAddresses, log);
   const admit = opts.admit;
   if (admit) {
     // Before the body is read: a refused request costs nothing more.
