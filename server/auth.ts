@@ -8,7 +8,7 @@ import { DomainError } from '../common/errors.js';
 import type { CounterState, StaffRole } from '../core/types.js';
 import type { BranchStore, SessionRecord, StaffRecord } from '../db/branch-store.js';
 import { LoginGuard } from './login-guard.js';
-import { DUMMY_HASH_PROMISE, hashPin, verifyPin } from './pin-hash.js';
+import { DUMMY_HASH, hashPin, verifyPin } from './pin-hash.js';
 import { PinHashQueue } from './pin-hash-queue.js';
 import { assertStrongPin } from './pin-policy.js';
 
@@ -93,7 +93,7 @@ export class Auth {
     try {
       staff = this.store.staff(staffId);
       if (staff && !staff.active) staff = undefined;
-      pinOk = (await verifyPin(pin, staff?.pinHash ?? (await DUMMY_HASH_PROMISE))) && staff !== undefined;
+      pinOk = (await verifyPin(pin, staff?.pinHash ?? DUMMY_HASH)) && staff !== undefined;
     } finally {
       release();
     }

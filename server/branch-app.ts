@@ -161,10 +161,13 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       auth.updateSettings(authSettings(c.file.security));
     });
 
-    let credentialsFile: string | undefined;
-    let initialAdminFile: string | undefined;
-    if (opts.demo) credentialsFile = (await seedDemoStaff(opts.dataDir, config.queue, auth)).file;
-    else initialAdminFile = await seedInitialAdmin(opts.dataDir, store, auth);
+    // The first accounts' PIN hashes (slow on purpose) run on libuv's threads while this thread
+    // builds the rest of the service; they are stored, and their file written, before it listens.
+    const seeding = opts.demo
+      ? seedDemoStaff(opts.dataDir, config.queue, auth).then((r) => ({ credentialsFile: r.file, initialAdminFile: undefined }))
+      : seedInitialAdmin(opts.dataDir, store, auth).then((file) => ({ credentialsFile: undefined, initialAdminFile: file }));
+    // Handled where it is awaited; this only keeps a failure meanwhile from counting as unhandled.
+    seeding.catch(() => undefined);
 
     const devices = new DeviceRegistry(log);
     devices.bind(service);
@@ -256,6 +259,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     } else registerSyncStatusUnconfigured(http, auth, service);
     registerPages(http, pages);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
+    const { credentialsFile, initialAdminFile } = await seeding;
     await http.listen({ port: opts.port, host: opts.host });
     const stream = attachStream({
       server: http.server,
