@@ -1,7 +1,8 @@
 /**
  * Bench: time from starting the compiled service (`node dist/server/main.js`, a new process) to
  * its ready line, cold: nothing of it has run before in that process. Two cases: the first start
- * of a new branch (new data folder: the database is created and the demo staff's PINs hashed)
+ * of a new branch (new data folder: the database is created and the demo staff's file written; their PINs are
+ * hashed after the ready line, sign-ins waiting for them)
  * and a restart of an existing one. Goal ≤ 1.5 s. Also the freshness check that `npm start`
  * runs before it (`scripts/build.mjs --if-stale` with nothing to build).
  */
@@ -52,7 +53,7 @@ export async function printStartTime(runs = 5): Promise<void> {
       `\n${table(
         ['start to ready line, compiled service (node dist/server/main.js)', 'runs', 'first', 'p50', 'max', 'goal', '', 'RSS at ready'],
         [
-          row('first start of a new branch (database created, demo PINs hashed)', fresh),
+          row('first start of a new branch (database created, demo staff file written)', fresh),
           row('restart of an existing branch', again),
           ['npm start\'s freshness check before it (nothing to build)', `n=${c.n}`, ms(check[0]!, 0), ms(c.p50, 0), ms(c.max, 0), '(reference)', '', ''],
         ],

@@ -6,9 +6,10 @@
  * ever issued, so a number whose ticket was lost is skipped, never given to a second customer.
  * The applied file is kept (renamed with the time) for the audit.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { syncDir, writeFileDurably } from '../common/durable-file.js';
 import { DomainError } from '../common/errors.js';
 import type { Db } from './open-database.js';
 
@@ -66,30 +67,8 @@ export function writeNumberingGuard(db: Db, dbPath: string): string {
     merged.set(key(s), prev ? { ...s, lastSeq: Math.max(prev.lastSeq, s.lastSeq), issued: Math.max(prev.issued, s.issued) } : s);
   }
   const text = `${JSON.stringify({ writtenAt: new Date().toISOString(), sequences: [...merged.values()] }, null, 2)}\n`;
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  syncDir(dirname(path));
+  writeFileDurably(path, text);
   return path;
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    /* not every platform can sync a directory; the rename is then as durable as it gets */
-  }
 }
 
 export interface RestoredNumbers {

@@ -44,6 +44,8 @@ const REFUSAL_DELAY_MS = 1000;
 export class Auth {
   private readonly guard: LoginGuard;
   private readonly hashQueue: PinHashQueue;
+  // Settles once the accounts being seeded are stored (staff-seed.ts); sign-ins wait for it.
+  private accountsStored: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: BranchStore,
@@ -52,6 +54,17 @@ export class Auth {
   ) {
     this.guard = new LoginGuard(settings, opts.trustedAddresses ?? new Set());
     this.hashQueue = opts.hashQueue ?? new PinHashQueue();
+  }
+
+  /**
+   * Sign-ins wait until `stored` settles (the first accounts of a new branch, hashed after the
+   * service is ready), so an account handed out already works; every staff id waits alike.
+   */
+  holdSignInsUntil(stored: Promise<unknown>): void {
+    this.accountsStored = stored.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   updateSettings(settings: AuthSettings): void {
@@ -81,6 +94,7 @@ export class Auth {
     let release: () => void;
     try {
       this.guard.admit(staffId, address, now);
+      await this.accountsStored;
       release = await this.hashQueue.acquire(address, this.guard.isKnownDevice(staffId, address, now));
     } catch (e) {
       // Refused without hashing: answered after a pause, so a client that asks again the

@@ -161,13 +161,21 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       auth.updateSettings(authSettings(c.file.security));
     });
 
-    // The first accounts' PIN hashes (slow on purpose) run on libuv's threads while this thread
-    // builds the rest of the service; they are stored, and their file written, before it listens.
-    const seeding = opts.demo
-      ? seedDemoStaff(opts.dataDir, config.queue, auth).then((r) => ({ credentialsFile: r.file, initialAdminFile: undefined }))
-      : seedInitialAdmin(opts.dataDir, store, auth).then((file) => ({ credentialsFile: undefined, initialAdminFile: file }));
+    // A new demo branch's accounts are hashed after the service is ready (sign-ins wait for
+    // them); a first admin's one PIN is hashed while this thread builds the rest, before it listens.
+    let credentialsFile: string | undefined;
+    let demoStaffStored: Promise<void> = Promise.resolve();
+    if (opts.demo) {
+      const seeded = seedDemoStaff(opts.dataDir, config.queue, auth, store);
+      credentialsFile = seeded.file;
+      demoStaffStored = seeded.stored.catch((e: unknown) => {
+        log.error({ err: e }, 'could not store the demo staff; the next start stores them from the credentials file');
+      });
+      auth.holdSignInsUntil(demoStaffStored);
+    }
+    const seedingAdmin = opts.demo ? Promise.resolve(undefined) : seedInitialAdmin(opts.dataDir, store, auth);
     // Handled where it is awaited; this only keeps a failure meanwhile from counting as unhandled.
-    seeding.catch(() => undefined);
+    seedingAdmin.catch(() => undefined);
 
     const devices = new DeviceRegistry(log);
     devices.bind(service);
@@ -259,7 +267,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     } else registerSyncStatusUnconfigured(http, auth, service);
     registerPages(http, pages);
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
-    const { credentialsFile, initialAdminFile } = await seeding;
+    const initialAdminFile = await seedingAdmin;
     await http.listen({ port: opts.port, host: opts.host });
     const stream = attachStream({
       server: http.server,
@@ -310,6 +318,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       credentialsFile,
       initialAdminFile,
       async close() {
+        await demoStaffStored;
         await sync?.stop();
         service.stop();
         storageWatch.stop();

@@ -4,9 +4,12 @@
  * admin whose PIN is written once to initial-admin.json, readable only by the service's user.
  */
 import { randomInt } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { QueueConfig, StaffRole } from '../core/types.js';
+import { z } from 'zod';
+import { writeFileDurably } from '../common/durable-file.js';
+import { DomainError } from '../common/errors.js';
+import { staffRoleSchema, type QueueConfig, type StaffRole } from '../core/types.js';
 import type { BranchStore } from '../db/branch-store.js';
 import type { Auth } from './auth.js';
 import { pinWeakness } from './pin-policy.js';
@@ -44,16 +47,39 @@ export function demoAccounts(config: QueueConfig): Omit<Credential, 'pin'>[] {
   ];
 }
 
-/** Seeds demo staff unless the credentials file already exists; returns the credentials in force. */
-export async function seedDemoStaff(dataDir: string, config: QueueConfig, auth: Auth): Promise<{ file: string; created: boolean }> {
+const credentialsSchema = z.array(
+  z.object({ staffId: z.string().min(1), pin: z.string().min(1), name: z.string(), roles: z.array(staffRoleSchema), counters: z.array(z.string()) }),
+);
+
+/**
+ * Seeds the demo staff of a new data folder. Their file is written first, durably, and the PINs
+ * are hashed and stored after: `stored` settles once every account in the file can sign in
+ * (the caller holds sign-ins until then, so a credential works as soon as the file exists). A
+ * start that finds the file but accounts of it missing (stopped while hashing) stores those.
+ */
+export function seedDemoStaff(dataDir: string, config: QueueConfig, auth: Auth, store: Pick<BranchStore, 'staff'>): { file: string; stored: Promise<void> } {
   const file = join(dataDir, DEMO_CREDENTIALS_FILE);
-  if (existsSync(file)) return { file, created: false };
-  const creds: Credential[] = demoAccounts(config).map((a) => ({ ...a, pin: pin() }));
+  let creds: Credential[];
+  if (existsSync(file)) {
+    const parsed = credentialsSchema.safeParse(parseJson(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new DomainError('BAD_CREDENTIALS_FILE', `${file} is not a list of demo staff credentials; delete it to seed new demo staff.`);
+    creds = parsed.data.filter((c) => !store.staff(c.staffId));
+  } else {
+    creds = demoAccounts(config).map((a) => ({ ...a, pin: pin() }));
+    writeFileDurably(file, JSON.stringify(creds, null, 2) + '\n');
+  }
   // Each PIN hash is slow on purpose; hashing them side by side (libuv's thread pool) uses
-  // every core, which keeps a new demo branch's first start short.
-  await Promise.all(creds.map((c) => auth.createStaff({ id: c.staffId, name: c.name, roles: c.roles, counters: c.counters, pin: c.pin })));
-  writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
-  return { file, created: true };
+  // every core.
+  const stored = Promise.all(creds.map((c) => auth.createStaff({ id: c.staffId, name: c.name, roles: c.roles, counters: c.counters, pin: c.pin }))).then(() => undefined);
+  return { file, stored };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function seedInitialAdmin(dataDir: string, store: BranchStore, auth: Auth): Promise<string | undefined> {
