@@ -1,9 +1,9 @@
 /**
  * Bench: time from starting the compiled service (`node dist/server/main.js`, a new process) to
  * its ready line, cold: nothing of it has run before in that process. Two cases: the first start
- * of a new branch (new data folder: the database is created and the demo staff's file written; their PINs are
- * hashed after the ready line, sign-ins waiting for them)
- * and a restart of an existing one. Goal ≤ 1.5 s. Also the freshness check that `npm start`
+ * of a new branch (new data folder: the database is created and the demo staff's file written;
+ * their PINs are hashed after the ready line, sign-ins waiting for them) and a restart of an
+ * existing one. Goal ≤ 1.5 s. Also the freshness check that `npm start`
  * runs before it (`scripts/build.mjs --if-stale` with nothing to build).
  */
 import { spawnSync } from 'node:child_process';
