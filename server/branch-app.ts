@@ -34,7 +34,7 @@ import { OriginGuard } from './http/origin-guard.js';
 import { EventRetention } from './event-retention.js';
 import { StorageWatch } from './storage-watch.js';
 import { rowErrorReporter, type Logger } from './logger.js';
-import { seedDemoStaff, seedInitialAdmin } from './staff-seed.js';
+import { seedDemoStaff, seedInitialAdmin, storeDemoStaff } from './staff-seed.js';
 import { LiveConfig } from './live-config.js';
 import { BranchConfiguration, configInForce } from './office/branch-configuration.js';
 import { registerOfficeRoutes } from './office/office-routes.js';
@@ -161,18 +161,10 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       auth.updateSettings(authSettings(c.file.security));
     });
 
-    // A new demo branch's accounts are hashed after the service is ready (sign-ins wait for
-    // them); a first admin's one PIN is hashed while this thread builds the rest, before it listens.
-    let credentialsFile: string | undefined;
-    let demoStaffStored: Promise<void> = Promise.resolve();
-    if (opts.demo) {
-      const seeded = seedDemoStaff(opts.dataDir, config.queue, auth, store);
-      credentialsFile = seeded.file;
-      demoStaffStored = seeded.stored.catch((e: unknown) => {
-        log.error({ err: e }, 'could not store the demo staff; the next start stores them from the credentials file');
-      });
-      auth.holdSignInsUntil(demoStaffStored);
-    }
+    // A new demo branch's staff file is written now and their PINs hashed once the service
+    // listens (sign-ins wait for them); a first admin's one PIN is hashed while this thread
+    // builds the rest, before it listens.
+    const demoSeed = opts.demo ? seedDemoStaff(opts.dataDir, config.queue, store) : undefined;
     const seedingAdmin = opts.demo ? Promise.resolve(undefined) : seedInitialAdmin(opts.dataDir, store, auth);
     // Handled where it is awaited; this only keeps a failure meanwhile from counting as unhandled.
     seedingAdmin.catch(() => undefined);
@@ -269,6 +261,13 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
     const calling = attachCalling({ http, service, auth, registry: devices, config, demo: opts.demo, displays: opts.devices?.displays, log });
     const initialAdminFile = await seedingAdmin;
     await http.listen({ port: opts.port, host: opts.host });
+    // Held before this turn ends, so no sign-in is read before it.
+    const demoStaffStored = demoSeed
+      ? storeDemoStaff(auth, demoSeed.unstored).catch((e: unknown) => {
+          log.error({ err: e }, 'could not store the demo staff; the next start stores them from the credentials file');
+        })
+      : Promise.resolve();
+    auth.holdSignInsUntil(demoStaffStored);
     const stream = attachStream({
       server: http.server,
       log: service,
@@ -315,7 +314,7 @@ export async function startBranchApp(opts: BranchAppOptions): Promise<BranchApp>
       feedback,
       care,
       sync,
-      credentialsFile,
+      credentialsFile: demoSeed?.file,
       initialAdminFile,
       async close() {
         await demoStaffStored;

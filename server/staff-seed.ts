@@ -52,26 +52,28 @@ const credentialsSchema = z.array(
 );
 
 /**
- * Seeds the demo staff of a new data folder. Their file is written first, durably, and the PINs
- * are hashed and stored after: `stored` settles once every account in the file can sign in
- * (the caller holds sign-ins until then, so a credential works as soon as the file exists). A
- * start that finds the file but accounts of it missing (stopped while hashing) stores those.
+ * The demo staff of a new data folder. Their file is written first, durably; the accounts not yet
+ * stored are returned for `storeDemoStaff`, which hashes their PINs (after the service is ready;
+ * the caller holds sign-ins until they are stored, so a credential works as soon as the service
+ * says it is ready). A start that finds the file but accounts of it missing (stopped while
+ * hashing) returns those.
  */
-export function seedDemoStaff(dataDir: string, config: QueueConfig, auth: Auth, store: Pick<BranchStore, 'staff'>): { file: string; stored: Promise<void> } {
+export function seedDemoStaff(dataDir: string, config: QueueConfig, store: Pick<BranchStore, 'staff'>): { file: string; unstored: Credential[] } {
   const file = join(dataDir, DEMO_CREDENTIALS_FILE);
-  let creds: Credential[];
   if (existsSync(file)) {
     const parsed = credentialsSchema.safeParse(parseJson(readFileSync(file, 'utf8')));
     if (!parsed.success) throw new DomainError('BAD_CREDENTIALS_FILE', `${file} is not a list of demo staff credentials; delete it to seed new demo staff.`);
-    creds = parsed.data.filter((c) => !store.staff(c.staffId));
-  } else {
-    creds = demoAccounts(config).map((a) => ({ ...a, pin: pin() }));
-    writeFileDurably(file, JSON.stringify(creds, null, 2) + '\n');
+    return { file, unstored: parsed.data.filter((c) => !store.staff(c.staffId)) };
   }
+  const creds = demoAccounts(config).map((a) => ({ ...a, pin: pin() }));
+  writeFileDurably(file, JSON.stringify(creds, null, 2) + '\n');
+  return { file, unstored: creds };
+}
+
+export async function storeDemoStaff(auth: Auth, creds: Credential[]): Promise<void> {
   // Each PIN hash is slow on purpose; hashing them side by side (libuv's thread pool) uses
   // every core.
-  const stored = Promise.all(creds.map((c) => auth.createStaff({ id: c.staffId, name: c.name, roles: c.roles, counters: c.counters, pin: c.pin }))).then(() => undefined);
-  return { file, stored };
+  await Promise.all(creds.map((c) => auth.createStaff({ id: c.staffId, name: c.name, roles: c.roles, counters: c.counters, pin: c.pin })));
 }
 
 function parseJson(text: string): unknown {
