@@ -7,7 +7,8 @@
  * when it is gone, or is now another device, the link is lost.
  */
 import { lstat, stat } from 'node:fs/promises';
-import { SerialPort } from 'serialport';
+import { createRequire } from 'node:module';
+import type * as SerialportModule from 'serialport';
 import { ReconnectingTransport, type Link, type LinkHooks, type ReconnectOptions } from './reconnecting-transport.js';
 
 export interface SerialTransportOptions extends ReconnectOptions {
@@ -19,6 +20,19 @@ export interface SerialTransportOptions extends ReconnectOptions {
   rtscts?: boolean;
   /** How often the device node is checked for being unplugged. Default 500 ms. */
   presenceCheckMs?: number;
+}
+
+const require = createRequire(import.meta.url);
+let serialport: typeof SerialportModule | undefined;
+
+/**
+ * serialport's code and native binding, loaded with the first serial port (synchronously, so
+ * the first open fails or succeeds as soon as before): a branch whose devices are all on the
+ * network or simulated never holds them in memory.
+ */
+function loadSerialport(): typeof SerialportModule {
+  serialport ??= require('serialport') as typeof SerialportModule;
+  return serialport;
 }
 
 /**
@@ -45,6 +59,7 @@ export class SerialTransport extends ReconnectingTransport {
   }
 
   protected connect(hooks: LinkHooks): Promise<Link> {
+    const { SerialPort } = loadSerialport();
     const port = new SerialPort({
       path: this.#opts.path,
       baudRate: this.#opts.baudRate,
