@@ -194,6 +194,8 @@ export interface ForkOptionsPort {
   env: Record<string, string | undefined>;
   stdio: 'pipe';
   serviceName: string;
+  /** Node and V8 flags of the service's process (server/node-flags.ts). */
+  execArgv: string[];
   cwd?: string;
 }
 

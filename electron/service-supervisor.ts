@@ -6,6 +6,7 @@
  * once it is.
  */
 import { createInterface } from 'node:readline';
+import { SERVICE_NODE_FLAGS } from '../server/node-flags.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { LineTail, type RotatingFile, type ShellLog } from './log-files.js';
 import type { ServiceForker, ServiceProcess } from './ports.js';
@@ -137,7 +138,7 @@ export class ServiceSupervisor {
     this.set({ state: 'starting', attempt, since: this.timers.now() });
     let child: ServiceProcess;
     try {
-      child = this.o.fork(this.o.entry, this.o.args, { env: this.o.env, stdio: 'pipe', serviceName: 'branch-service' });
+      child = this.o.fork(this.o.entry, this.o.args, { env: this.o.env, stdio: 'pipe', serviceName: 'branch-service', execArgv: [...SERVICE_NODE_FLAGS] });
     } catch (e) {
       this.failed(`could not be started: ${(e as Error).message}`, new LineTail());
       return;

@@ -9,7 +9,7 @@ import { constants } from 'node:os';
 import type { ServiceForker, ServiceProcess } from '../../electron/ports.js';
 
 export const nodeFork: ServiceForker = (modulePath, args, options) => {
-  const child = fork(modulePath, args, { env: options.env, silent: true, execArgv: ['--import', 'tsx'] });
+  const child = fork(modulePath, args, { env: options.env, silent: true, execArgv: [...options.execArgv, '--import', 'tsx'] });
   const events = new EventEmitter();
   child.on('spawn', () => events.emit('spawn'));
   // utilityProcess reports a signal death as an exit code; so does this.

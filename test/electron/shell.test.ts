@@ -3,6 +3,7 @@ import { CHANNELS } from '../../electron/channels.js';
 import { FALLBACK_CSP } from '../../electron/hardening.js';
 import { STAFF_PAGE } from '../../electron/staff-exit.js';
 import { STARTING_PAGE, UNAVAILABLE_PAGE } from '../../electron/windows.js';
+import { SERVICE_NODE_FLAGS } from '../../server/node-flags.js';
 import { display, settle } from './fake-electron.js';
 import { startTestShell, TOUCH, TV } from './support.js';
 
@@ -156,13 +157,13 @@ describe('navigation, new windows and permissions', () => {
 });
 
 describe('the branch service', () => {
-  test('is started with the service entry and the CLI of npm run serve', async () => {
+  test('is started with the service entry, the CLI and the Node flags of npm run serve', async () => {
     const t = startTestShell();
     await settle();
     const s = t.fe.services[0]!;
     expect(s.modulePath).toBe('/opt/branch-queue/dist/server/main.js');
     expect(s.args).toEqual(['--port', '8080', '--data', '/var/lib/branch-queue']);
-    expect(s.options).toMatchObject({ stdio: 'pipe', serviceName: 'branch-service' });
+    expect(s.options).toMatchObject({ stdio: 'pipe', serviceName: 'branch-service', execArgv: [...SERVICE_NODE_FLAGS] });
   });
 
   test('is restarted with backoff when it exits, and the windows reload once it is ready', async () => {
