@@ -1,11 +1,16 @@
 /**
  * Node flags for the branch service's own process. Whoever starts the service as a process
- * passes them: package.json's `start` and `serve` scripts (a test keeps them equal to this
- * list), the kiosk shell's utilityProcess (`execArgv`), the bench.
+ * passes them: package.json's `serve` script (a test keeps it equal to this list), `npm
+ * start`'s headless run (electron/start.ts), the kiosk shell's utilityProcess (`execArgv`), the
+ * benches. Why these, with the figures: docs/decisions/0012-service-memory-flags.md.
  *
- * `--max-semi-space-size=4`: V8 grows its young generation to 2 × 16 MiB on a 64-bit machine
- * once allocation is brisk, and keeps it; the service's short-lived garbage (a request, an
- * event, an estimate) fits in 2 × 4 MiB, which keeps about 24 MiB out of the resident memory
- * (the month bench: 132 → 105 MiB) at no measurable cost to ticket issue (docs/benchmarks.md).
+ * `--optimize-for-size`: V8 favours memory over speed in its heap: a 2 × 1 MiB young
+ * generation, a slower-growing old generation and compaction that gives free pages back, so the
+ * old generation stays near what is live instead of about 10 MiB above it.
+ * `--v8-pool-size=1`: one V8 worker thread instead of four (the machine has two cores): the
+ * background compiler's and GC's scratch memory lives in one malloc arena, not four that each
+ * keep what they once held.
+ * Together: the month bench's highest RSS 129–134 → 108–109 MiB, for about 7 % more CPU time
+ * per ticket issued.
  */
-export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--optimize-for-size', '--v8-pool-size=1'];
