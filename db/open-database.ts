@@ -18,8 +18,8 @@ import { BUSY_TIMEOUT_MS } from './write-guard.js';
  * them when it has been idle for a moment (WriteGuard.checkpointWhenIdle, on the storage watch's
  * timer), so this bound is met only under sustained load: a ticket writes about 7 pages, so at
  * 1,000 a checkpoint (writing the pages into the database file and syncing it, 1–3 ms on a quiet
- * disk) fell inside about one command in 140, and one "call next" in 80 — inside the p99. At
- * 4,096 pages (16 MiB of WAL) it falls in about one command in 600, and copies each hot page
+ * disk) fell inside about one ticket in 135, and one "call next" in 85 — inside the p99. At
+ * 4,096 pages (16 MiB of WAL) it falls in about one ticket in 550, and copies each hot page
  * (the ends of the tables and indexes) once for more commands (docs/benchmarks.md).
  */
 export const WAL_BOUND_PAGES = 4096;
