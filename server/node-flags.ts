@@ -2,7 +2,7 @@
  * Node flags for the branch service's own process. Whoever starts the service as a process
  * passes them: package.json's `serve` script (a test keeps it equal to this list), `npm
  * start`'s headless run (electron/start.ts), the kiosk shell's utilityProcess (`execArgv`), the
- * benches. Why these, with the figures: docs/decisions/0012-service-memory-flags.md.
+ * benches. Why these, with the figures: docs/decisions/0013-service-memory-flags.md.
  *
  * `--optimize-for-size`: V8 favours memory over speed in its heap: a 2 × 1 MiB young
  * generation, a slower-growing old generation and compaction that gives free pages back, so the
