@@ -8,7 +8,7 @@ import { DomainError } from '../../common/errors.js';
 import type { BranchEvent, StreamName } from '../../core/events.js';
 import { ticketStatusSchema, type Ticket } from '../../core/types.js';
 import { newCredential, newEnrollmentCode, newOperatorToken, normalizeEnrollmentCode, secretHash } from '../secrets.js';
-import { copyField, type SqlDatabase, type SqlRunner } from './sql.js';
+import { copyField, CopyText, type SqlDatabase, type SqlRunner } from './sql.js';
 
 const num = z.coerce.number();
 const time = z.coerce.date();
@@ -113,12 +113,12 @@ async function insertEvents(tx: SqlRunner, branch: string, stream: string, event
   await tx.copyRows('events', EVENT_COLUMNS, eventRows(branch, stream, events));
 }
 
-/** The rows of EVENT_COLUMNS in COPY's text format. */
-function eventRows(branch: string, stream: string, events: readonly BranchEvent[]): string {
+/** The rows of EVENT_COLUMNS in COPY's text format, in pieces (CopyText says why). */
+function eventRows(branch: string, stream: string, events: readonly BranchEvent[]): readonly string[] {
   const prefix = `${copyField(branch)}\t${copyField(stream)}\t`;
-  let rows = '';
-  for (const e of events) rows += `${prefix}${e.seq}\t${copyField(e.type)}\t${e.v}\t${copyField(e.at)}\t${copyField(JSON.stringify(e.data))}\n`;
-  return rows;
+  const text = new CopyText();
+  for (const e of events) text.add(`${prefix}${e.seq}\t${copyField(e.type)}\t${e.v}\t${copyField(e.at)}\t${copyField(JSON.stringify(e.data))}\n`);
+  return text.done();
 }
 
 /**

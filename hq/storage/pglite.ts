@@ -23,8 +23,8 @@ export async function openPglite(dir: string | undefined): Promise<SqlDatabase> 
     async exec(text: string) {
       await q.exec(text);
     },
-    async copyRows(table, columns, rows) {
-      await q.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([rows]) });
+    async copyRows(table, columns, pieces) {
+      await q.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([...pieces]) });
     },
   });
   return {

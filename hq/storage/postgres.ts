@@ -28,11 +28,11 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
       // Without parameters pg uses the simple protocol, which runs several statements.
       await c.query(text);
     },
-    async copyRows(table, columns, rows) {
+    async copyRows(table, columns, pieces) {
       // COPY needs one connection for its whole stream: a pool lends one for the duration.
       const client = c instanceof pg.Pool ? await c.connect() : c;
       try {
-        await pipeline(Readable.from([rows]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+        await pipeline(Readable.from(pieces), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
       } finally {
         if (client !== c) (client as pg.PoolClient).release();
       }
