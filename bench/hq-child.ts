@@ -1,6 +1,6 @@
 /**
- * Head office under test in its own process, started as `npm run hq` starts it (compiled,
- * with its Node flags), so the simulated branches' work (building bodies, the HTTP client)
+ * Head office under test in its own process, started as `npm run hq` starts it (compiled),
+ * so the simulated branches' work (building bodies, the HTTP client)
  * does not share its CPU time: real branches are other machines. Enrolment goes through the
  * running server's control route, as `npm run hq -- enroll` does.
  */
@@ -8,7 +8,6 @@ import type { Agent } from 'node:http';
 import { request } from 'node:http';
 import { z } from 'zod';
 import { runningServer } from '../hq/control.js';
-import { HQ_NODE_FLAGS } from '../hq/node-flags.js';
 import { startChildServer } from './child-server.js';
 import { pidCpuSeconds } from './cpu-time.js';
 
@@ -41,10 +40,27 @@ function postJson(url: string, body: unknown, headers: Record<string, string>, a
 const codeAnswer = z.object({ code: z.string() });
 const credentialAnswer = z.object({ credential: z.string() });
 
-/** Starts `dist/hq/main.js` on `dataDir` (PostgreSQL when `databaseUrl` is given, else PGlite). */
-export async function startHqProcess(dataDir: string, databaseUrl?: string): Promise<HqProcess> {
-  const flags = process.env.BENCH_HQ_NODE_FLAGS !== undefined ? process.env.BENCH_HQ_NODE_FLAGS.split(' ').filter(Boolean) : HQ_NODE_FLAGS;
-  const args = [...flags, 'dist/hq/main.js', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', '--log-level', 'warn'];
+/** Another build of head office to run beside this one (its main.js and Node flags). */
+export interface HqBuild {
+  label: string;
+  main: string;
+  flags: readonly string[];
+}
+
+/**
+ * This checkout's build, run as `npm run hq` runs it: no Node flags (a larger young generation,
+ * --max-semi-space-size=64, cost head office more CPU per event here, not less:
+ * docs/hq-scale.md). BENCH_HQ_NODE_FLAGS gives it flags to try.
+ */
+export const THIS_BUILD: HqBuild = {
+  label: 'this',
+  main: 'dist/hq/main.js',
+  flags: (process.env.BENCH_HQ_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+};
+
+/** Starts a build of head office on `dataDir` (PostgreSQL when `databaseUrl` is given, else PGlite). */
+export async function startHqProcess(dataDir: string, databaseUrl?: string, build: HqBuild = THIS_BUILD): Promise<HqProcess> {
+  const args = [...build.flags, build.main, '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log', 'json', '--log-level', 'warn'];
   if (databaseUrl) args.push('--database', databaseUrl);
   if (process.env.BENCH_HQ_POOL) args.push('--pool-size', process.env.BENCH_HQ_POOL);
   const child = await startChildServer('head office', args, /Head-office server ready at (\S+)/);

@@ -34,11 +34,11 @@ function branchAgent(i: number): Agent {
   return new Agent({ keepAlive: true, maxSockets: 1, localAddress: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` });
 }
 
-function post(url: string, token: string, body: string, agent: Agent): Promise<{ status: number; retryAfter: number; json: any }> {
+function post(url: string, token: string, body: Buffer, agent: Agent): Promise<{ status: number; retryAfter: number; json: any }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url + '/api/sync/events',
-      { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -94,11 +94,12 @@ export async function upload(hq: HqProcess, prefix: string, streams: number, per
   const agents = Array.from({ length: streams }, (_, i) => branchAgent(i));
   const creds: string[] = [];
   for (let i = 0; i < streams; i++) creds.push(await hq.enroll(`${prefix}-${i}`, agents[i]));
-  // Each branch serialises its batches on its own machine: done before the clock starts.
+  // Each branch serialises its batches on its own machine: done before the clock starts, to
+  // the bytes it sends.
   const work = creds.map((c, i) => {
     const events = queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000);
-    const bodies: string[] = [];
-    for (let k = 0; k < events.length; k += batch) bodies.push(JSON.stringify({ stream: 'queue', events: events.slice(k, k + batch) }));
+    const bodies: Buffer[] = [];
+    for (let k = 0; k < events.length; k += batch) bodies.push(Buffer.from(JSON.stringify({ stream: 'queue', events: events.slice(k, k + batch) })));
     return { cred: c, bodies, agent: agents[i]! };
   });
   const batchMs: number[] = [];

@@ -17,6 +17,7 @@ export async function openPglite(dir: string | undefined): Promise<SqlDatabase> 
     throw new DomainError('DATABASE_OPEN_FAILED', `Cannot open the embedded database in ${dir ?? 'memory'}: ${(e as Error).message}. Is another head-office server using this data folder?`);
   }
   const run = (q: Pick<PGlite, 'query' | 'exec'> | Transaction): SqlRunner => ({
+    // PGlite has one connection in this process; its statements are not kept by name.
     async query(text: string, params: readonly SqlParam[] = []) {
       return (await q.query<Record<string, unknown>>(text, params as unknown[])).rows;
     },

@@ -21,8 +21,9 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     throw new DomainError('DATABASE_UNREACHABLE', `Cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
   }
   const run = (c: pg.Pool | pg.PoolClient): SqlRunner => ({
-    async query(text: string, params: readonly SqlParam[] = []) {
-      return (await c.query(text, params as unknown[])).rows as Record<string, unknown>[];
+    async query(text: string, params: readonly SqlParam[] = [], prepareAs?: string) {
+      const values = params as unknown[];
+      return (await (prepareAs ? c.query({ name: prepareAs, text, values }) : c.query(text, values))).rows as Record<string, unknown>[];
     },
     async exec(text: string) {
       // Without parameters pg uses the simple protocol, which runs several statements.

@@ -6,8 +6,12 @@
 export type SqlParam = string | number | boolean | null | Date | readonly (string | number | null)[];
 
 export interface SqlRunner {
-  /** Runs one statement with $1… parameters; returns its rows as the driver gives them. */
-  query(text: string, params?: readonly SqlParam[]): Promise<Record<string, unknown>[]>;
+  /**
+   * Runs one statement with $1… parameters; returns its rows as the driver gives them. With
+   * `prepareAs`, PostgreSQL keeps the statement parsed and planned under that name on each
+   * connection (for the statements every ingest batch runs; a name is one statement's text).
+   */
+  query(text: string, params?: readonly SqlParam[], prepareAs?: string): Promise<Record<string, unknown>[]>;
   /** Runs several statements with no parameters (migrations, partition upkeep). */
   exec(text: string): Promise<void>;
   /**
