@@ -36,17 +36,14 @@ export interface HeadPick {
   countsTowardStreak: boolean;
 }
 
-/** Whether head a goes before head b in plain queue order (queue time, then issue time). */
+/**
+ * Whether head a goes strictly before head b in plain queue order (queue time, then issue time).
+ * Heads of two services issued in the same millisecond are equal here, so the caller keeps the
+ * one it met first: the counter lists its services in the order it serves them.
+ */
 export function before(a: { queuedAt: number; issuedAt: number }, b: { queuedAt: number; issuedAt: number }): boolean {
   if (a.queuedAt !== b.queuedAt) return a.queuedAt < b.queuedAt;
-  return a.issuedAt <= b.issuedAt;
-}
-
-/** The earlier of two tickets in queue order (queue time, then issue time). */
-export function earliest(a: Ticket | undefined, b: Ticket | undefined): Ticket | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return before(a, b) ? a : b;
+  return a.issuedAt < b.issuedAt;
 }
 
 /** Tickets of the counter's services queued before `t`: the customers a call of `t` passed over. */

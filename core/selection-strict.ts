@@ -29,7 +29,7 @@ export function rankStrict(heads: readonly LineHead[], now: number, rules: Pick<
       if (rules.ageing && now - h.queuedAt > h.targetMinutes * 60_000 && (aged < 0 || before(h, heads[aged]!))) aged = i;
     }
     if (priority < 0 && regular < 0) continue;
-    if (aged >= 0 && (priority < 0 || !before(heads[priority]!, heads[aged]!))) return { index: aged, rule: 'aged', countsTowardStreak: false };
+    if (aged >= 0 && (priority < 0 || before(heads[aged]!, heads[priority]!))) return { index: aged, rule: 'aged', countsTowardStreak: false };
     if (priority >= 0) {
       if (regular >= 0 && streak >= rules.fairnessCap) return { index: regular, rule: 'fairness', countsTowardStreak: false };
       return { index: priority, rule: 'priority', countsTowardStreak: regular >= 0 };

@@ -14,6 +14,7 @@ import { TimelineChart, type Bucket } from './chart.js';
 import { SignIn } from '../shared/sign-in.js';
 import { deviceHelp, deviceName, deviceStateText } from '../../common/device-text.js';
 import { errorLine } from '../shared/error-text.js';
+import { branchTime } from '../shared/branch-time.js';
 
 type L = { zh: string; en: string };
 
@@ -49,9 +50,7 @@ const COUNTER_STATE: Record<string, L> = {
 };
 
 /** "10:05" in the branch's time zone. */
-function clock(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
-}
+const clock = (iso: string, timeZone: string): string => branchTime(iso, timeZone);
 
 /** How long since `iso`, judged on the service's clock (the snapshot's time). */
 function forHowLong(iso: string, now: string): L {
@@ -223,7 +222,7 @@ function Dashboard({ onSignOut }: { onSignOut: () => void }) {
           {stream === 'online' ? '实时 · Live' : stream === 'connecting' ? '连接中 · Connecting' : '离线 · Offline'}
         </span>
         <span class="muted">
-          {snap.businessDay} · {new Date(snap.at).toLocaleTimeString()}
+          {snap.businessDay} · {branchTime(snap.at, snap.timeZone, { seconds: true })}
         </span>
         {/* Only for those who may open them: a lobby manager is not sent to a page that refuses them. */}
         {(roles.includes('supervisor') || roles.includes('admin')) && (

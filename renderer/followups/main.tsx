@@ -13,6 +13,7 @@ import '../shared/base.css';
 import '../dashboard/dashboard.css';
 import './followups.css';
 import { ApiError, api } from '../shared/api.js';
+import { branchTime } from '../shared/branch-time.js';
 import { errorLine } from '../shared/error-text.js';
 import { Options } from '../shared/options.js';
 import { SignedIn, type Me } from '../shared/signed-in.js';
@@ -36,6 +37,7 @@ interface FollowUpView {
   attempts: { at: string; by: string; outcome: string; note?: string }[];
 }
 interface Config {
+  branch: { timeZone: string };
   services: { code: string; name: { zh: string; en: string } }[];
 }
 
@@ -49,9 +51,9 @@ const OUTCOMES = [
 ] as const;
 const OUTCOME_TEXT: Record<string, string> = Object.fromEntries(OUTCOMES);
 const TIMES: Record<string, string> = { morning: '上午 · mornings', afternoon: '下午 · afternoons', evening: '晚上 · evenings', any: '任何时间 · any time' };
-const day = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const day = (iso: string, timeZone: string) => branchTime(iso, timeZone, { date: true });
 
-function Task({ f, me, services, onDone }: { f: FollowUpView; me: Me; services: Map<string, string>; onDone: (text: string) => void }) {
+function Task({ f, me, services, timeZone, onDone }: { f: FollowUpView; me: Me; services: Map<string, string>; timeZone: string; onDone: (text: string) => void }) {
   const [outcome, setOutcome] = useState('reached');
   const [note, setNote] = useState('');
   const [ownerId, setOwnerId] = useState('');
@@ -80,7 +82,7 @@ function Task({ f, me, services, onDone }: { f: FollowUpView; me: Me; services: 
   return (
     <article class={`task ${f.timing}`} data-followup={f.id} data-timing={f.timing} aria-labelledby={titleId}>
       <h2 id={titleId}>
-        <span class={`timing ${f.timing}`}>{TIMING[f.timing]}</span> {day(f.dueAt)}
+        <span class={`timing ${f.timing}`}>{TIMING[f.timing]}</span> {day(f.dueAt, timeZone)}
       </h2>
       <dl>
         <dt>客户 · Customer</dt>
@@ -99,7 +101,7 @@ function Task({ f, me, services, onDone }: { f: FollowUpView; me: Me; services: 
         <dt>业务 · Service</dt>
         <dd>
           {services.get(f.serviceCode) ?? f.serviceCode}
-          {f.ticketNumber ? ` · ${f.ticketNumber}` : ''} · {day(f.createdAt)}
+          {f.ticketNumber ? ` · ${f.ticketNumber}` : ''} · {day(f.createdAt, timeZone)}
         </dd>
         <dt>负责人 · Owner</dt>
         <dd>{f.ownerId ?? '未分配 · Unassigned'}</dd>
@@ -108,7 +110,7 @@ function Task({ f, me, services, onDone }: { f: FollowUpView; me: Me; services: 
         <ol class="attempts">
           {f.attempts.map((a, i) => (
             <li key={i}>
-              {day(a.at)} {a.by}: {OUTCOME_TEXT[a.outcome] ?? a.outcome}
+              {day(a.at, timeZone)} {a.by}: {OUTCOME_TEXT[a.outcome] ?? a.outcome}
               {a.note ? ` — ${a.note}` : ''}
             </li>
           ))}
@@ -150,6 +152,7 @@ function Task({ f, me, services, onDone }: { f: FollowUpView; me: Me; services: 
 function FollowUps({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const [list, setList] = useState<FollowUpView[] | null>(null);
   const [services, setServices] = useState(new Map<string, string>());
+  const [timeZone, setTimeZone] = useState<string | null>(null);
   const [show, setShow] = useState<'due' | 'all'>('due');
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
@@ -164,12 +167,18 @@ function FollowUps({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   }, [onSignOut]);
   useEffect(() => void load(), [load]);
   useEffect(() => {
-    api<Config>('GET', '/api/config').then((c) => setServices(new Map(c.services.map((s) => [s.code, `${s.name.zh} · ${s.name.en}`]))), () => undefined);
+    api<Config>('GET', '/api/config').then(
+      (c) => {
+        setServices(new Map(c.services.map((s) => [s.code, `${s.name.zh} · ${s.name.en}`])));
+        setTimeZone(c.branch.timeZone);
+      },
+      (e: unknown) => setError(errorLine(e)),
+    );
   }, []);
   const shown = (list ?? []).filter((f) => show === 'all' || f.timing !== 'upcoming').sort((a, b) => ORDER[a.timing] - ORDER[b.timing] || a.dueAt.localeCompare(b.dueAt));
   const count = (t: Timing) => (list ?? []).filter((f) => f.timing === t).length;
   return (
-    <main class="dash followups" data-ready={list ? '1' : undefined}>
+    <main class="dash followups" data-ready={list && timeZone ? '1' : undefined}>
       <StaffHeader title="客户回访 · Follow-up calls" me={me} onSignOut={onSignOut}>
         <a href="/teller">柜员叫号 · Teller console</a>
         <a href="/complaints">投诉与意见 · Complaints</a>
@@ -192,12 +201,14 @@ function FollowUps({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       <ErrorNote text={error} />
       {list && shown.length === 0 && <p class="muted">没有需要回访的客户 · No follow-up calls to make</p>}
       <div class="tasks">
-        {shown.map((f) => (
+        {timeZone !== null &&
+          shown.map((f) => (
           <Task
             key={f.id}
             f={f}
             me={me}
             services={services}
+            timeZone={timeZone}
             onDone={(text) => {
               setDone(text);
               void load();

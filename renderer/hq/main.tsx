@@ -7,6 +7,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, getToken, setToken } from '../shared/api.js';
+import { branchTime, branchToday } from '../shared/branch-time.js';
 import '../shared/base.css';
 import './hq.css';
 
@@ -67,13 +68,15 @@ interface ReportRow {
 }
 
 const REFRESH_MS = 5_000;
+/** Head office reads times on its own clock: its branches may sit in several time zones. */
+const OFFICE_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function ago(iso: string | null): string {
   if (!iso) return '—';
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
   if (s < 60) return `${s} 秒前 · ${s}s ago`;
   if (s < 3600) return `${Math.floor(s / 60)} 分钟前 · ${Math.floor(s / 60)} min ago`;
-  return new Date(iso).toLocaleString();
+  return branchTime(iso, OFFICE_ZONE, { date: true });
 }
 
 function mmss(seconds: number): string {
@@ -260,7 +263,7 @@ function Detail({ id, token, onBack }: { id: string; token: string; onBack: () =
 function Reports({ token }: { token: string }) {
   const [period, setPeriod] = useState<'day' | 'week' | 'month'>('day');
   const [by, setBy] = useState<'branch' | 'region' | 'service'>('branch');
-  const [date, setDate] = useState(new Date().toISOString().slice(0, 10));
+  const [date, setDate] = useState(() => branchToday(OFFICE_ZONE));
   const [report, setReport] = useState<{ from: string; to: string; rows: ReportRow[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const query = `period=${period}&by=${by}&date=${date}`;

@@ -1,4 +1,6 @@
 /** What the back office's sections share: the branch's configuration as pages see it, words, times. */
+import { branchTime } from '../shared/branch-time.js';
+
 export interface L {
   zh: string;
   en: string;
@@ -39,21 +41,7 @@ export const ROLES: Record<string, L> = {
 
 export const both = (l: L | undefined, fallback = '') => (l ? `${l.zh} · ${l.en}` : fallback);
 
-/** "09:12" (or "2026-03-25 09:12" for another day) in the branch's time zone. */
+/** "09:12:05" (or with the date, for another day) in the branch's time zone. */
 export function localTime(iso: string | undefined, timeZone: string, withDate = false): string {
-  if (!iso) return '—';
-  const f = new Intl.DateTimeFormat('zh-CN', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    ...(withDate ? { year: 'numeric', month: '2-digit', day: '2-digit' } : {}),
-  });
-  return f.format(new Date(iso));
-}
-
-/** Today's date in the branch's time zone, YYYY-MM-DD. */
-export function today(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return branchTime(iso, timeZone, { date: withDate, seconds: true });
 }

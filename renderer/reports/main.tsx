@@ -9,6 +9,7 @@ import '../shared/base.css';
 import '../dashboard/dashboard.css';
 import './reports.css';
 import { ApiError, api, getToken, setToken } from '../shared/api.js';
+import { branchTime } from '../shared/branch-time.js';
 import { errorLine } from '../shared/error-text.js';
 import { PeriodPicker, saveCsv, usePeriod } from '../shared/period-picker.js';
 import { SignIn } from '../shared/sign-in.js';
@@ -193,8 +194,8 @@ function Reports({ onSignOut }: { onSignOut: () => void }) {
                     <tr key={`${i.counterId}-${i.from}`} data-counter={i.counterId}>
                       <td>{i.counterId}</td>
                       <td>{i.staffId ?? '—'}</td>
-                      <td>{new Date(i.from).toLocaleString('zh-CN', { hour12: false })}</td>
-                      <td>{i.to ? new Date(i.to).toLocaleString('zh-CN', { hour12: false }) : '进行中 · ongoing'}</td>
+                      <td>{branchTime(i.from, report.timeZone, { date: true, seconds: true })}</td>
+                      <td>{i.to ? branchTime(i.to, report.timeZone, { date: true, seconds: true }) : '进行中 · ongoing'}</td>
                       <td>{i.minutes}</td>
                       <td>{i.ticketNumber ?? '—'}</td>
                     </tr>

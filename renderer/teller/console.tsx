@@ -10,6 +10,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, act, api, newIdempotencyKey } from '../shared/api.js';
 import { openStream, type StreamEvent } from '../shared/stream.js';
 import { errorLine } from '../shared/error-text.js';
+import { branchTime } from '../shared/branch-time.js';
 import { ACTIONS, type ActionDef, type CounterTicket } from './actions.js';
 import { callReasonText } from './call-reason.js';
 import { answerNote, applyAnswer, applyEvent, changesWaiting, type ActionAnswer, type CounterView } from './counter-state.js';
@@ -19,6 +20,7 @@ import { CustomerPanel } from './customer-panel.js';
 import { changesRating, RatingStatus } from './rating-status.js';
 
 export interface Config {
+  branch: { timeZone: string };
   services: { code: string; name: { zh: string; en: string } }[];
   counters: { id: string; name: { zh: string; en: string }; services: { code: string; level: string }[] }[];
   segments: { code: string; name: { zh: string; en: string }; priority: boolean }[];
@@ -39,13 +41,14 @@ function sessionStore(): Storage | undefined {
   }
 }
 
-const clockTime = (t: number) => new Date(t).toLocaleTimeString('zh-CN', { hour12: false });
 
 function waitedText(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
   return m > 0 ? `${m} 分 ${s} 秒 · ${m} min ${s} s` : `${s} 秒 · ${s} s`;
 }
+
+const clockTime = (t: number, timeZone: string) => branchTime(t, timeZone, { seconds: true });
 
 export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me: Me; config: Config; onSignedOut: () => void; onUnauthorized: () => void }) {
   const counterId = me.counter!;
@@ -293,7 +296,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
           <b>{counterDef?.name.zh ?? counterId}</b> {counterDef?.name.en} · {me.name} ({me.staffId})
         </div>
         <div class={`conn ${offlineSince ? 'offline' : 'online'}`} data-testid="conn" role="status">
-          {offlineSince ? `网络已断开，正在重连… · Offline since ${clockTime(offlineSince)}, reconnecting` : '在线 · Online'}
+          {offlineSince ? `网络已断开，正在重连… · Offline since ${clockTime(offlineSince, config.branch.timeZone)}, reconnecting` : '在线 · Online'}
         </div>
         {/* Same tab: the sign-in lives in this tab, and the console recovers the counter on return. */}
         <a href="/followups" data-testid="followups-link">
@@ -305,7 +308,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
       </header>
       {lastOutage && !offlineSince && (
         <div class="notice" data-testid="offline-note" role="status">
-          网络曾中断 {clockTime(lastOutage.from)}–{clockTime(lastOutage.to)}，已恢复 · Was offline {clockTime(lastOutage.from)}–{clockTime(lastOutage.to)}, reconnected
+          网络曾中断 {clockTime(lastOutage.from, config.branch.timeZone)}–{clockTime(lastOutage.to, config.branch.timeZone)}，已恢复 · Was offline {clockTime(lastOutage.from, config.branch.timeZone)}–{clockTime(lastOutage.to, config.branch.timeZone)}, reconnected
         </div>
       )}
       <main class={t ? 'with-customer' : ''}>
@@ -350,7 +353,7 @@ export function CounterConsole({ me, config, onSignedOut, onUnauthorized }: { me
           )}
           <RatingStatus counterId={counterId} changed={ratingChanged} />
         </section>
-        <CustomerPanel counterId={counterId} ticketId={t?.id ?? null} services={serviceNames} />
+        <CustomerPanel counterId={counterId} ticketId={t?.id ?? null} services={serviceNames} timeZone={config.branch.timeZone} />
         <section class="actions">
           {ACTIONS.map((a) => (
             <button key={a.id} data-action={a.id} class={a.id === 'next' ? 'primary big' : 'big'} disabled={busy !== null || !loaded || !a.enabled(state)} onClick={() => press(a)}>

@@ -9,6 +9,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../shared/api.js';
+import { branchTime } from '../shared/branch-time.js';
 import { errorLine } from '../shared/error-text.js';
 import { Options } from '../shared/options.js';
 import { ErrorNote } from '../shared/staff-header.js';
@@ -50,9 +51,9 @@ const HOW = [
   ['other', '其他 · Other'],
 ] as const;
 const HOW_TEXT: Record<string, string> = { ...Object.fromEntries(HOW), kiosk: '取号机 · Kiosk', mobile: '手机 · Phone' };
-const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const when = (iso: string, timeZone: string) => branchTime(iso, timeZone, { date: true });
 
-function ConsentForm({ view, how, setHow, onSaved }: { view: CounterCustomer; how: string; setHow: (how: string) => void; onSaved: (text: string) => void }) {
+function ConsentForm({ view, how, setHow, onSaved, timeZone }: { view: CounterCustomer; how: string; setHow: (how: string) => void; onSaved: (text: string) => void; timeZone: string }) {
   const current = (k: ConsentKind) => view.consents?.[k]?.granted === true;
   const [want, setWant] = useState<Record<ConsentKind, boolean>>({ history: current('history'), followUp: current('followUp'), marketing: current('marketing') });
   const [phone, setPhone] = useState('');
@@ -83,7 +84,7 @@ function ConsentForm({ view, how, setHow, onSaved }: { view: CounterCustomer; ho
               {c.zh} · {c.en}
               {v && (
                 <small data-consent={c.kind}>
-                  {v.granted ? '已同意 · given' : '已撤回 · withdrawn'} {when(v.at)} ({HOW_TEXT[v.how] ?? v.how}
+                  {v.granted ? '已同意 · given' : '已撤回 · withdrawn'} {when(v.at, timeZone)} ({HOW_TEXT[v.how] ?? v.how}
                   {v.by ? `, ${v.by}` : ''})
                 </small>
               )}
@@ -114,7 +115,7 @@ function ConsentForm({ view, how, setHow, onSaved }: { view: CounterCustomer; ho
   );
 }
 
-function History({ c, services, onSaved }: { c: CustomerView; services: Map<string, string>; onSaved: (text: string) => void }) {
+function History({ c, services, onSaved, timeZone }: { c: CustomerView; services: Map<string, string>; onSaved: (text: string) => void; timeZone: string }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
   const p = c.preferences;
@@ -168,7 +169,7 @@ function History({ c, services, onSaved }: { c: CustomerView; services: Map<stri
       <ul class="visits">
         {c.recentVisits.map((v, i) => (
           <li key={i}>
-            {when(v.at)} {v.number ?? ''} {v.serviceCode ? (services.get(v.serviceCode) ?? v.serviceCode) : ''}
+            {when(v.at, timeZone)} {v.number ?? ''} {v.serviceCode ? (services.get(v.serviceCode) ?? v.serviceCode) : ''}
           </li>
         ))}
       </ul>
@@ -180,7 +181,7 @@ function History({ c, services, onSaved }: { c: CustomerView; services: Map<stri
           {c.notes.map((n) => (
             <li key={n.id}>
               <span>{n.text}</span> <small>
-                {when(n.at)} {n.by}
+                {when(n.at, timeZone)} {n.by}
               </small>
             </li>
           ))}
@@ -199,7 +200,7 @@ function History({ c, services, onSaved }: { c: CustomerView; services: Map<stri
 }
 
 /** Reloaded when the ticket at the counter changes, and after every change made here. */
-export function CustomerPanel({ counterId, ticketId, services }: { counterId: string; ticketId: string | null; services: Map<string, string> }) {
+export function CustomerPanel({ counterId, ticketId, services, timeZone }: { counterId: string; ticketId: string | null; services: Map<string, string>; timeZone: string }) {
   const [view, setView] = useState<CounterCustomer | null>(null);
   const [error, setError] = useState('');
   const [saved, setSaved] = useState('');
@@ -266,8 +267,8 @@ export function CustomerPanel({ counterId, ticketId, services }: { counterId: st
               客户要求不再联系：不回访、不介绍产品 · Do not contact: no follow-up calls, no product information
             </p>
           )}
-          {view.customer && <History c={view.customer} services={services} onSaved={done} />}
-          <ConsentForm key={`${view.ticket.id} ${JSON.stringify(view.consents)}`} view={view} how={how} setHow={setHow} onSaved={done} />
+          {view.customer && <History c={view.customer} services={services} onSaved={done} timeZone={timeZone} />}
+          <ConsentForm key={`${view.ticket.id} ${JSON.stringify(view.consents)}`} view={view} how={how} setHow={setHow} onSaved={done} timeZone={timeZone} />
           <button type="button" data-testid="toggle-dnc" onClick={() => void setDoNotContact(!view.doNotContact)}>
             {view.doNotContact ? '取消“不联系” · Clear do-not-contact' : '客户不愿被联系 · Customer asks not to be contacted'}
           </button>

@@ -40,6 +40,8 @@ export interface ReportRow<G extends string = 'service' | 'counter' | 'teller'> 
 
 export interface Report {
   branch: string;
+  /** The branch's time zone: the period's days and every time in the report are its wall clock. */
+  timeZone: string;
   period: Period;
   from: string;
   to: string;
@@ -149,7 +151,7 @@ export function buildReport(
   for (const [k, fs] of groupBy(facts, (f) => f.serviceCode)) rows.push(reportRow('service', k, serviceName.get(k) ?? k, fs, targetOf, scored));
   for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.counterId : null))) rows.push(reportRow('counter', k, counterName.get(k) ?? k, fs, targetOf, scored));
   for (const [k, fs] of groupBy(facts, (f) => (f.calledAt !== null ? f.staffId : null))) rows.push(reportRow('teller', k, tellerName(k), fs, targetOf, scored));
-  return { branch: config.branch.id, period, from, to, rows, interruptions: extras.interruptions ?? [] };
+  return { branch: config.branch.id, timeZone: config.branch.timeZone, period, from, to, rows, interruptions: extras.interruptions ?? [] };
 }
 
 export const CSV_COLUMNS: (keyof ReportRow<string>)[] = [

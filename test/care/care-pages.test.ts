@@ -7,6 +7,7 @@
  * only follow-up consent shows no history and takes no note. After the loan, the follow-up shows
  * as upcoming, then due a week later on the teller's list, with the phone; the outcome recorded
  * there ends it. Do-not-contact set from the panel takes a task off the list. Both pages pass axe.
+ * The staff PCs' clocks run in New York's zone: every time on the pages is still the branch's.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -30,8 +31,11 @@ describe('customer panel and follow-up list', () => {
   let sup: string;
   const errors: string[] = [];
 
-  // bypassCSP only so that axe can be injected; the pages run as served.
-  const page = (width: number, height: number) => openPage(browser, { width, height }, errors, { bypassCSP: true });
+  // bypassCSP only so that axe can be injected; the pages run as served. The browser's zone is
+  // not the branch's (Shanghai), as on a PC imaged elsewhere: pages must show the branch's clock.
+  const page = (width: number, height: number) => openPage(browser, { width, height }, errors, { bypassCSP: true, timezoneId: 'America/New_York' });
+  const inBranch = (iso: string) =>
+    new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
   const take = async (serviceCode: string, pan?: string) => {
     const identityToken = pan ? (await b.api('POST', '/api/kiosk/identity', { body: { pan } })).body.identityToken : undefined;
     const t = await b.api('POST', '/api/tickets', { body: { serviceCode, ...(identityToken ? { identityToken } : {}) } });
@@ -127,6 +131,8 @@ describe('customer panel and follow-up list', () => {
     assert.equal(await console6.textContent('[data-testid=address-as]'), '王先生', 'how to address the customer, as recorded last time');
     assert.match((await console6.textContent('.visits')) ?? '', /D\d{3} 个人贷款 · Personal loans/);
     assert.match((await console6.textContent('[data-testid=notes]')) ?? '', /关注贷款提前还款/);
+    const visits = (await console6.textContent('.visits')) ?? '';
+    assert.ok(/10:\d\d/.test(visits) && !/2[12]:\d\d/.test(visits), `visits at the branch's 10 o'clock, not New York's 22 o'clock: ${visits}`);
     await console6.fill('input[name=note]', '偏好上午办理');
     await console6.click('form.note button[type=submit]');
     await console6.waitForFunction(() => document.querySelectorAll('[data-testid=notes] li').length === 2);
@@ -185,6 +191,8 @@ describe('customer panel and follow-up list', () => {
     assert.match((await task.textContent()) ?? '', /上午 · mornings/, 'the customer’s best time to call');
     assert.match((await task.textContent()) ?? '', /个人贷款|Loan/i);
     assert.equal(await task.locator('[data-testid=phone]').textContent(), '138 0013 8000');
+    const [open] = (await b.api('GET', '/api/followups', { token: sup })).body as { dueAt: string; createdAt: string }[];
+    assert.ok((await task.textContent())?.includes(inBranch(open!.dueAt)), `due time on the branch's clock (${inBranch(open!.dueAt)})`);
     assert.deepEqual(blocking(await axe(list)), [], 'the follow-up list passes axe');
 
     await task.locator('select[name=outcome]').selectOption('reached');

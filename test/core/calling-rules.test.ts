@@ -443,4 +443,23 @@ describe('calling rules: reserve duty', () => {
       { numRuns: 150 },
     );
   });
+
+  // Two kiosks can issue tickets of two services in the same millisecond: the counter's own
+  // order of its services decides, never the ticket's position in some internal list.
+  test.each(['reserve', 'strict'])('a tie in the same millisecond goes to the service the counter lists first (%s tiers)', (tiers) => {
+    const yaml = TEST_BRANCH_YAML.replace('  - { id: "3", primary: [C] }', '  - { id: "3", primary: [C] }\n  - { id: "4", primary: [B, A] }\n  - { id: "5", primary: [A, B] }').replace(
+      'rules: { fairnessCap: 2',
+      `rules: { tiers: ${tiers}, fairnessCap: 2`,
+    );
+    for (const [counter, first, second] of [
+      ['4', 'B001', 'A001'],
+      ['5', 'A001', 'B001'],
+    ] as const) {
+      const h = new EngineHarness(yaml);
+      h.open(counter);
+      h.issue('A');
+      h.issue('B'); // same millisecond: no tick
+      assert.deepEqual([h.serveNext(counter), h.serveNext(counter)], [first, second]);
+    }
+  });
 });

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TestBranch } from './branch.js';
 
-export async function openPage(browser: Browser, viewport: { width: number; height: number }, errors: string[], opts: { bypassCSP?: boolean } = {}): Promise<Page> {
+export async function openPage(browser: Browser, viewport: { width: number; height: number }, errors: string[], opts: { bypassCSP?: boolean; timezoneId?: string } = {}): Promise<Page> {
   const p = await (await browser.newContext({ viewport, ...opts })).newPage();
   p.on('pageerror', (e) => errors.push(e.message));
   return p;
