@@ -203,6 +203,8 @@ export async function printHqBench(): Promise<void> {
           await branch.app.sync!.uploader.stop();
           const week = queueEvents('demo-001', 1, 15_000, Date.now() - 7 * 86_400_000);
           branch.app.service.record(week.map((e) => draft(e.type, Date.parse(e.at), e.data)));
+          // The branch commits its writes in groups: the week is in the outbox once its group is.
+          while (branch.app.sync!.uploader.status().backlog < week.length) await new Promise((r) => setTimeout(r, 10));
           const backlog = branch.app.sync!.uploader.status().backlog;
           const t0 = performance.now();
           branch.app.sync!.uploader.start();
