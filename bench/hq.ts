@@ -204,7 +204,10 @@ export async function printHqBench(): Promise<void> {
           const week = queueEvents('demo-001', 1, 15_000, Date.now() - 7 * 86_400_000);
           branch.app.service.record(week.map((e) => draft(e.type, Date.parse(e.at), e.data)));
           // The branch commits its writes in groups: the week is in the outbox once its group is.
-          while (branch.app.sync!.uploader.status().backlog < week.length) await new Promise((r) => setTimeout(r, 10));
+          for (const until = Date.now() + 60_000; branch.app.sync!.uploader.status().backlog < week.length; ) {
+            if (Date.now() > until) throw new Error(`the branch's outbox holds ${branch.app.sync!.uploader.status().backlog} of the week's ${week.length} events after a minute`);
+            await new Promise((r) => setTimeout(r, 10));
+          }
           const backlog = branch.app.sync!.uploader.status().backlog;
           const t0 = performance.now();
           branch.app.sync!.uploader.start();
