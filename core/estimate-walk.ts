@@ -16,7 +16,7 @@ import { rankHeads } from './selection.js';
 import type { QueueRules, SkillLevel } from './types.js';
 
 const MINUTE = 60_000;
-const MAX_STEPS = 800;
+const MAX_STEPS = 400;
 /** Beyond a long day the model has nothing useful to say. */
 export const MAX_MODEL_MINUTES = 8 * 60;
 

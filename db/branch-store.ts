@@ -96,6 +96,11 @@ export interface BranchStore {
   /** Checks now that the database files are still the ones opened (a timer calls it). */
   checkStorage(): StorageProblem | undefined;
   /**
+   * Copies the WAL into the database file if something was written and nothing for `idleMs`
+   * (a timer calls it): checkpoints run between requests, not inside a commit. Returns whether it ran.
+   */
+  checkpointWhenIdle(idleMs: number): boolean;
+  /**
    * Group commit (decision record 0002): the commits that follow `beginBatch` join one
    * transaction, each as a savepoint of its own, and `commitBatch` makes all of them durable
    * with one fsync.
@@ -189,6 +194,7 @@ function guarded(store: BranchStore, guard: WriteGuard): BranchStore {
     commitBatch: w(store.commitBatch, 'both'),
     storageProblem: () => guard.problem,
     checkStorage: () => guard.check(),
+    checkpointWhenIdle: (idleMs) => guard.checkpointWhenIdle(idleMs),
   };
 }
 
@@ -417,6 +423,7 @@ export function createBranchStore(db: Db, opts: BranchStoreOptions = {}): Branch
     deleteIdempotentBefore: (time) => stmt.deleteIdem.run(time).changes,
     storageProblem: () => undefined,
     checkStorage: () => undefined,
+    checkpointWhenIdle: () => false,
     beginBatch: () => void batch.begin.run(),
     inBatch: () => db.inTransaction,
     commitBatch: () => void batch.commit.run(),

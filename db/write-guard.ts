@@ -69,6 +69,9 @@ export class WriteGuard {
   private readonly shm: FileId | undefined;
   private halted: StorageProblem | undefined;
   private busyUntil = 0;
+  /** When the last write began, and when the WAL was last copied into the database file. */
+  private lastWriteAt = 0;
+  private checkpointedAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -129,8 +132,24 @@ export class WriteGuard {
     if (this.halted) throw replacedError(this.halted);
     const change = checkFiles ? this.changed() : undefined;
     if (change) throw replacedError(this.halt(change));
-    const wait = this.busyUntil - this.now();
+    const now = this.now();
+    const wait = this.busyUntil - now;
     if (wait > 0) throw busyError(Math.ceil(wait / 1000));
+    this.lastWriteAt = now;
+  }
+
+  /**
+   * Copies the WAL into the database file (a passive checkpoint: it never waits for a lock) when
+   * something was written since the last copy and nothing for `idleMs`, so the copy runs between
+   * requests rather than inside one (db/open-database.ts, WAL_BOUND_PAGES). Returns whether it
+   * ran. Checked like a write: not while writes are halted, nor inside a batch.
+   */
+  checkpointWhenIdle(idleMs: number): boolean {
+    if (this.db.memory || this.halted || this.db.inTransaction) return false;
+    if (this.lastWriteAt <= this.checkpointedAt || this.now() - this.lastWriteAt < idleMs) return false;
+    this.write(() => this.db.pragma('wal_checkpoint(PASSIVE)'), 'before');
+    this.checkpointedAt = this.lastWriteAt;
+    return true;
   }
 
   private now(): number {

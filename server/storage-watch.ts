@@ -3,11 +3,17 @@
  * checks them around every write; this checks them every second when nothing is written), and
  * when they are not: logs it for IT, and shows an alert on the dashboard. The alert lives in
  * memory, since nothing can be saved any more; /api/health reports the same.
+ *
+ * On the same tick it copies the WAL into the database file once the service has been idle for
+ * a moment, so checkpoints run between requests instead of inside a commit (db/open-database.ts).
  */
 import type { BranchStore } from '../db/branch-store.js';
 import type { AlertRecord } from '../db/insights-store.js';
 import type { StorageProblem } from '../db/write-guard.js';
 import type { Logger } from './logger.js';
+
+/** Nothing written for this long: a checkpoint now is unlikely to hold up a request. */
+const IDLE_BEFORE_CHECKPOINT_MS = 200;
 
 export class StorageWatch {
   private timer: NodeJS.Timeout | undefined;
@@ -27,10 +33,10 @@ export class StorageWatch {
     );
   };
 
-  start(store: Pick<BranchStore, 'checkStorage'>): void {
+  start(store: Pick<BranchStore, 'checkStorage' | 'checkpointWhenIdle'>): void {
     this.timer = setInterval(() => {
       try {
-        store.checkStorage();
+        if (!store.checkStorage()) store.checkpointWhenIdle(IDLE_BEFORE_CHECKPOINT_MS);
       } catch (err) {
         this.log.error({ err }, 'checking the database files failed');
       }

@@ -11,7 +11,8 @@ import { rankStrict } from '../../core/selection-strict.js';
 import type { QueueRules } from '../../core/types.js';
 
 const MINUTE = 60_000;
-const MAX_STEPS = 800;
+// The same bound as the product's walk: a parameter of the model, not of how it is written.
+const MAX_STEPS = 400;
 
 function referenceRank(heads: readonly LineHead[], now: number, rules: QueueRules, streak: number): HeadPick | null {
   return rules.tiers === 'strict' ? rankStrict(heads, now, rules, streak) : referenceRankReserve(heads, now, rules, streak);
