@@ -38,6 +38,11 @@ export function clusterCpuSeconds(dataDir: string): number {
   return total;
 }
 
+/** CPU seconds used so far by another process (all its threads; not its children). */
+export function pidCpuSeconds(pid: number): number {
+  return times(pid).own;
+}
+
 /** CPU seconds used so far by this process, all threads (PGlite runs in it). */
 export function processCpuSeconds(): number {
   const u = process.cpuUsage();

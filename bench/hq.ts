@@ -8,15 +8,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHqApp, type HqApp } from '../hq/app.js';
-import { silentLogger } from '../server/logger.js';
+import { openHqStore } from '../hq/open-store.js';
+import { openPostgres } from '../hq/storage/postgres.js';
+import type { SqlDatabase } from '../hq/storage/sql.js';
 import { queueEvents } from '../test/support/hq-events.js';
 import { pgliteDataDir } from '../test/support/hq.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { startTestBranch } from '../test/support/branch.js';
 import { envCount, ms, percentile, progress, table } from './stats.js';
 import { draft, type BranchEvent } from '../core/events.js';
-import { copyRow } from '../hq/storage/sql.js';
+import { copyRow, CopyText } from '../hq/storage/sql.js';
+import { clusterCpuSeconds, processCpuSeconds } from './cpu-time.js';
+import { startHqProcess, type HqProcess } from './hq-child.js';
 
 const EVENTS = envCount('BENCH_HQ_EVENTS', 60_000);
 const BATCH = envCount('BENCH_HQ_BATCH', 400);
@@ -31,11 +34,11 @@ function branchAgent(i: number): Agent {
   return new Agent({ keepAlive: true, maxSockets: 1, localAddress: `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}` });
 }
 
-function post(url: string, token: string, body: string, agent: Agent): Promise<{ status: number; retryAfter: number; json: any }> {
+function post(url: string, token: string, body: Buffer, agent: Agent): Promise<{ status: number; retryAfter: number; json: any }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url + '/api/sync/events',
-      { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -48,29 +51,33 @@ function post(url: string, token: string, body: string, agent: Agent): Promise<{
   });
 }
 
-async function enroll(hq: HqApp, branch: string): Promise<string> {
-  const { code } = await hq.store.createEnrollmentCode(branch, '', 1);
-  const res = await fetch(hq.url + '/api/enroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, installId: `bench-${branch}`, branch }) });
-  const body = (await res.json()) as { credential?: string };
-  if (res.status !== 200 || !body.credential) throw new Error(`enrolling ${branch} answered ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
-  return body.credential;
+/** CPU seconds so far: head office's process, this process (the branches' side), PostgreSQL's processes. */
+export interface CpuSample {
+  hq: number;
+  client: number;
+  db: number;
 }
+export type CpuMeter = () => CpuSample;
+const noCpu: CpuMeter = () => ({ hq: 0, client: 0, db: 0 });
 
-/** CPU seconds so far of this process and of the database server (0 when it runs in this process). */
-export type CpuMeter = () => { node: number; db: number };
-const noCpu: CpuMeter = () => ({ node: 0, db: 0 });
-
+/** Microseconds of CPU per event, by who spent them. */
 export interface CpuUse {
-  /** Microseconds of CPU per event in this process (head office and the simulated branches). */
-  nodeUs: number;
-  /** Microseconds of CPU per event in PostgreSQL's processes. */
+  /** Head office's process (with PGlite, the database too). */
+  hqUs: number;
+  /** The simulated branches (their HTTP client) or the COPY client: other machines in real life. */
+  clientUs: number;
+  /** PostgreSQL's processes. */
   dbUs: number;
 }
 
-function cpuSince(meter: CpuMeter, start: { node: number; db: number }, events: number): CpuUse {
+function cpuSince(meter: CpuMeter, start: CpuSample, events: number): CpuUse {
   const now = meter();
-  return { nodeUs: ((now.node - start.node) * 1e6) / events, dbUs: ((now.db - start.db) * 1e6) / events };
+  const us = (a: number, b: number) => ((a - b) * 1e6) / events;
+  return { hqUs: us(now.hq, start.hq), clientUs: us(now.client, start.client), dbUs: us(now.db, start.db) };
 }
+
+/** Events per second two cores would carry at this CPU per event (head office + database, no clients). */
+export const twoCoreRate = (c: CpuUse) => 2e6 / (c.hqUs + c.dbUs);
 
 export interface UploadRun {
   events: number;
@@ -82,18 +89,18 @@ export interface UploadRun {
 }
 
 /** `streams` branches each upload their events in batches, all at once; 429s wait Retry-After and retry. */
-export async function upload(hq: HqApp, prefix: string, streams: number, perStream: number, batch: number, meter: CpuMeter = noCpu): Promise<UploadRun> {
-  // One after another: enrolment is not what is measured, and 200 at once from this one
-  // address would pass head office's cap on connections per address.
+export async function upload(hq: HqProcess, prefix: string, streams: number, perStream: number, batch: number, meter: CpuMeter = noCpu): Promise<UploadRun> {
+  // One after another: enrolment is not what is measured. Each from its branch's own address.
+  const agents = Array.from({ length: streams }, (_, i) => branchAgent(i));
   const creds: string[] = [];
-  for (let i = 0; i < streams; i++) creds.push(await enroll(hq, `${prefix}-${i}`));
-  // Each branch serialises its batches on its own machine: done before the clock starts, so
-  // this process's CPU is head office's (and the HTTP client's) only.
+  for (let i = 0; i < streams; i++) creds.push(await hq.enroll(`${prefix}-${i}`, agents[i]));
+  // Each branch serialises its batches on its own machine: done before the clock starts, to
+  // the bytes it sends.
   const work = creds.map((c, i) => {
     const events = queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000);
-    const bodies: string[] = [];
-    for (let k = 0; k < events.length; k += batch) bodies.push(JSON.stringify({ stream: 'queue', events: events.slice(k, k + batch) }));
-    return { cred: c, bodies, agent: branchAgent(i) };
+    const bodies: Buffer[] = [];
+    for (let k = 0; k < events.length; k += batch) bodies.push(Buffer.from(JSON.stringify({ stream: 'queue', events: events.slice(k, k + batch) })));
+    return { cred: c, bodies, agent: agents[i]! };
   });
   const batchMs: number[] = [];
   let refused = 0;
@@ -123,27 +130,38 @@ export async function upload(hq: HqApp, prefix: string, streams: number, perStre
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSince(meter, cpu0, streams * perStream);
   for (const w of work) w.agent.destroy();
-  return { events: streams * perStream, seconds, cpu: cpuSince(meter, cpu0, streams * perStream), batchMs, refused, dropped };
+  return { events: streams * perStream, seconds, cpu, batchMs, refused, dropped };
 }
 
 /** The same rows as ingest stores, in COPY's text format. */
-function rowsOf(branch: string, events: BranchEvent[]): string {
-  return events.map((e) => copyRow([branch, e.stream, e.seq, e.type, e.v, e.at, JSON.stringify(e.data)])).join('');
+function rowsOf(branch: string, events: BranchEvent[]): readonly string[] {
+  const text = new CopyText();
+  for (const e of events) text.add(copyRow([branch, e.stream, e.seq, e.type, e.v, e.at, JSON.stringify(e.data)]));
+  return text.done();
 }
 
 /**
  * The same rows (same generator, same count) with COPY into the same table and indexes, each
  * stream's rows in one COPY (one transaction), all streams at once: the floor for loading them.
+ * The rows are built before the clock, as the branches' bodies are.
  */
-export async function rawCopy(hq: HqApp, prefix: string, streams: number, perStream: number, meter: CpuMeter = noCpu): Promise<{ rate: number; cpu: CpuUse }> {
+export async function rawCopy(db: SqlDatabase, prefix: string, streams: number, perStream: number, meter: CpuMeter = noCpu): Promise<{ rate: number; cpu: CpuUse }> {
   const chunks = Array.from({ length: streams }, (_, i) => rowsOf(`${prefix}-${i}`, queueEvents(`${prefix}-${i}`, 1, perStream, Date.now() - 3_600_000)));
   const t0 = performance.now();
   const cpu0 = meter();
-  await Promise.all(chunks.map((rows) => hq.store.db.copyRows('events', ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'], rows)));
+  await Promise.all(chunks.map((rows) => db.copyRows('events', ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'], rows)));
   const rate = (streams * perStream) / ((performance.now() - t0) / 1000);
   return { rate, cpu: cpuSince(meter, cpu0, streams * perStream) };
 }
+
+/** Head office's database opened from this process after its server stopped (PGlite) or beside it (PostgreSQL). */
+export async function openBenchDb(dataDir: string, databaseUrl?: string): Promise<SqlDatabase> {
+  return databaseUrl ? openPostgres(databaseUrl, { poolSize: 8 }) : (await openHqStore({ dataDir })).db;
+}
+
+const cpuCell = (c: CpuUse) => `${c.hqUs.toFixed(0)} + ${c.dbUs.toFixed(0)} µs (branches ${c.clientUs.toFixed(0)})`;
 
 export async function printHqBench(): Promise<void> {
   const rows: string[][] = [];
@@ -154,32 +172,42 @@ export async function printHqBench(): Promise<void> {
     {
       const dataDir = mkdtempSync(join(tmpdir(), 'bench-hq-'));
       dirs.push(dataDir);
-      const hq = await startHqApp({ dataDir, databaseUrl: await pg.createDatabase(), port: 0, host: '127.0.0.1', log: silentLogger, enrollPerMinute: 100_000 });
+      const url = await pg.createDatabase();
+      const hq = await startHqProcess(dataDir, url);
+      const db = await openBenchDb(dataDir, url);
       try {
+        const meter: CpuMeter = () => ({ hq: hq.cpuSeconds(), client: processCpuSeconds(), db: clusterCpuSeconds(pg.dataDir) });
         const streams = 8;
         progress(`HQ ingest into PostgreSQL: ${EVENTS} events, batches of ${BATCH}, ${streams} branches at once`);
         await upload(hq, 'warm', 2, BATCH * 4, BATCH);
-        const run = await upload(hq, 'pg', streams, Math.floor(EVENTS / streams), BATCH);
-        const copy = (await rawCopy(hq, 'copy', streams, Math.floor(EVENTS / streams))).rate;
+        const run = await upload(hq, 'pg', streams, Math.floor(EVENTS / streams), BATCH, meter);
+        const copy = await rawCopy(db, 'copy', streams, Math.floor(EVENTS / streams), meter);
         const rate = run.events / run.seconds;
         rows.push(['PostgreSQL: ingest over HTTP (validate, dedupe, insert, tickets)', `${run.events}`, `${rate.toFixed(0)} /s`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), '>= 25,000 /s', rate >= 25_000 ? 'met' : 'MISSED']);
-        rows.push(['PostgreSQL: raw COPY of the same rows, same table', `${run.events}`, `${copy.toFixed(0)} /s`, '', '', '(floor)', `ingest = ${((rate / copy) * 100).toFixed(0)}% of COPY`]);
+        rows.push(['  CPU per event: head office + PostgreSQL', '', cpuCell(run.cpu), '', '', '', `2 cores: ${twoCoreRate(run.cpu).toFixed(0)} /s`]);
+        rows.push(['PostgreSQL: raw COPY of the same rows, same table', `${run.events}`, `${copy.rate.toFixed(0)} /s`, '', '', '(floor)', `ingest = ${((rate / copy.rate) * 100).toFixed(0)}% of COPY`]);
+        rows.push(['  CPU per event: PostgreSQL (COPY client)', '', `${copy.cpu.dbUs.toFixed(0)} µs (${copy.cpu.clientUs.toFixed(0)})`, '', '', '', '']);
 
         // ------------------------------------------------------------ 200 branches at once
         progress(`HQ: ${BRANCHES} branches uploading at once`);
         const many = await upload(hq, 'many', BRANCHES, 600, 200);
         rows.push([`${BRANCHES} branches at once, 600 events each, batches of 200`, `${many.events}`, `${(many.events / many.seconds).toFixed(0)} /s`, ms(percentile(many.batchMs, 50)), ms(percentile(many.batchMs, 99)), 'held, no loss', `${many.refused} answered 429, ${many.dropped} connections reset; all retried`]);
-        const held = await hq.store.db.query("SELECT count(*)::bigint AS n FROM events WHERE branch LIKE 'many-%'");
+        const held = await db.query("SELECT count(*)::bigint AS n FROM events WHERE branch LIKE 'many-%'");
         if (Number(held[0]?.n) !== many.events) throw new Error(`200-branch run: ${String(held[0]?.n)} rows held, ${many.events} sent`);
 
         // ------------------------------------------------------------ 7 days of backlog
         progress('HQ: a branch with 7 days of backlog (15,000 events) catching up');
-        const { code } = await hq.store.createEnrollmentCode('demo-001', '', 1);
+        const code = await hq.enrollmentCode('demo-001');
         const branch = await startTestBranch({ hq: { url: hq.url, enrollCode: code, backoff: { baseMs: 100, capMs: 1000 } } });
         try {
           await branch.app.sync!.uploader.stop();
           const week = queueEvents('demo-001', 1, 15_000, Date.now() - 7 * 86_400_000);
           branch.app.service.record(week.map((e) => draft(e.type, Date.parse(e.at), e.data)));
+          // The branch commits its writes in groups: the week is in the outbox once its group is.
+          for (const until = Date.now() + 60_000; branch.app.sync!.uploader.status().backlog < week.length; ) {
+            if (Date.now() > until) throw new Error(`the branch's outbox holds ${branch.app.sync!.uploader.status().backlog} of the week's ${week.length} events after a minute`);
+            await new Promise((r) => setTimeout(r, 10));
+          }
           const backlog = branch.app.sync!.uploader.status().backlog;
           const t0 = performance.now();
           branch.app.sync!.uploader.start();
@@ -196,14 +224,15 @@ export async function printHqBench(): Promise<void> {
           }
           while (branch.app.sync!.uploader.status().backlog > 0) await new Promise((r) => setTimeout(r, 50));
           const lags = (
-            await hq.store.db.query("SELECT (extract(epoch FROM received_at - at) * 1000)::float8 AS lag FROM events WHERE branch = 'demo-001' AND stream = 'queue' AND at >= $1", [since])
+            await db.query("SELECT (extract(epoch FROM received_at - at) * 1000)::float8 AS lag FROM events WHERE branch = 'demo-001' AND stream = 'queue' AND at >= $1", [since])
           ).map((r) => Number(r.lag));
           rows.push(['sync lag, commit at branch to row at HQ', `${lags.length}`, '', ms(percentile(lags, 50)), `p95 ${ms(percentile(lags, 95))}`, 'p95 <= 5 s', percentile(lags, 95) <= 5000 ? 'met' : 'MISSED']);
         } finally {
           await branch.close();
         }
       } finally {
-        await hq.close();
+        await db.close();
+        await hq.stop();
       }
     }
 
@@ -211,23 +240,32 @@ export async function printHqBench(): Promise<void> {
     {
       const dataDir = await pgliteDataDir();
       dirs.push(dataDir);
-      const hq = await startHqApp({ dataDir, port: 0, host: '127.0.0.1', log: silentLogger, enrollPerMinute: 100_000 });
+      const total = Math.floor(EVENTS / 3);
+      const hq = await startHqProcess(dataDir);
+      let run: UploadRun;
       try {
-        const total = Math.floor(EVENTS / 3);
         progress(`HQ ingest into PGlite: ${total} events, batches of ${BATCH}`);
-        const run = await upload(hq, 'pgl', 4, Math.floor(total / 4), BATCH);
-        const copy = (await rawCopy(hq, 'pglcopy', 4, Math.floor(total / 4))).rate;
+        run = await upload(hq, 'pgl', 4, Math.floor(total / 4), BATCH, () => ({ hq: hq.cpuSeconds(), client: processCpuSeconds(), db: 0 }));
+      } finally {
+        await hq.stop();
+      }
+      // The embedded database belongs to one process: its raw COPY runs here once the server is gone.
+      const db = await openBenchDb(dataDir);
+      try {
+        const copy = await rawCopy(db, 'pglcopy', 4, Math.floor(total / 4), () => ({ hq: 0, client: 0, db: processCpuSeconds() }));
         const rate = run.events / run.seconds;
         rows.push(['PGlite (embedded): ingest over HTTP', `${run.events}`, `${rate.toFixed(0)} /s`, ms(percentile(run.batchMs, 50)), ms(percentile(run.batchMs, 99)), '(embedded default)', '']);
-        rows.push(['PGlite (embedded): raw COPY of the same rows', `${run.events}`, `${copy.toFixed(0)} /s`, '', '', '(floor)', `ingest = ${((rate / copy) * 100).toFixed(0)}% of COPY`]);
+        rows.push(['  CPU per event: head office with PGlite', '', `${run.cpu.hqUs.toFixed(0)} µs (branches ${run.cpu.clientUs.toFixed(0)})`, '', '', '', '']);
+        rows.push(['PGlite (embedded): raw COPY of the same rows', `${run.events}`, `${copy.rate.toFixed(0)} /s`, '', '', '(floor)', `ingest = ${((rate / copy.rate) * 100).toFixed(0)}% of COPY`]);
+        rows.push(['  CPU per event: PGlite COPY', '', `${copy.cpu.dbUs.toFixed(0)} µs`, '', '', '', '']);
       } finally {
-        await hq.close();
+        await db.close();
       }
     }
   } finally {
     await pg.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
-  console.log(`\nHead office — PostgreSQL 15 with fsync on (synchronous_commit on), PGlite in-process; HQ and clients in this process\n`);
+  console.log(`\nHead office — its own process (as npm run hq starts it); PostgreSQL 15 with fsync and synchronous_commit on; PGlite inside head office's process; the simulated branches in the bench's process\n`);
   console.log(table(['head office', 'events', 'rate', 'p50', 'p99 / other', 'goal', ''], rows));
 }

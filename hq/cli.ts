@@ -21,7 +21,7 @@ import { openHqStore } from './open-store.js';
 import type { HqStore } from './storage/hq-store.js';
 
 export const HQ_USAGE = `Usage:
-  npm run hq -- [--port PORT] [--data DIR] [--database postgres://…] [--host ADDR]
+  npm run hq -- [--port PORT] [--data DIR] [--database postgres://…] [--pool-size N] [--host ADDR]
                 [--tls-cert FILE --tls-key FILE] [--log pretty|json] [--log-level LEVEL]
   npm run hq -- enroll --data DIR --branch BRANCH [--region REGION] [--expires-hours H] [--database URL]
   npm run hq -- operator-token --data DIR [--label TEXT] [--database URL]
@@ -31,6 +31,7 @@ export const HQ_USAGE = `Usage:
   --host ADDR        address to listen on (default 127.0.0.1); any other needs --tls-cert/--tls-key
   --data DIR         data folder: the embedded database, the server's lock (default ./data/hq)
   --database URL     use this PostgreSQL instead of the embedded database
+  --pool-size N      connections to PostgreSQL, batches written at once (default 8)
   enroll             prints a one-time enrollment code for BRANCH (last line)
   operator-token     prints a new operator token for the head-office page and API (last line)
   revoke             revokes BRANCH's credentials; it must be enrolled again`;
@@ -40,6 +41,7 @@ const OPTIONS = {
   host: { type: 'string' },
   data: { type: 'string' },
   database: { type: 'string' },
+  'pool-size': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   log: { type: 'string' },
@@ -201,12 +203,15 @@ export async function runHqCli(argv: string[]): Promise<void> {
   const port = v.port === undefined ? 8443 : Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0–65535, not "${v.port ?? ''}"`);
   if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) fail('--tls-cert and --tls-key go together');
+  const poolSize = v['pool-size'] === undefined ? undefined : Number(v['pool-size']);
+  if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 100)) fail(`--pool-size must be 1–100, not "${v['pool-size'] ?? ''}"`);
   const logFormat = v.log ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (logFormat !== 'pretty' && logFormat !== 'json') fail('--log must be pretty or json');
   const log = createLogger({ pretty: logFormat === 'pretty', level: v['log-level'] ?? 'info' });
   const app = await startHqApp({
     dataDir: resolve(v.data ?? 'data/hq'),
     databaseUrl: v.database,
+    poolSize,
     port,
     host: v.host ?? '127.0.0.1',
     log,

@@ -10,6 +10,7 @@ import { alarmReportSchema, configReportSchema, enrollRequestSchema, livePushSch
 import type { Hints } from '../hints.js';
 import type { Ingest } from '../ingest.js';
 import type { HqStore } from '../storage/hq-store.js';
+import { parseBatchBody } from './batch-body.js';
 import { requireBranch } from './principals.js';
 import { z } from 'zod';
 
@@ -32,30 +33,40 @@ export function registerSyncRoutes(app: FastifyInstance, deps: { store: HqStore;
     return store.redeemEnrollment(body.code, body.installId, body.branch);
   });
 
-  app.post('/api/sync/events', { bodyLimit: SYNC_BODY_LIMIT }, async (req, reply) => {
-    const branch = await requireBranch(store, req);
-    try {
-      const r = await ingest.batch(branch, req.body);
-      if (r.kind === 'ok') return { stream: r.stream, ackSeq: r.ackSeq, inserted: r.inserted, duplicates: r.duplicates };
-      if (r.kind === 'gap') {
+  // Event batches get their own JSON parser (batch-body.ts says why); every other route keeps fastify's.
+  void app.register(async (scope) => {
+    const wholeBody = scope.getDefaultJsonParser('error', 'error');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: SYNC_BODY_LIMIT }, (req, body, done) => {
+      // parseAs 'buffer' always gives a Buffer; the type covers the string form as well.
+      const batch = typeof body === 'string' ? undefined : parseBatchBody(body);
+      if (batch) done(null, batch);
+      else wholeBody(req, body.toString('utf8'), done);
+    });
+    scope.post('/api/sync/events', { bodyLimit: SYNC_BODY_LIMIT }, async (req, reply) => {
+      const branch = await requireBranch(store, req);
+      try {
+        const r = await ingest.batch(branch, req.body);
+        if (r.kind === 'ok') return { stream: r.stream, ackSeq: r.ackSeq, inserted: r.inserted, duplicates: r.duplicates };
+        if (r.kind === 'gap') {
+          return reply.code(409).send({
+            error: { code: 'SEQ_GAP', message: `Head office holds ${r.stream} up to ${r.ackSeq}; send from ${r.expectedSeq}.` },
+            stream: r.stream,
+            ackSeq: r.ackSeq,
+            expectedSeq: r.expectedSeq,
+          });
+        }
+        await store.raiseAlarm(branch, 'sequence_conflict', { stream: r.stream, conflictSeq: r.conflictSeq, hqSeq: r.ackSeq });
         return reply.code(409).send({
-          error: { code: 'SEQ_GAP', message: `Head office holds ${r.stream} up to ${r.ackSeq}; send from ${r.expectedSeq}.` },
+          error: { code: 'SEQ_CONFLICT', message: `Event ${r.conflictSeq} of ${r.stream} differs from the one head office holds: this branch's log is not the one it uploaded (restored from a backup?).` },
           stream: r.stream,
           ackSeq: r.ackSeq,
-          expectedSeq: r.expectedSeq,
+          conflictSeq: r.conflictSeq,
         });
+      } catch (e) {
+        if (isDomainError(e) && e.code === 'OVERLOADED') reply.header('retry-after', String(retryAfter.parse(e.details).retryAfterSeconds));
+        throw e;
       }
-      await store.raiseAlarm(branch, 'sequence_conflict', { stream: r.stream, conflictSeq: r.conflictSeq, hqSeq: r.ackSeq });
-      return reply.code(409).send({
-        error: { code: 'SEQ_CONFLICT', message: `Event ${r.conflictSeq} of ${r.stream} differs from the one head office holds: this branch's log is not the one it uploaded (restored from a backup?).` },
-        stream: r.stream,
-        ackSeq: r.ackSeq,
-        conflictSeq: r.conflictSeq,
-      });
-    } catch (e) {
-      if (isDomainError(e) && e.code === 'OVERLOADED') reply.header('retry-after', String(retryAfter.parse(e.details).retryAfterSeconds));
-      throw e;
-    }
+    });
   });
 
   app.get('/api/sync/state', async (req) => {

@@ -8,7 +8,7 @@ import { DomainError } from '../../common/errors.js';
 import type { BranchEvent, StreamName } from '../../core/events.js';
 import { ticketStatusSchema, type Ticket } from '../../core/types.js';
 import { newCredential, newEnrollmentCode, newOperatorToken, normalizeEnrollmentCode, secretHash } from '../secrets.js';
-import { copyField, type SqlDatabase, type SqlRunner } from './sql.js';
+import { copyField, CopyText, type SqlDatabase, type SqlRunner } from './sql.js';
 
 const num = z.coerce.number();
 const time = z.coerce.date();
@@ -113,12 +113,12 @@ async function insertEvents(tx: SqlRunner, branch: string, stream: string, event
   await tx.copyRows('events', EVENT_COLUMNS, eventRows(branch, stream, events));
 }
 
-/** The rows of EVENT_COLUMNS in COPY's text format. */
-function eventRows(branch: string, stream: string, events: readonly BranchEvent[]): string {
+/** The rows of EVENT_COLUMNS in COPY's text format, in pieces (CopyText says why). */
+function eventRows(branch: string, stream: string, events: readonly BranchEvent[]): readonly string[] {
   const prefix = `${copyField(branch)}\t${copyField(stream)}\t`;
-  let rows = '';
-  for (const e of events) rows += `${prefix}${e.seq}\t${copyField(e.type)}\t${e.v}\t${copyField(e.at)}\t${copyField(JSON.stringify(e.data))}\n`;
-  return rows;
+  const text = new CopyText();
+  for (const e of events) text.add(`${prefix}${e.seq}\t${copyField(e.type)}\t${e.v}\t${copyField(e.at)}\t${copyField(JSON.stringify(e.data))}\n`);
+  return text.done();
 }
 
 /**
@@ -160,6 +160,7 @@ async function projectTickets(tx: SqlRunner, branch: string, events: BranchEvent
        segment = excluded.segment, seq = excluded.seq
      WHERE tickets.seq < excluded.seq`,
     [branch, JSON.stringify(rows)],
+    'hq_ingest_tickets',
   );
 }
 
@@ -181,7 +182,7 @@ export function createHqStore(db: SqlDatabase) {
       return db.transaction(async (tx) => {
         // A stream that has a row is locked without writing it (FOR UPDATE leaves no dead row);
         // its first batch makes the row, and a second first batch racing it waits on the insert.
-        let h = await tx.query('SELECT head FROM streams WHERE branch = $1 AND stream = $2 FOR UPDATE', [branch, stream]);
+        let h = await tx.query('SELECT head FROM streams WHERE branch = $1 AND stream = $2 FOR UPDATE', [branch, stream], 'hq_ingest_lock');
         if (h.length === 0) {
           h = await tx.query(
             `INSERT INTO streams (branch, stream) VALUES ($1, $2)
@@ -212,11 +213,11 @@ export function createHqStore(db: SqlDatabase) {
         if (fresh.length > 0) {
           await insertEvents(tx, branch, stream, fresh);
           await projectTickets(tx, branch, fresh);
-          await tx.query('UPDATE streams SET head = $3, updated_at = now() WHERE branch = $1 AND stream = $2', [branch, stream, last]);
+          await tx.query('UPDATE streams SET head = $3, updated_at = now() WHERE branch = $1 AND stream = $2', [branch, stream, last], 'hq_ingest_head');
         }
         // "Last sync" is shown to the second: a busy branch's row is rewritten once a second at
         // most, not once a batch (each rewrite leaves a dead row and holds the row's lock).
-        await tx.query("UPDATE branches SET last_sync_at = now() WHERE id = $1 AND (last_sync_at IS NULL OR last_sync_at < now() - interval '1 second')", [branch]);
+        await tx.query("UPDATE branches SET last_sync_at = now() WHERE id = $1 AND (last_sync_at IS NULL OR last_sync_at < now() - interval '1 second')", [branch], 'hq_ingest_last_sync');
         return { kind: 'ok', ackSeq: Math.max(head, last), inserted: fresh.length, duplicates };
       });
     },

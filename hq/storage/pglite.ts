@@ -17,14 +17,15 @@ export async function openPglite(dir: string | undefined): Promise<SqlDatabase> 
     throw new DomainError('DATABASE_OPEN_FAILED', `Cannot open the embedded database in ${dir ?? 'memory'}: ${(e as Error).message}. Is another head-office server using this data folder?`);
   }
   const run = (q: Pick<PGlite, 'query' | 'exec'> | Transaction): SqlRunner => ({
+    // PGlite has one connection in this process; its statements are not kept by name.
     async query(text: string, params: readonly SqlParam[] = []) {
       return (await q.query<Record<string, unknown>>(text, params as unknown[])).rows;
     },
     async exec(text: string) {
       await q.exec(text);
     },
-    async copyRows(table, columns, rows) {
-      await q.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([rows]) });
+    async copyRows(table, columns, pieces) {
+      await q.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([...pieces]) });
     },
   });
   return {

@@ -21,18 +21,19 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     throw new DomainError('DATABASE_UNREACHABLE', `Cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
   }
   const run = (c: pg.Pool | pg.PoolClient): SqlRunner => ({
-    async query(text: string, params: readonly SqlParam[] = []) {
-      return (await c.query(text, params as unknown[])).rows as Record<string, unknown>[];
+    async query(text: string, params: readonly SqlParam[] = [], prepareAs?: string) {
+      const values = params as unknown[];
+      return (await (prepareAs ? c.query({ name: prepareAs, text, values }) : c.query(text, values))).rows as Record<string, unknown>[];
     },
     async exec(text: string) {
       // Without parameters pg uses the simple protocol, which runs several statements.
       await c.query(text);
     },
-    async copyRows(table, columns, rows) {
+    async copyRows(table, columns, pieces) {
       // COPY needs one connection for its whole stream: a pool lends one for the duration.
       const client = c instanceof pg.Pool ? await c.connect() : c;
       try {
-        await pipeline(Readable.from([rows]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+        await pipeline(Readable.from(pieces), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
       } finally {
         if (client !== c) (client as pg.PoolClient).release();
       }

@@ -70,6 +70,13 @@ describe.each(BACKENDS)('npm run hq on %s', (backend) => {
     }
   });
 
+  it('refuses a connection pool size outside 1–100 before opening anything', async () => {
+    const t = await fx.target();
+    const bad = await runHqCommand(['--port', '0', '--data', t.dataDir, '--pool-size', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--pool-size must be 1–100/);
+  });
+
   it('refuses plain HTTP off loopback, and serves HTTPS with the given certificate', async () => {
     const t = await fx.target();
     const db = t.databaseUrl ? ['--database', t.databaseUrl] : [];

@@ -110,6 +110,24 @@ describe.each(BACKENDS)('HQ ingest on %s', (backend) => {
     expect(await hq.store.eventCount('b-schema')).toBe(0);
   });
 
+  it('reads batch bodies in any JSON key order, and answers malformed or poisoned JSON with 400 and stores nothing', async () => {
+    const cred = await enroll('b-json');
+    const post = (body: string) =>
+      fetch(hq.url + '/api/sync/events', { method: 'POST', headers: { authorization: `Bearer ${cred}`, 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const events = queueEvents('b-json', 1, 3);
+    const reordered = await post(JSON.stringify({ events, stream: 'queue' }));
+    expect(reordered.status).toBe(200);
+    expect(reordered.body.ackSeq).toBe(3);
+    const more = JSON.stringify({ stream: 'queue', events: queueEvents('b-json', 4, 2) });
+    const truncated = await post(more.slice(0, -3) + ']}');
+    expect(truncated.status).toBe(400);
+    expect(truncated.body.error.code).toBe('BAD_JSON');
+    const poisoned = await post(more.replace('"data":{', '"data":{"__proto__":{"admin":true},'));
+    expect(poisoned.status).toBe(400);
+    expect(poisoned.body.error.code).toBe('BAD_JSON');
+    expect(await hq.store.eventCount('b-json')).toBe(3);
+  });
+
   it('puts events in their month partition, and moves rows out of the default when a month is added', async () => {
     const cred = await enroll('b-part');
     const parts = await listPartitions(hq.store.db);
