@@ -81,7 +81,13 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
   const releaseLock = acquireLock(opts.dataDir);
   let store: HqStore;
   try {
-    store = await openHqStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, poolSize: opts.poolSize });
+    store = await openHqStore({
+      dataDir: opts.dataDir,
+      databaseUrl: opts.databaseUrl,
+      poolSize: opts.poolSize,
+      // The next step (or the next read) retries from the same watermark.
+      onProjectionError: (err) => log.error({ err }, 'folding events into tickets failed; will retry'),
+    });
   } catch (e) {
     releaseLock();
     throw e;
@@ -102,7 +108,7 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
     await http.listen({ port: opts.port, host: opts.host });
   } catch (e) {
     hints.close();
-    await store.db.close();
+    await store.close();
     releaseLock();
     throw e;
   }
@@ -136,7 +142,7 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
       clearInterval(upkeep);
       hints.close();
       await http.close();
-      await store.db.close();
+      await store.close();
       removeServerFile();
       releaseLock();
     },
