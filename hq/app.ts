@@ -81,13 +81,7 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
   const releaseLock = acquireLock(opts.dataDir);
   let store: HqStore;
   try {
-    store = await openHqStore({
-      dataDir: opts.dataDir,
-      databaseUrl: opts.databaseUrl,
-      poolSize: opts.poolSize,
-      // The next step (or the next read) retries from the same watermark.
-      onProjectionError: (err) => log.error({ err }, 'folding events into tickets failed; will retry'),
-    });
+    store = await openHqStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, poolSize: opts.poolSize });
   } catch (e) {
     releaseLock();
     throw e;
@@ -108,7 +102,7 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
     await http.listen({ port: opts.port, host: opts.host });
   } catch (e) {
     hints.close();
-    await store.close();
+    await store.db.close();
     releaseLock();
     throw e;
   }
@@ -142,7 +136,7 @@ export async function startHqApp(opts: HqAppOptions): Promise<HqApp> {
       clearInterval(upkeep);
       hints.close();
       await http.close();
-      await store.close();
+      await store.db.close();
       removeServerFile();
       releaseLock();
     },

@@ -114,7 +114,7 @@ async function withStore<T>(v: Values, viaServer: (s: ServerFile) => Promise<T>,
           try {
             return await direct(store);
           } finally {
-            await store.close();
+            await store.db.close();
           }
         } finally {
           release();
@@ -130,7 +130,7 @@ async function withStore<T>(v: Values, viaServer: (s: ServerFile) => Promise<T>,
   try {
     return await direct(store);
   } finally {
-    await store.close();
+    await store.db.close();
   }
 }
 

@@ -8,7 +8,7 @@ import { createHqStore, type HqStore } from './storage/hq-store.js';
 
 export const PGLITE_DIR = 'hq-db';
 
-export async function openHqStore(opts: { dataDir: string; databaseUrl?: string; poolSize?: number; onProjectionError?: (e: unknown) => void }): Promise<HqStore> {
+export async function openHqStore(opts: { dataDir: string; databaseUrl?: string; poolSize?: number }): Promise<HqStore> {
   const db = opts.databaseUrl ? await openPostgres(opts.databaseUrl, { poolSize: opts.poolSize }) : await openPglite(join(opts.dataDir, PGLITE_DIR));
   try {
     await migrate(db);
@@ -17,5 +17,5 @@ export async function openHqStore(opts: { dataDir: string; databaseUrl?: string;
     await db.close();
     throw e;
   }
-  return createHqStore(db, { onProjectionError: opts.onProjectionError });
+  return createHqStore(db);
 }

@@ -24,11 +24,4 @@ export function registerControlRoutes(app: FastifyInstance, deps: { store: HqSto
     const body = parseInput(z.object({ branch: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/) }).strict(), req.body);
     return { branch: body.branch, revoked: await store.revokeBranch(body.branch) };
   });
-  // Folds every event committed so far into tickets and answers when done: the ingest bench
-  // stops its clock on this, so the projection's work counts as ingest's.
-  app.post('/api/control/project', async (req) => {
-    requireControl(secret, req);
-    await store.projectNow();
-    return { projected: true };
-  });
 }

@@ -1,16 +1,14 @@
 /**
  * Every query head office runs, typed, on either database. Rows read back are checked with zod
- * before anything else sees them. Writes that belong together (an event batch and its stream
- * head; an enrollment and its credential) run in one transaction. Tickets are folded in from
- * the stored events afterwards (ticket-projection.ts).
+ * before anything else sees them. Writes that belong together (an event batch, its tickets and
+ * its stream head; an enrollment and its credential) run in one transaction.
  */
 import { z } from 'zod';
 import { DomainError } from '../../common/errors.js';
 import type { BranchEvent, StreamName } from '../../core/events.js';
-import { ticketStatusSchema } from '../../core/types.js';
+import { ticketStatusSchema, type Ticket } from '../../core/types.js';
 import { newCredential, newEnrollmentCode, newOperatorToken, normalizeEnrollmentCode, secretHash } from '../secrets.js';
 import { copyField, CopyText, type SqlDatabase, type SqlRunner } from './sql.js';
-import { createTicketProjector } from './ticket-projection.js';
 
 const num = z.coerce.number();
 const time = z.coerce.date();
@@ -93,6 +91,15 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** The tickets an event carries, in their state after the event. */
+function ticketsOf(e: BranchEvent): Ticket[] {
+  const d = e.data as { ticket?: Ticket; to?: Ticket };
+  const out: Ticket[] = [];
+  if (d.ticket) out.push(d.ticket);
+  if (d.to) out.push(d.to);
+  return out;
+}
+
 const EVENT_COLUMNS = ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'] as const;
 
 /**
@@ -114,28 +121,55 @@ function eventRows(branch: string, stream: string, events: readonly BranchEvent[
   return text.done();
 }
 
-export interface HqStoreOptions {
-  /** How long new events may wait before they are folded into `tickets` (readers never wait: they catch up first). */
-  projectEveryMs?: number;
-  onProjectionError?: (e: unknown) => void;
+/**
+ * Each ticket the batch touched, once, in its latest state. The rows go as one JSON array read
+ * with json_to_recordset: one native JSON.stringify instead of seventeen arrays the driver
+ * escapes element by element into array literals.
+ */
+async function projectTickets(tx: SqlRunner, branch: string, events: BranchEvent[]): Promise<void> {
+  const latest = new Map<string, { t: Ticket; seq: number }>();
+  for (const e of events) for (const t of ticketsOf(e)) latest.set(t.id, { t, seq: e.seq });
+  if (latest.size === 0) return;
+  const rows = [...latest.values()].map(({ t, seq }) => ({
+    id: t.id,
+    business_day: t.businessDay,
+    number: t.number,
+    service_code: t.serviceCode,
+    segment: t.segment,
+    status: t.status,
+    issued_at: t.issuedAt,
+    called_at: t.calledAt ?? null,
+    started_at: t.startedAt ?? null,
+    ended_at: t.endedAt ?? null,
+    counter_id: t.counterId ?? null,
+    staff_id: t.staffId ?? null,
+    rejoins: t.rejoins,
+    transferred_from: t.transferredFrom ?? null,
+    est_min: t.estimate?.minMinutes ?? null,
+    est_max: t.estimate?.maxMinutes ?? null,
+    seq,
+  }));
+  await tx.query(
+    `INSERT INTO tickets (branch, id, business_day, number, service_code, segment, status, issued_at, called_at, started_at, ended_at,
+                          counter_id, staff_id, rejoins, transferred_from, est_min, est_max, seq)
+     SELECT $1, u.* FROM json_to_recordset($2::json) AS u(id text, business_day text, number text, service_code text, segment text, status text,
+       issued_at bigint, called_at bigint, started_at bigint, ended_at bigint, counter_id text, staff_id text, rejoins int, transferred_from text,
+       est_min real, est_max real, seq bigint)
+     ON CONFLICT (branch, id) DO UPDATE SET status = excluded.status, called_at = excluded.called_at, started_at = excluded.started_at,
+       ended_at = excluded.ended_at, counter_id = excluded.counter_id, staff_id = excluded.staff_id, rejoins = excluded.rejoins,
+       segment = excluded.segment, seq = excluded.seq
+     WHERE tickets.seq < excluded.seq`,
+    [branch, JSON.stringify(rows)],
+    'hq_ingest_tickets',
+  );
 }
 
-export function createHqStore(db: SqlDatabase, opts: HqStoreOptions = {}) {
-  const projector = createTicketProjector(db, { everyMs: opts.projectEveryMs ?? 100, onError: opts.onProjectionError });
+export function createHqStore(db: SqlDatabase) {
   const credentialCache = new Map<string, { check: CredentialCheck; until: number }>();
   const CACHE_MS = 5_000;
 
   const store = {
     db,
-
-    /** Folds every event committed so far into `tickets` (the read paths below call it first). */
-    projectNow: () => projector.projectNow(),
-
-    /** Stops the projector and closes the database. */
-    async close(): Promise<void> {
-      await projector.stop();
-      await db.close();
-    },
 
     // ------------------------------------------------------------------ ingest
 
@@ -145,7 +179,7 @@ export function createHqStore(db: SqlDatabase, opts: HqStoreOptions = {}) {
      * same stream run one after the other and the head decides what is new.
      */
     async ingest(branch: string, stream: StreamName, events: BranchEvent[]): Promise<IngestResult> {
-      const result = await db.transaction(async (tx): Promise<IngestResult> => {
+      return db.transaction(async (tx) => {
         // A stream that has a row is locked without writing it (FOR UPDATE leaves no dead row);
         // its first batch makes the row, and a second first batch racing it waits on the insert.
         let h = await tx.query('SELECT head FROM streams WHERE branch = $1 AND stream = $2 FOR UPDATE', [branch, stream], 'hq_ingest_lock');
@@ -178,6 +212,7 @@ export function createHqStore(db: SqlDatabase, opts: HqStoreOptions = {}) {
         const fresh = events.filter((e) => e.seq > head);
         if (fresh.length > 0) {
           await insertEvents(tx, branch, stream, fresh);
+          await projectTickets(tx, branch, fresh);
           await tx.query('UPDATE streams SET head = $3, updated_at = now() WHERE branch = $1 AND stream = $2', [branch, stream, last], 'hq_ingest_head');
         }
         // "Last sync" is shown to the second: a busy branch's row is rewritten once a second at
@@ -185,8 +220,6 @@ export function createHqStore(db: SqlDatabase, opts: HqStoreOptions = {}) {
         await tx.query("UPDATE branches SET last_sync_at = now() WHERE id = $1 AND (last_sync_at IS NULL OR last_sync_at < now() - interval '1 second')", [branch], 'hq_ingest_last_sync');
         return { kind: 'ok', ackSeq: Math.max(head, last), inserted: fresh.length, duplicates };
       });
-      if (result.kind === 'ok' && result.inserted > 0) projector.poke();
-      return result;
     },
 
     async streamHeads(branch: string): Promise<{ stream: string; head: number; updatedAt: Date }[]> {
@@ -364,7 +397,6 @@ export function createHqStore(db: SqlDatabase, opts: HqStoreOptions = {}) {
     // ------------------------------------------------------------------ reports
 
     async ticketFacts(fromDay: string, toDay: string, branch?: string): Promise<HqTicketFact[]> {
-      await projector.projectNow();
       const cols = `branch, id, business_day AS "businessDay", service_code AS "serviceCode", segment, status, issued_at AS "issuedAt",
         called_at AS "calledAt", started_at AS "startedAt", ended_at AS "endedAt", counter_id AS "counterId", staff_id AS "staffId",
         rejoins, transferred_from AS "transferredFrom", est_min AS "estMin", est_max AS "estMax"`;
@@ -375,7 +407,6 @@ export function createHqStore(db: SqlDatabase, opts: HqStoreOptions = {}) {
     },
 
     async ticketsIssued(branch: string, day: string): Promise<number> {
-      await projector.projectNow();
       const r = await db.query('SELECT count(*)::bigint AS n FROM tickets WHERE branch = $1 AND business_day = $2 AND transferred_from IS NULL', [branch, day]);
       return num.parse(r[0]?.n ?? 0);
     },

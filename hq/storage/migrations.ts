@@ -89,7 +89,7 @@ export const HQ_MIGRATIONS: HqMigration[] = [
       -- Events far in the past or future (a branch clock gone wrong) still have a home.
       CREATE TABLE events_default PARTITION OF events DEFAULT;
 
-      -- Every ticket's latest state: reports across branches (since migration 3 folded in after ingest).
+      -- Every ticket's latest state, kept in the ingest transaction: reports across branches.
       CREATE TABLE tickets (
         branch TEXT NOT NULL,
         id TEXT NOT NULL,
@@ -154,21 +154,6 @@ export const HQ_MIGRATIONS: HqMigration[] = [
     // indexed, so with free room on its page PostgreSQL writes the new version beside the old
     // one (a HOT update) without touching the indexes. Applies to pages written from now on.
     sql: `ALTER TABLE tickets SET (fillfactor = 70);`,
-  },
-  {
-    version: 3,
-    name: 'tickets projected after ingest, from a watermark per stream',
-    // How far each stream's events are folded into tickets (hq/storage/ticket-projection.ts).
-    // Streams already held were projected in their ingest transactions: they start at their head.
-    sql: `
-      CREATE TABLE ticket_projection (
-        branch TEXT NOT NULL,
-        stream TEXT NOT NULL,
-        projected BIGINT NOT NULL,
-        PRIMARY KEY (branch, stream)
-      );
-      INSERT INTO ticket_projection (branch, stream, projected) SELECT branch, stream, head FROM streams;
-    `,
   },
 ];
 

@@ -2,8 +2,7 @@
  * Head office's ingest, against a real PostgreSQL 15 and against the embedded PGlite: batches
  * are stored once per (stream, seq) however often they come, a gap is answered with the
  * expected sequence, a differing replay is a conflict, events land in their month's partition,
- * tickets follow their events (folded in after each
- * commit, from a watermark), and the summary endpoint of DESIGN §6 counts them.
+ * tickets follow their events, and the summary endpoint of DESIGN §6 counts them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HqApp } from '../../hq/app.js';
@@ -171,27 +170,5 @@ describe.each(BACKENDS)('HQ ingest on %s', (backend) => {
     expect(Date.parse(s.body.lastSyncAt)).toBeGreaterThan(Date.now() - 60_000);
     const other = await hqApi(hq.url, 'GET', '/api/branches/b-sum/summary?date=2026-06-16', { token: operator });
     expect(other.body).toMatchObject({ ticketsIssued: 0, events: 0, lastSeq: 30 });
-  });
-
-  it('folds tickets in after ingest from a watermark per stream: latest state across batches, and a step run again changes nothing', async () => {
-    const cred = await enroll('b-fold');
-    const at = Date.UTC(2026, 5, 16, 2);
-    // The second ticket (seq 4 to 6) is issued in one batch and called and completed in the next.
-    const all = queueEvents('b-fold', 1, 9, at);
-    expect((await send(cred, 'queue', all.slice(0, 4))).body.ackSeq).toBe(4);
-    expect((await send(cred, 'queue', all.slice(4))).body.ackSeq).toBe(9);
-    const facts = await hq.store.ticketFacts('2026-06-16', '2026-06-16', 'b-fold');
-    expect(facts.map((f) => [f.issuedAt, f.status])).toEqual([
-      [at, 'done'],
-      [at + 3000, 'done'],
-      [at + 6000, 'done'],
-    ]);
-    const mark = async () => (await hq.store.db.query("SELECT projected FROM ticket_projection WHERE branch = 'b-fold' AND stream = 'queue'"))[0]?.projected;
-    expect(Number(await mark())).toBe(9);
-    // From an older watermark (a step whose commit was lost) the same events fold to the same rows.
-    await hq.store.db.query("UPDATE ticket_projection SET projected = 2 WHERE branch = 'b-fold'");
-    await hq.store.projectNow();
-    expect(Number(await mark())).toBe(9);
-    expect(await hq.store.ticketFacts('2026-06-16', '2026-06-16', 'b-fold')).toEqual(facts);
   });
 });

@@ -54,7 +54,7 @@ async function withStore<T>(target: HqTarget, fn: (s: HqStore) => Promise<T>): P
   try {
     return await fn(store);
   } finally {
-    await store.close();
+    await store.db.close();
   }
 }
 
