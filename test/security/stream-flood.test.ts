@@ -196,7 +196,11 @@ describe('archive of events head office holds', () => {
 
     const after = await eventsAfter(b, 0, supervisor);
     const movedIds = new Set(expected.map((e) => e.id));
-    assert.deepEqual(after.map((e) => e.id), before.filter((e) => !movedIds.has(e.id)).map((e) => e.id));
+    // Events written since (an alert the rules raise just after the burst) are not the archive's concern.
+    assert.deepEqual(
+      after.filter((e) => e.id <= lastBefore).map((e) => e.id),
+      before.filter((e) => !movedIds.has(e.id)).map((e) => e.id),
+    );
     assert.ok(after.some((e) => e.type === 'config.applied'), 'unacknowledged streams stay');
 
     const file = join(b.dataDir, 'archive', `events-${before[0]!.at.slice(0, 7)}.db`);
