@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DomainError } from '../common/errors.js';
 import { branchEventSchema, parseEvent, type BranchEvent, type StreamName } from '../core/events.js';
+import { encodeBatch } from './storage/event-rows.js';
 import type { HqStore, IngestResult } from './storage/hq-store.js';
 
 export const MAX_BATCH_EVENTS = 2000;
@@ -93,11 +94,16 @@ export class Ingest {
     this.admission = new Admission(opts);
   }
 
-  async batch(branch: string, body: unknown): Promise<IngestResult & { stream: StreamName }> {
-    // Admission first: an overloaded server refuses before spending time on checking the batch.
+  /**
+   * Stores one batch. `readBody` parses the request's body: called only once the batch is
+   * admitted, so an overloaded server refuses before spending time on parsing or checking it.
+   */
+  async batch(branch: string, readBody: () => unknown): Promise<IngestResult & { stream: StreamName }> {
     return this.admission.run(async () => {
-      const { stream, events } = validateBatch(branch, body);
-      return { ...(await this.store.ingest(branch, stream, events)), stream };
+      const { stream, events } = validateBatch(branch, await readBody());
+      // Encoded before the first await on the database, so the parsed events die young (event-rows.ts).
+      const encoded = encodeBatch(branch, stream, events);
+      return { ...(await this.store.ingest(branch, encoded)), stream };
     });
   }
 }

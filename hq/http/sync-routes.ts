@@ -2,7 +2,7 @@
  * What branches call (docs/hq.md): enrollment, event batches, their stream heads, configuration
  * snapshots and reports on them, the live picture and open tickets' positions, alarms.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, isDomainError } from '../../common/errors.js';
 import { RateLimiter } from '../../server/http/rate-limit.js';
 import { parseInput } from '../../server/http/validate.js';
@@ -33,19 +33,21 @@ export function registerSyncRoutes(app: FastifyInstance, deps: { store: HqStore;
     return store.redeemEnrollment(body.code, body.installId, body.branch);
   });
 
-  // Event batches get their own JSON parser (batch-body.ts says why); every other route keeps fastify's.
+  // Event batches keep their bytes until admitted, then get their own JSON parser (batch-body.ts
+  // says why); every other route keeps fastify's.
   void app.register(async (scope) => {
     const wholeBody = scope.getDefaultJsonParser('error', 'error');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: SYNC_BODY_LIMIT }, (req, body, done) => {
-      // parseAs 'buffer' always gives a Buffer; the type covers the string form as well.
-      const batch = typeof body === 'string' ? undefined : parseBatchBody(body);
-      if (batch) done(null, batch);
-      else wholeBody(req, body.toString('utf8'), done);
-    });
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: SYNC_BODY_LIMIT }, (_req, body, done) => done(null, body));
+    const readBatch = (req: FastifyRequest) => {
+      const body = req.body;
+      if (!Buffer.isBuffer(body)) return body;
+      // Any other shape, or a body that fails, gets fastify's parser: its object, or its error.
+      return parseBatchBody(body) ?? new Promise<unknown>((resolve, reject) => wholeBody(req, body.toString('utf8'), (err, v) => (err ? reject(err) : resolve(v))));
+    };
     scope.post('/api/sync/events', { bodyLimit: SYNC_BODY_LIMIT }, async (req, reply) => {
       const branch = await requireBranch(store, req);
       try {
-        const r = await ingest.batch(branch, req.body);
+        const r = await ingest.batch(branch, () => readBatch(req));
         if (r.kind === 'ok') return { stream: r.stream, ackSeq: r.ackSeq, inserted: r.inserted, duplicates: r.duplicates };
         if (r.kind === 'gap') {
           return reply.code(409).send({

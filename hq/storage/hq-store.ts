@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { DomainError } from '../../common/errors.js';
-import type { BranchEvent, StreamName } from '../../core/events.js';
-import { ticketStatusSchema, type Ticket } from '../../core/types.js';
+import { ticketStatusSchema } from '../../core/types.js';
 import { newCredential, newEnrollmentCode, newOperatorToken, normalizeEnrollmentCode, secretHash } from '../secrets.js';
-import { copyField, CopyText, type SqlDatabase, type SqlRunner } from './sql.js';
+import { EVENT_COLUMNS, eventAt, rowsFrom, type EncodedBatch } from './event-rows.js';
+import type { SqlDatabase, SqlRunner } from './sql.js';
 
 const num = z.coerce.number();
 const time = z.coerce.date();
@@ -78,7 +78,7 @@ export type IngestResult =
 
 export type CredentialCheck = { kind: 'ok'; branch: string } | { kind: 'revoked'; branch: string } | { kind: 'unknown' };
 
-/** Order-insensitive JSON, so a replayed event compares equal to what jsonb gives back. */
+/** Order-insensitive JSON, so a replayed event compares equal to the stored one (rows stored as jsonb, before migration 3, came back with their keys reordered). */
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
@@ -91,75 +91,19 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** The tickets an event carries, in their state after the event. */
-function ticketsOf(e: BranchEvent): Ticket[] {
-  const d = e.data as { ticket?: Ticket; to?: Ticket };
-  const out: Ticket[] = [];
-  if (d.ticket) out.push(d.ticket);
-  if (d.to) out.push(d.to);
-  return out;
-}
-
-const EVENT_COLUMNS = ['branch', 'stream', 'seq', 'type', 'v', 'at', 'data'] as const;
-
-/**
- * The batch's new events with COPY: the caller has locked the stream and kept only events past
- * its head, so every row is new and COPY (one statement, text the server parses once, no array
- * literals to build and unpack) does the job of a multi-row INSERT with less work on both sides
- * (docs/hq-scale.md has the figures).
- * The unique index still refuses a duplicate, failing the whole transaction.
- */
-async function insertEvents(tx: SqlRunner, branch: string, stream: string, events: BranchEvent[]): Promise<void> {
-  await tx.copyRows('events', EVENT_COLUMNS, eventRows(branch, stream, events));
-}
-
-/** The rows of EVENT_COLUMNS in COPY's text format, in pieces (CopyText says why). */
-function eventRows(branch: string, stream: string, events: readonly BranchEvent[]): readonly string[] {
-  const prefix = `${copyField(branch)}\t${copyField(stream)}\t`;
-  const text = new CopyText();
-  for (const e of events) text.add(`${prefix}${e.seq}\t${copyField(e.type)}\t${e.v}\t${copyField(e.at)}\t${copyField(JSON.stringify(e.data))}\n`);
-  return text.done();
-}
-
-/**
- * Each ticket the batch touched, once, in its latest state. The rows go as one JSON array read
- * with json_to_recordset: one native JSON.stringify instead of seventeen arrays the driver
- * escapes element by element into array literals.
- */
-async function projectTickets(tx: SqlRunner, branch: string, events: BranchEvent[]): Promise<void> {
-  const latest = new Map<string, { t: Ticket; seq: number }>();
-  for (const e of events) for (const t of ticketsOf(e)) latest.set(t.id, { t, seq: e.seq });
-  if (latest.size === 0) return;
-  const rows = [...latest.values()].map(({ t, seq }) => ({
-    id: t.id,
-    business_day: t.businessDay,
-    number: t.number,
-    service_code: t.serviceCode,
-    segment: t.segment,
-    status: t.status,
-    issued_at: t.issuedAt,
-    called_at: t.calledAt ?? null,
-    started_at: t.startedAt ?? null,
-    ended_at: t.endedAt ?? null,
-    counter_id: t.counterId ?? null,
-    staff_id: t.staffId ?? null,
-    rejoins: t.rejoins,
-    transferred_from: t.transferredFrom ?? null,
-    est_min: t.estimate?.minMinutes ?? null,
-    est_max: t.estimate?.maxMinutes ?? null,
-    seq,
-  }));
+/** Each ticket the batch touched, in its latest state (event-rows.ts says why the whole batch's rows are right). */
+async function projectTickets(tx: SqlRunner, branch: string, tickets: string): Promise<void> {
   await tx.query(
     `INSERT INTO tickets (branch, id, business_day, number, service_code, segment, status, issued_at, called_at, started_at, ended_at,
                           counter_id, staff_id, rejoins, transferred_from, est_min, est_max, seq)
      SELECT $1, u.* FROM json_to_recordset($2::json) AS u(id text, business_day text, number text, service_code text, segment text, status text,
        issued_at bigint, called_at bigint, started_at bigint, ended_at bigint, counter_id text, staff_id text, rejoins int, transferred_from text,
        est_min real, est_max real, seq bigint)
-     ON CONFLICT (branch, id) DO UPDATE SET status = excluded.status, called_at = excluded.called_at, started_at = excluded.started_at,
+     ON CONFLICT (business_day, branch, id) DO UPDATE SET status = excluded.status, called_at = excluded.called_at, started_at = excluded.started_at,
        ended_at = excluded.ended_at, counter_id = excluded.counter_id, staff_id = excluded.staff_id, rejoins = excluded.rejoins,
        segment = excluded.segment, seq = excluded.seq
      WHERE tickets.seq < excluded.seq`,
-    [branch, JSON.stringify(rows)],
+    [branch, tickets],
     'hq_ingest_tickets',
   );
 }
@@ -174,11 +118,14 @@ export function createHqStore(db: SqlDatabase) {
     // ------------------------------------------------------------------ ingest
 
     /**
-     * Stores one batch of one branch stream, all or nothing. `events` are validated and
-     * contiguous (the caller checks). The stream's row is locked first, so two uploads of the
-     * same stream run one after the other and the head decides what is new.
+     * Stores one batch of one branch stream, all or nothing, written as encodeBatch left it. The
+     * stream's row is locked first, so two uploads of the same stream run one after the other
+     * and the head decides what is new: events at or below it are compared with the held ones
+     * (a replay), the rest are written with one COPY (every row is new under the lock; the
+     * unique index still refuses a duplicate, failing the whole transaction).
      */
-    async ingest(branch: string, stream: StreamName, events: BranchEvent[]): Promise<IngestResult> {
+    async ingest(branch: string, batch: EncodedBatch): Promise<IngestResult> {
+      const { stream, first, last } = batch;
       return db.transaction(async (tx) => {
         // A stream that has a row is locked without writing it (FOR UPDATE leaves no dead row);
         // its first batch makes the row, and a second first batch racing it waits on the insert.
@@ -191,34 +138,32 @@ export function createHqStore(db: SqlDatabase) {
           );
         }
         const head = num.parse(h[0]?.head);
-        const first = events[0]!.seq;
-        const last = events.at(-1)!.seq;
         if (first > head + 1) return { kind: 'gap', ackSeq: head, expectedSeq: head + 1 };
         let duplicates = 0;
         if (first <= head) {
           const upTo = Math.min(last, head);
           const held = rows(storedEventRow, await tx.query('SELECT seq, type, v, at, data FROM events WHERE branch = $1 AND stream = $2 AND seq BETWEEN $3 AND $4', [branch, stream, first, upTo]), 'event');
           const bySeq = new Map(held.map((r) => [r.seq, r]));
-          for (const e of events) {
-            if (e.seq > head) break;
-            const r = bySeq.get(e.seq);
+          for (let seq = first; seq <= upTo; seq++) {
+            const r = bySeq.get(seq);
+            const e = eventAt(batch, seq);
             // A held event that differs: the branch's log is not the one HQ has (restored from a backup).
             if (!r || r.type !== e.type || r.at.getTime() !== Date.parse(e.at) || canonical(r.data) !== canonical(e.data)) {
-              return { kind: 'conflict', ackSeq: head, conflictSeq: e.seq };
+              return { kind: 'conflict', ackSeq: head, conflictSeq: seq };
             }
             duplicates++;
           }
         }
-        const fresh = events.filter((e) => e.seq > head);
-        if (fresh.length > 0) {
-          await insertEvents(tx, branch, stream, fresh);
-          await projectTickets(tx, branch, fresh);
+        const inserted = last > head ? last - Math.max(head, first - 1) : 0;
+        if (inserted > 0) {
+          await tx.copyRows('events', EVENT_COLUMNS, [rowsFrom(batch, Math.max(head + 1, first))]);
+          if (batch.tickets) await projectTickets(tx, branch, batch.tickets);
           await tx.query('UPDATE streams SET head = $3, updated_at = now() WHERE branch = $1 AND stream = $2', [branch, stream, last], 'hq_ingest_head');
         }
         // "Last sync" is shown to the second: a busy branch's row is rewritten once a second at
         // most, not once a batch (each rewrite leaves a dead row and holds the row's lock).
         await tx.query("UPDATE branches SET last_sync_at = now() WHERE id = $1 AND (last_sync_at IS NULL OR last_sync_at < now() - interval '1 second')", [branch], 'hq_ingest_last_sync');
-        return { kind: 'ok', ackSeq: Math.max(head, last), inserted: fresh.length, duplicates };
+        return { kind: 'ok', ackSeq: Math.max(head, last), inserted, duplicates };
       });
     },
 

@@ -15,11 +15,11 @@ export interface SqlRunner {
   /** Runs several statements with no parameters (migrations, partition upkeep). */
   exec(text: string): Promise<void>;
   /**
-   * Loads rows with COPY FROM STDIN in PostgreSQL's text format (`pieces` as CopyText gathers
-   * them): one statement however many rows, no parameter limit, and the server parses the text
-   * once. Inside a transaction it is part of it.
+   * Loads rows with COPY FROM STDIN in PostgreSQL's text format (`pieces`: whole rows, as text
+   * CopyText gathers or as UTF-8 bytes): one statement however many rows, no parameter limit,
+   * and the server parses the text once. Inside a transaction it is part of it.
    */
-  copyRows(table: string, columns: readonly string[], pieces: readonly string[]): Promise<void>;
+  copyRows(table: string, columns: readonly string[], pieces: readonly (string | Uint8Array<ArrayBuffer>)[]): Promise<void>;
 }
 
 export interface SqlDatabase extends SqlRunner {

@@ -69,6 +69,21 @@ describe.each(BACKENDS)('HQ ingest on %s', (backend) => {
     expect(await hq.store.eventCount('b-dedupe')).toBe(90);
   });
 
+  it('keeps each ticket at its latest state when batches overlap or come again', async () => {
+    const cred = await enroll('b-overlap');
+    // Tickets of three events each: 1–3 (issued, called, done) and 4–6.
+    const events = queueEvents('b-overlap', 1, 6);
+    const status = async () => (await hq.store.ticketFacts('2026-06-15', '2026-06-15', 'b-overlap')).map((f) => f.status);
+    expect((await send(cred, 'queue', events.slice(0, 5))).body.ackSeq).toBe(5);
+    expect(await status()).toEqual(['done', 'called']);
+    // The second ticket completes in the new part of an overlapping batch.
+    expect((await send(cred, 'queue', events)).body).toEqual({ stream: 'queue', ackSeq: 6, inserted: 1, duplicates: 5 });
+    expect(await status()).toEqual(['done', 'done']);
+    // An old batch again takes nothing back.
+    expect((await send(cred, 'queue', events.slice(0, 5))).body).toEqual({ stream: 'queue', ackSeq: 6, inserted: 0, duplicates: 5 });
+    expect(await status()).toEqual(['done', 'done']);
+  });
+
   it('answers a batch that leaves a gap with the expected sequence and stores none of it', async () => {
     const cred = await enroll('b-gap');
     await send(cred, 'queue', queueEvents('b-gap', 1, 10));
