@@ -91,22 +91,29 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Each ticket the batch touched, in its latest state (event-rows.ts says why the whole batch's rows are right). */
-async function projectTickets(tx: SqlRunner, branch: string, tickets: string): Promise<void> {
-  await tx.query(
-    `INSERT INTO tickets (branch, id, business_day, number, service_code, segment, status, issued_at, called_at, started_at, ended_at,
-                          counter_id, staff_id, rejoins, transferred_from, est_min, est_max, seq)
-     SELECT $1, u.* FROM json_to_recordset($2::json) AS u(id text, business_day text, number text, service_code text, segment text, status text,
-       issued_at bigint, called_at bigint, started_at bigint, ended_at bigint, counter_id text, staff_id text, rejoins int, transferred_from text,
-       est_min real, est_max real, seq bigint)
-     ON CONFLICT (business_day, branch, id) DO UPDATE SET status = excluded.status, called_at = excluded.called_at, started_at = excluded.started_at,
-       ended_at = excluded.ended_at, counter_id = excluded.counter_id, staff_id = excluded.staff_id, rejoins = excluded.rejoins,
-       segment = excluded.segment, seq = excluded.seq
-     WHERE tickets.seq < excluded.seq`,
-    [branch, tickets],
-    'hq_ingest_tickets',
-  );
-}
+/** "Last sync" is shown to the second: a busy branch's row is rewritten once a second at most, not once a batch (each rewrite leaves a dead row and holds the row's lock). */
+const TOUCH_LAST_SYNC = "UPDATE branches SET last_sync_at = now() WHERE id = $1 AND (last_sync_at IS NULL OR last_sync_at < now() - interval '1 second')";
+
+/**
+ * After the COPY, in one statement (one round trip, so the batch holds its connection and lock
+ * for less): each ticket the batch touched in its latest state (event-rows.ts says why the whole
+ * batch's rows are right), the stream's new head, and the branch's last sync.
+ */
+const FINISH_BATCH = `
+  WITH ticket_rows AS (
+    INSERT INTO tickets (branch, id, business_day, number, service_code, segment, status, issued_at, called_at, started_at, ended_at,
+                         counter_id, staff_id, rejoins, transferred_from, est_min, est_max, seq)
+    SELECT $1, u.* FROM json_to_recordset($4::json) AS u(id text, business_day text, number text, service_code text, segment text, status text,
+      issued_at bigint, called_at bigint, started_at bigint, ended_at bigint, counter_id text, staff_id text, rejoins int, transferred_from text,
+      est_min real, est_max real, seq bigint)
+    ON CONFLICT (business_day, branch, id) DO UPDATE SET status = excluded.status, called_at = excluded.called_at, started_at = excluded.started_at,
+      ended_at = excluded.ended_at, counter_id = excluded.counter_id, staff_id = excluded.staff_id, rejoins = excluded.rejoins,
+      segment = excluded.segment, seq = excluded.seq
+    WHERE tickets.seq < excluded.seq
+  ), stream_head AS (
+    UPDATE streams SET head = $3, updated_at = now() WHERE branch = $1 AND stream = $2
+  )
+  ${TOUCH_LAST_SYNC}`;
 
 export function createHqStore(db: SqlDatabase) {
   const credentialCache = new Map<string, { check: CredentialCheck; until: number }>();
@@ -157,12 +164,10 @@ export function createHqStore(db: SqlDatabase) {
         const inserted = last > head ? last - Math.max(head, first - 1) : 0;
         if (inserted > 0) {
           await tx.copyRows('events', EVENT_COLUMNS, [rowsFrom(batch, Math.max(head + 1, first))]);
-          if (batch.tickets) await projectTickets(tx, branch, batch.tickets);
-          await tx.query('UPDATE streams SET head = $3, updated_at = now() WHERE branch = $1 AND stream = $2', [branch, stream, last], 'hq_ingest_head');
+          await tx.query(FINISH_BATCH, [branch, stream, last, batch.tickets ?? '[]'], 'hq_ingest_finish');
+        } else {
+          await tx.query(TOUCH_LAST_SYNC, [branch], 'hq_ingest_last_sync');
         }
-        // "Last sync" is shown to the second: a busy branch's row is rewritten once a second at
-        // most, not once a batch (each rewrite leaves a dead row and holds the row's lock).
-        await tx.query("UPDATE branches SET last_sync_at = now() WHERE id = $1 AND (last_sync_at IS NULL OR last_sync_at < now() - interval '1 second')", [branch], 'hq_ingest_last_sync');
         return { kind: 'ok', ackSeq: Math.max(head, last), inserted, duplicates };
       });
     },
