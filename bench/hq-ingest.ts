@@ -1,6 +1,7 @@
 /**
  * `npm run bench:hq-ingest`: only head office's ingest beside a raw COPY of the same rows, on
- * PostgreSQL (fsync and synchronous_commit on) and PGlite, repeated BENCH_HQ_ROUNDS times in
+ * PostgreSQL (fsync and synchronous_commit on, over its Unix socket as a head office on the
+ * database's machine connects) and PGlite, repeated BENCH_HQ_ROUNDS times in
  * alternation so a shared machine's load falls on both alike. Head office runs in its own
  * process as `npm run hq` starts it; the simulated branches (bodies serialised before the
  * clock) and the COPY client run in this one. CPU per event is given by process: on a shared
@@ -44,7 +45,7 @@ function row(round: string, database: string, run: UploadRun, copy: { rate: numb
 
 async function main(): Promise<void> {
   const rows: string[][] = [];
-  const pg = await startPostgres({ durable: true });
+  const pg = await startPostgres({ durable: true, unixSocket: true });
   const dirs: string[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round++) {

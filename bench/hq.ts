@@ -165,7 +165,7 @@ const cpuCell = (c: CpuUse) => `${c.hqUs.toFixed(0)} + ${c.dbUs.toFixed(0)} µs 
 
 export async function printHqBench(): Promise<void> {
   const rows: string[][] = [];
-  const pg = await startPostgres({ durable: true });
+  const pg = await startPostgres({ durable: true, unixSocket: true });
   const dirs: string[] = [];
   try {
     // ------------------------------------------------------------ PostgreSQL ingest vs COPY
@@ -266,6 +266,6 @@ export async function printHqBench(): Promise<void> {
     await pg.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
-  console.log(`\nHead office — its own process (as npm run hq starts it); PostgreSQL 15 with fsync and synchronous_commit on; PGlite inside head office's process; the simulated branches in the bench's process\n`);
+  console.log(`\nHead office — its own process (as npm run hq starts it); PostgreSQL 15 with fsync and synchronous_commit on, reached over its Unix socket; PGlite inside head office's process; the simulated branches in the bench's process\n`);
   console.log(table(['head office', 'events', 'rate', 'p50', 'p99 / other', 'goal', ''], rows));
 }

@@ -16,7 +16,7 @@ export interface TestPostgres {
   port: number;
   /** The cluster's data directory (its postmaster.pid names the server process). */
   dataDir: string;
-  /** Creates an empty database and returns its URL. */
+  /** Creates an empty database and returns its URL (over the Unix socket when the cluster was started with `unixSocket`). */
   createDatabase(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -41,8 +41,12 @@ function run(argv: string[]): void {
   execFileSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** Starts a cluster. `durable` keeps fsync on (benchmarks); tests run without it. `settings` are extra `-c name=value`. */
-export async function startPostgres(opts: { durable?: boolean; settings?: Record<string, string> } = {}): Promise<TestPostgres> {
+/**
+ * Starts a cluster. `durable` keeps fsync on (benchmarks); tests run without it. `settings` are
+ * extra `-c name=value`. `unixSocket` gives URLs over the cluster's Unix socket, as a head office
+ * on the database's own machine connects (the benchmarks); tests keep TCP.
+ */
+export async function startPostgres(opts: { durable?: boolean; settings?: Record<string, string>; unixSocket?: boolean } = {}): Promise<TestPostgres> {
   if (!existsSync(join(PG_BIN, 'initdb'))) throw new Error(`PostgreSQL 15 is not installed at ${PG_BIN}: apt-get install postgresql (or set PG_BIN)`);
   const dir = mkdtempSync(join(tmpdir(), 'hq-pg-'));
   if (process.getuid?.() === 0) {
@@ -65,7 +69,7 @@ export async function startPostgres(opts: { durable?: boolean; settings?: Record
     async createDatabase() {
       const name = `t${process.pid}_${++n}`;
       await admin.query(`CREATE DATABASE ${name}`);
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+      return opts.unixSocket ? `postgres://postgres@${encodeURIComponent(dir)}:${port}/${name}` : `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
     async stop() {
       await admin.end().catch(() => undefined);
