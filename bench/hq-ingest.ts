@@ -18,7 +18,7 @@ import { pgliteDataDir } from '../test/support/hq.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { clusterCpuSeconds, processCpuSeconds } from './cpu-time.js';
 import { startHqProcess, THIS_BUILD, type HqBuild } from './hq-child.js';
-import { openBenchDb, rawCopy, twoCoreRate, upload, type CpuUse, type UploadRun } from './hq.js';
+import { openBenchDb, rawCopy, twoCoreRate, upload, warmUp, type CpuUse, type UploadRun } from './hq.js';
 import { loadLine } from './machine.js';
 import { envCount, ms, percentile, progress, table } from './stats.js';
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
         const db = await openBenchDb(dataDir, url);
         try {
           progress(`round ${tag(round, build)}: PostgreSQL ingest, ${EVENTS} events, batches of ${BATCH}, ${STREAMS} branches at once (${loadLine()})`);
-          await upload(hq, `warm${round}`, 2, BATCH * 4, BATCH);
+          await warmUp(hq, db, `r${round}`, STREAMS, BATCH);
           const meter = () => ({ hq: hq.cpuSeconds(), client: processCpuSeconds(), db: clusterCpuSeconds(pg.dataDir) });
           const run = await upload(hq, `pg${round}`, STREAMS, Math.floor(EVENTS / STREAMS), BATCH, meter);
           const copy = await rawCopy(db, `copy${round}`, STREAMS, Math.floor(EVENTS / STREAMS), meter);
