@@ -38,17 +38,50 @@ export interface EventRecord {
 /** Bytes a row may need: a UTF-16 unit never takes more than three bytes in UTF-8. */
 const MAX_BYTES_PER_UNIT = 3;
 
+/**
+ * Row buffers of stored batches, kept for the next ones: a buffer this large is mapped fresh
+ * from the system and faulted in page by page each time it is allocated, which costs more than
+ * writing the rows into it (docs/hq-scale.md).
+ */
+const spare: Buffer<ArrayBuffer>[] = [];
+/** At most this much kept: about the batches the database takes at once. */
+const MAX_SPARE_BYTES = 8 * 1024 * 1024;
+let spareBytes = 0;
+const MIN_BUFFER = 256 * 1024;
+const buffers = new WeakMap<EncodedBatch, Buffer<ArrayBuffer>>();
+
+function takeBuffer(atLeast: number): Buffer<ArrayBuffer> {
+  const i = spare.findIndex((b) => b.length >= atLeast);
+  if (i < 0) return Buffer.allocUnsafe(Math.max(atLeast, MIN_BUFFER));
+  const b = spare.splice(i, 1)[0]!;
+  spareBytes -= b.length;
+  return b;
+}
+
+/**
+ * The batch is stored, or was refused without a byte sent: its buffer serves the next batch.
+ * Not called when a write failed, since the connection may still hold the bytes.
+ */
+export function releaseBatch(batch: EncodedBatch): void {
+  const b = buffers.get(batch);
+  buffers.delete(batch);
+  if (b && spareBytes + b.length <= MAX_SPARE_BYTES) {
+    spare.push(b);
+    spareBytes += b.length;
+  }
+}
+
 /** Encodes consecutive, checked events of one branch stream, at least one (the caller has checked all three). */
 export function encodeBatch(branch: string, stream: StreamName, events: readonly BranchEvent[]): EncodedBatch {
   const prefix = `${copyField(branch)}\t${copyField(stream)}\t`;
-  let rows = Buffer.allocUnsafe(events.length * 1024);
+  let rows = takeBuffer(events.length * 640);
   const rowStart = new Uint32Array(events.length + 1);
   let end = 0;
   for (let k = 0; k < events.length; k++) {
     const e = events[k]!;
     const row = `${prefix}${e.seq}\t${copyField(e.type)}\t${e.v}\t${copyField(e.at)}\t${copyField(JSON.stringify(e.data))}\n`;
     if (rows.length - end < row.length * MAX_BYTES_PER_UNIT) {
-      const bigger = Buffer.allocUnsafe(Math.max(rows.length * 2, end + row.length * MAX_BYTES_PER_UNIT));
+      const bigger = takeBuffer(Math.max(rows.length * 2, end + row.length * MAX_BYTES_PER_UNIT));
       rows.copy(bigger, 0, 0, end);
       rows = bigger;
     }
@@ -56,7 +89,9 @@ export function encodeBatch(branch: string, stream: StreamName, events: readonly
     end += rows.write(row, end, 'utf8');
   }
   rowStart[events.length] = end;
-  return { stream, first: events[0]!.seq, last: events.at(-1)!.seq, rows: rows.subarray(0, end), rowStart, tickets: ticketRows(events) };
+  const batch: EncodedBatch = { stream, first: events[0]!.seq, last: events.at(-1)!.seq, rows: rows.subarray(0, end), rowStart, tickets: ticketRows(events) };
+  buffers.set(batch, rows);
+  return batch;
 }
 
 /** The rows of the events from `seq` to the end of the batch. */

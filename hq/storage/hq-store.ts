@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DomainError } from '../../common/errors.js';
 import { ticketStatusSchema } from '../../core/types.js';
 import { newCredential, newEnrollmentCode, newOperatorToken, normalizeEnrollmentCode, secretHash } from '../secrets.js';
-import { EVENT_COLUMNS, eventAt, rowsFrom, type EncodedBatch } from './event-rows.js';
+import { EVENT_COLUMNS, eventAt, releaseBatch, rowsFrom, type EncodedBatch } from './event-rows.js';
 import type { SqlDatabase, SqlRunner } from './sql.js';
 
 const num = z.coerce.number();
@@ -119,6 +119,48 @@ export function createHqStore(db: SqlDatabase) {
   const credentialCache = new Map<string, { check: CredentialCheck; until: number }>();
   const CACHE_MS = 5_000;
 
+  /** One batch in one transaction (ingest below says what it does). */
+  function storeBatch(branch: string, batch: EncodedBatch): Promise<IngestResult> {
+    const { stream, first, last } = batch;
+    return db.transaction(async (tx) => {
+      // A stream that has a row is locked without writing it (FOR UPDATE leaves no dead row);
+      // its first batch makes the row, and a second first batch racing it waits on the insert.
+      let h = await tx.query('SELECT head FROM streams WHERE branch = $1 AND stream = $2 FOR UPDATE', [branch, stream], 'hq_ingest_lock');
+      if (h.length === 0) {
+        h = await tx.query(
+          `INSERT INTO streams (branch, stream) VALUES ($1, $2)
+           ON CONFLICT (branch, stream) DO UPDATE SET head = streams.head RETURNING head`,
+          [branch, stream],
+        );
+      }
+      const head = num.parse(h[0]?.head);
+      if (first > head + 1) return { kind: 'gap', ackSeq: head, expectedSeq: head + 1 };
+      let duplicates = 0;
+      if (first <= head) {
+        const upTo = Math.min(last, head);
+        const held = rows(storedEventRow, await tx.query('SELECT seq, type, v, at, data FROM events WHERE branch = $1 AND stream = $2 AND seq BETWEEN $3 AND $4', [branch, stream, first, upTo]), 'event');
+        const bySeq = new Map(held.map((r) => [r.seq, r]));
+        for (let seq = first; seq <= upTo; seq++) {
+          const r = bySeq.get(seq);
+          const e = eventAt(batch, seq);
+          // A held event that differs: the branch's log is not the one HQ has (restored from a backup).
+          if (!r || r.type !== e.type || r.at.getTime() !== Date.parse(e.at) || canonical(r.data) !== canonical(e.data)) {
+            return { kind: 'conflict', ackSeq: head, conflictSeq: seq };
+          }
+          duplicates++;
+        }
+      }
+      const inserted = last > head ? last - Math.max(head, first - 1) : 0;
+      if (inserted > 0) {
+        await tx.copyRows('events', EVENT_COLUMNS, [rowsFrom(batch, Math.max(head + 1, first))]);
+        await tx.query(FINISH_BATCH, [branch, stream, last, batch.tickets ?? '[]'], 'hq_ingest_finish');
+      } else {
+        await tx.query(TOUCH_LAST_SYNC, [branch], 'hq_ingest_last_sync');
+      }
+      return { kind: 'ok', ackSeq: Math.max(head, last), inserted, duplicates };
+    });
+  }
+
   const store = {
     db,
 
@@ -132,44 +174,9 @@ export function createHqStore(db: SqlDatabase) {
      * unique index still refuses a duplicate, failing the whole transaction).
      */
     async ingest(branch: string, batch: EncodedBatch): Promise<IngestResult> {
-      const { stream, first, last } = batch;
-      return db.transaction(async (tx) => {
-        // A stream that has a row is locked without writing it (FOR UPDATE leaves no dead row);
-        // its first batch makes the row, and a second first batch racing it waits on the insert.
-        let h = await tx.query('SELECT head FROM streams WHERE branch = $1 AND stream = $2 FOR UPDATE', [branch, stream], 'hq_ingest_lock');
-        if (h.length === 0) {
-          h = await tx.query(
-            `INSERT INTO streams (branch, stream) VALUES ($1, $2)
-             ON CONFLICT (branch, stream) DO UPDATE SET head = streams.head RETURNING head`,
-            [branch, stream],
-          );
-        }
-        const head = num.parse(h[0]?.head);
-        if (first > head + 1) return { kind: 'gap', ackSeq: head, expectedSeq: head + 1 };
-        let duplicates = 0;
-        if (first <= head) {
-          const upTo = Math.min(last, head);
-          const held = rows(storedEventRow, await tx.query('SELECT seq, type, v, at, data FROM events WHERE branch = $1 AND stream = $2 AND seq BETWEEN $3 AND $4', [branch, stream, first, upTo]), 'event');
-          const bySeq = new Map(held.map((r) => [r.seq, r]));
-          for (let seq = first; seq <= upTo; seq++) {
-            const r = bySeq.get(seq);
-            const e = eventAt(batch, seq);
-            // A held event that differs: the branch's log is not the one HQ has (restored from a backup).
-            if (!r || r.type !== e.type || r.at.getTime() !== Date.parse(e.at) || canonical(r.data) !== canonical(e.data)) {
-              return { kind: 'conflict', ackSeq: head, conflictSeq: seq };
-            }
-            duplicates++;
-          }
-        }
-        const inserted = last > head ? last - Math.max(head, first - 1) : 0;
-        if (inserted > 0) {
-          await tx.copyRows('events', EVENT_COLUMNS, [rowsFrom(batch, Math.max(head + 1, first))]);
-          await tx.query(FINISH_BATCH, [branch, stream, last, batch.tickets ?? '[]'], 'hq_ingest_finish');
-        } else {
-          await tx.query(TOUCH_LAST_SYNC, [branch], 'hq_ingest_last_sync');
-        }
-        return { kind: 'ok', ackSeq: Math.max(head, last), inserted, duplicates };
-      });
+      const result = await storeBatch(branch, batch);
+      releaseBatch(batch);
+      return result;
     },
 
     async streamHeads(branch: string): Promise<{ stream: string; head: number; updatedAt: Date }[]> {

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { encodeBatch, eventAt, rowsFrom } from '../../hq/storage/event-rows.js';
+import { encodeBatch, eventAt, releaseBatch, rowsFrom } from '../../hq/storage/event-rows.js';
 import { copyRow } from '../../hq/storage/sql.js';
 import { deviceEvents, queueEvents } from '../support/hq-events.js';
 
@@ -49,4 +49,21 @@ it('offers each ticket once, in the state of the last event that carried it', ()
     [id(3), 'called', 5],
   ]);
   expect(encodeBatch('b-1', 'device', deviceEvents('b-1', 1, 3)).tickets).toBeUndefined();
+});
+
+it('reuses a stored batch\u2019s buffer only once it is released, never one still being written', () => {
+  const first = queueEvents('b-1', 1, 400);
+  const a = encodeBatch('b-1', 'queue', first);
+  const aText = a.rows.toString('utf8');
+  // Encoded while `a` is still in flight: its own buffer, `a` untouched.
+  const b = encodeBatch('b-1', 'queue', queueEvents('b-1', 401, 400));
+  const bText = b.rows.toString('utf8');
+  expect(b.rows.buffer).not.toBe(a.rows.buffer);
+  expect(a.rows.toString('utf8')).toBe(aText);
+  releaseBatch(a);
+  const next = queueEvents('b-1', 801, 400);
+  const c = encodeBatch('b-1', 'queue', next);
+  expect(c.rows.buffer).toBe(a.rows.buffer);
+  expect(c.rows.toString('utf8')).toBe(next.map((e) => rowOf('b-1', e)).join(''));
+  expect(b.rows.toString('utf8')).toBe(bText);
 });
