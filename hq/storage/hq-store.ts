@@ -8,7 +8,7 @@ import { DomainError } from '../../common/errors.js';
 import { ticketStatusSchema } from '../../core/types.js';
 import { newCredential, newEnrollmentCode, newOperatorToken, normalizeEnrollmentCode, secretHash } from '../secrets.js';
 import { EVENT_COLUMNS, eventAt, releaseBatch, rowsFrom, type EncodedBatch } from './event-rows.js';
-import type { SqlDatabase, SqlRunner } from './sql.js';
+import type { SqlDatabase } from './sql.js';
 
 const num = z.coerce.number();
 const time = z.coerce.date();
