@@ -22,7 +22,7 @@ import { openBenchDb, rawCopy, twoCoreRate, upload, warmUp, type CpuUse, type Up
 import { loadLine } from './machine.js';
 import { envCount, ms, percentile, progress, table } from './stats.js';
 
-const EVENTS = envCount('BENCH_HQ_EVENTS', 60_000);
+const EVENTS = envCount('BENCH_HQ_EVENTS', 160_000);
 const BATCH = envCount('BENCH_HQ_BATCH', 400);
 const ROUNDS = envCount('BENCH_HQ_ROUNDS', 2);
 const STREAMS = envCount('BENCH_HQ_STREAMS', 8);

@@ -21,7 +21,7 @@ import { copyRow, CopyText } from '../hq/storage/sql.js';
 import { clusterCpuSeconds, processCpuSeconds } from './cpu-time.js';
 import { startHqProcess, type HqProcess } from './hq-child.js';
 
-const EVENTS = envCount('BENCH_HQ_EVENTS', 60_000);
+const EVENTS = envCount('BENCH_HQ_EVENTS', 160_000);
 const BATCH = envCount('BENCH_HQ_BATCH', 400);
 const BRANCHES = envCount('BENCH_HQ_BRANCHES', 200);
 
