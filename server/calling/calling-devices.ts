@@ -48,10 +48,10 @@ const QUEUE_EVENTS = /^(ticket|counter|day)\./;
 
 /**
  * A pad's waiting count is repainted at most this often when only the count changed (a ticket
- * issued elsewhere): one frame per pad serving the service for every ticket cost the service
- * about a quarter of a millisecond of CPU per ticket issued one at a time, and a crowded RS-485
- * line the same in bus time, for a number a teller reads now and then. A pad whose own counter
- * an event names (a call, a pause) is still painted right after that request.
+ * issued elsewhere): a frame to every pad serving the service for every ticket was 15–25 % of
+ * the service's CPU per ticket issued one at a time (docs/benchmarks.md), and as many frames on
+ * the RS-485 line, for a number a teller glances at. A pad whose own counter an event names (a
+ * call, a pause) is still painted right after that request.
  */
 const PAD_COUNTS_INTERVAL_MS = 250;
 
