@@ -46,6 +46,15 @@ interface PadLine {
 
 const QUEUE_EVENTS = /^(ticket|counter|day)\./;
 
+/**
+ * A pad's waiting count is repainted at most this often when only the count changed (a ticket
+ * issued elsewhere): a frame to every pad serving the service for every ticket was 15–25 % of
+ * the service's CPU per ticket issued one at a time (docs/benchmarks.md), and as many frames on
+ * the RS-485 line, for a number a teller glances at. A pad whose own counter an event names (a
+ * call, a pause) is still painted right after that request.
+ */
+const PAD_COUNTS_INTERVAL_MS = 250;
+
 export class CallingDevices {
   readonly recent: RecentCalls;
   readonly displayBuses: DisplayBus[] = [];
@@ -105,6 +114,7 @@ export class CallingDevices {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     if (this.padsPending) clearImmediate(this.padsPending);
+    if (this.countsTimer) clearTimeout(this.countsTimer);
     for (const m of this.padMessages.values()) clearTimeout(m.timer);
     this.padMessages.clear();
     // The registry stops the drivers; the simulated far ends are ours.
@@ -165,20 +175,50 @@ export class CallingDevices {
         break;
     }
     const counterId = 'counterId' in e.data ? e.data.counterId : undefined;
-    if (typeof counterId === 'string') this.paintCounter(counterId);
+    if (typeof counterId === 'string') {
+      this.paintCounter(counterId);
+      // The event's own pad at once (after the request that caused it has been answered).
+      this.padsDue.add(counterId);
+      this.paintDueSoon();
+    }
     // Waiting counts change with most queue events; pads whose screen is unchanged are skipped.
-    // Coalesced and run after the request that caused the events has been answered.
-    this.paintPadsSoon();
+    this.paintCountsSoon();
   }
 
   private padsPending: NodeJS.Immediate | undefined;
+  /** Pads to paint after this turn of the event loop. */
+  private readonly padsDue = new Set<string>();
+  private allPadsDue = false;
+  private countsTimer: NodeJS.Timeout | undefined;
+  private countsPaintedAt = -Infinity;
 
-  private paintPadsSoon(): void {
-    if (this.padsPending) return;
-    this.padsPending = setImmediate(() => {
+  private paintDueSoon(): void {
+    this.padsPending ??= setImmediate(() => {
       this.padsPending = undefined;
-      this.paintPads();
+      if (this.allPadsDue) {
+        this.allPadsDue = false;
+        this.countsPaintedAt = performance.now();
+        this.paintPads();
+      } else for (const id of this.padsDue) this.paintPad(id);
+      this.padsDue.clear();
     });
+  }
+
+  /** Every pad, after this turn when the counts were last painted long enough ago, else once they were. */
+  private paintCountsSoon(): void {
+    if (this.countsTimer || this.allPadsDue) return;
+    const wait = this.countsPaintedAt + PAD_COUNTS_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      this.allPadsDue = true;
+      this.paintDueSoon();
+      return;
+    }
+    this.countsTimer = setTimeout(() => {
+      this.countsTimer = undefined;
+      this.allPadsDue = true;
+      this.paintDueSoon();
+    }, wait);
+    this.countsTimer.unref();
   }
 
   private seedRecent(): void {

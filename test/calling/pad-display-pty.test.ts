@@ -110,6 +110,20 @@ describe('call pad and LED displays over ptys', () => {
     assert.equal((await branch.api('GET', '/api/health')).status, 200);
   });
 
+  it('after a burst of tickets the pad shows the whole waiting count', async () => {
+    // Counter 3 serves B and E first, A and F when they wait long; its pad counts all four.
+    // The count is repainted at most every 250 ms: the last ticket of a burst must still show.
+    const waitingAtCounter3 = async () =>
+      ((await branch.api('GET', '/api/queue')).body.services as { code: string; waiting: number }[])
+        .filter((s) => ['A', 'B', 'E', 'F'].includes(s.code))
+        .reduce((n, s) => n + s.waiting, 0);
+    const before = await waitingAtCounter3();
+    await issue(branch, 'A', 6);
+    await issue(branch, 'F', 6);
+    assert.equal(await waitingAtCounter3(), before + 12);
+    await waitUntil(() => pad.screens.get(3)?.waiting === before + 12, 'the burst counted on the pad');
+  });
+
   it('a pad at a closed counter opens nothing and says so', async () => {
     assert.equal((await branch.api('POST', '/api/counters/3/close', { token: teller })).status, 200);
     await pad.press(3, 'next');
