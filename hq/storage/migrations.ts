@@ -157,7 +157,7 @@ export const HQ_MIGRATIONS: HqMigration[] = [
   },
   {
     version: 3,
-    name: 'event data kept as the JSON text it came in; tickets keyed by business day',
+    name: 'event data kept as JSON text, not converted to jsonb; tickets keyed by business day',
     // Nothing queries inside an event's data (reports read tickets), and PostgreSQL converts
     // each value to jsonb's tree on the way in: a quarter of a raw COPY's cost per event
     // (decision 0016). Every read of tickets names its business day, so the day leads the key
